@@ -1,0 +1,23 @@
+#pragma once
+
+// The migration checksum (DESIGN §3): lowercase hex SHA-256 of a file's bytes
+// with leading and trailing whitespace removed exactly as Go's
+// strings.TrimSpace removes it. Filename-keyed Go runners store this value,
+// so their databases are adopted without rewriting a row. It is computed on
+// the file as stored: before ENVSUB, with any byte-order mark included.
+
+#include <string>
+#include <string_view>
+
+namespace gander::checksum {
+
+// Lowercase hex SHA-256 of `bytes`, hashed in place through OpenSSL EVP.
+// Throws std::runtime_error only if OpenSSL itself fails.
+std::string sha256_hex(std::string_view bytes);
+
+// The checksum gander stores for a migration file: sha256_hex of the file's
+// bytes after Go's strings.TrimSpace. The trimmed text is a view into
+// `file_bytes`; nothing is copied.
+std::string file_checksum(std::string_view file_bytes);
+
+}  // namespace gander::checksum

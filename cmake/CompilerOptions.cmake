@@ -1,0 +1,11 @@
+# Interface targets linked PRIVATE to gander's own targets only, so warnings
+# and sanitizer flags never leak into a consumer's build.
+add_library(gander_warnings INTERFACE)
+target_compile_options(gander_warnings INTERFACE -Wall -Wextra -Werror)
+
+add_library(gander_sanitizers INTERFACE)
+if(GANDER_SANITIZE)
+  set(gander_sanitizer_flags -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_compile_options(gander_sanitizers INTERFACE ${gander_sanitizer_flags})
+  target_link_options(gander_sanitizers INTERFACE ${gander_sanitizer_flags})
+endif()

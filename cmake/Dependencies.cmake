@@ -1,0 +1,15 @@
+# Every external dependency, found once. All come from Debian 12 packages:
+# libssl-dev, libpqxx-dev, libsqlite3-dev, libboost-program-options-dev,
+# catch2, pkg-config. libpqxx and SQLite are looked up even before the runner
+# uses them, so a machine that lacks them fails at configure time.
+find_package(PkgConfig REQUIRED)
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+find_package(SQLite3 REQUIRED)
+# Debian's libpqxx 6.4 ships no CMake config, only libpqxx.pc.
+pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+find_package(Boost REQUIRED COMPONENTS program_options)
+
+if(GANDER_BUILD_TESTS)
+  find_package(Catch2 2.13 REQUIRED)
+  include(Catch)
+endif()

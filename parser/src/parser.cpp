@@ -1,0 +1,268 @@
+#include <gander/parser/migration.hpp>
+
+#include <algorithm>
+#include <utility>
+
+#include <gander/parser/go_text.hpp>
+
+#include "annotation.hpp"
+#include "line_reader.hpp"
+#include "statement_end.hpp"
+
+namespace gander::parser {
+
+namespace {
+
+using detail::Annotation;
+
+constexpr std::string_view k_bom = "\xEF\xBB\xBF";
+
+// goose's states. goose parses each direction separately; this machine runs
+// once and keeps the statements of whichever section it is in. That gives
+// exactly goose's two results: the pass for the other direction discards
+// every line of this section, and its state differs only in ways no
+// annotation transition can observe.
+enum class State { start, up, up_block, up_block_end, down, down_block, down_block_end };
+
+bool is_up(State state) { return state == State::up || state == State::up_block || state == State::up_block_end; }
+bool is_block(State state) { return state == State::up_block || state == State::down_block; }
+bool is_block_end(State state) { return state == State::up_block_end || state == State::down_block_end; }
+
+// Thrown inside this file only; parse_migration turns it into ParseError.
+struct Failure {
+  std::size_t line;
+  std::string message;
+};
+
+bool has_annotation_line(std::string_view text) {
+  for (std::size_t found = text.find("+goose"); found != std::string_view::npos;
+       found = text.find("+goose", found + 1)) {
+    const std::size_t newline_before = text.rfind('\n', found);
+    const std::size_t begin = newline_before == std::string_view::npos ? 0 : newline_before + 1;
+    const std::size_t end = std::min(text.find('\n', found), text.size());
+    if (detail::is_annotation_line(text.substr(begin, end - begin))) return true;
+  }
+  return false;
+}
+
+std::size_t count_newlines(std::string_view text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+class Machine {
+ public:
+  Machine(const ParseOptions& options, State initial) : m_options(options), m_state(initial) {}
+
+  void feed(std::string_view line, std::size_t number) {
+    if (m_state == State::start && is_blank(line)) return;
+    if (detail::is_annotation_line(line)) {
+      if (!apply_annotation(line, number)) return;
+    }
+    // Until a statement has started, blank lines and comments are skipped.
+    // The StatementEnd line of a block that collected nothing is skipped
+    // here too, which leaves the machine in the *_block_end state.
+    if (m_buffer.empty() && (line.empty() || trim_go_space(line).substr(0, 2) == "--")) return;
+
+    std::string expanded;
+    if (!is_block_end(m_state)) {
+      if (m_is_envsub_on) {
+        SubstitutionResult result = substitute_env(line, m_options.env);
+        if (result.error) {
+          throw Failure{number, "variable substitution failed: " + *result.error + ": " + go_quote(line)};
+        }
+        expanded = std::move(result.text);
+        line = expanded;
+      }
+      if (m_buffer.empty()) m_buffer_line = number;
+      m_buffer.append(line).push_back('\n');
+    }
+    if (m_state == State::start) {
+      throw Failure{number, "SQL before the '-- +goose Up' annotation: " + go_quote(line)};
+    }
+
+    switch (m_state) {
+      case State::up:
+      case State::down:
+        if (detail::ends_with_semicolon(line)) emit(number);
+        break;
+      case State::up_block_end:
+      case State::down_block_end:
+        if (m_buffer.empty()) handle_line_after_empty_block(line, number);
+        else emit(number);
+        m_state = is_up(m_state) ? State::up : State::down;
+        break;
+      default:
+        break;
+    }
+  }
+
+  void finish(std::size_t last_line) {
+    if (m_state == State::start) {
+      throw Failure{m_first_annotation_line ? m_first_annotation_line : last_line,
+                    "no '-- +goose Up' annotation: a goose migration must start its SQL with '-- +goose Up'"};
+    }
+    if (is_block(m_state)) {
+      throw Failure{m_block_begin_line, "StatementBegin without StatementEnd: the block is never closed"};
+    }
+    check_no_unfinished_statement("at the end of the file");
+  }
+
+  Migration take_migration() { return std::move(m_migration); }
+
+ private:
+  // Returns false when the line is fully handled (goose's `continue`).
+  bool apply_annotation(std::string_view line, std::size_t number) {
+    detail::AnnotationResult read = detail::read_annotation(line);
+    if (!read.annotation) throw Failure{number, std::move(read.error)};
+    if (m_first_annotation_line == 0) m_first_annotation_line = number;
+    switch (*read.annotation) {
+      case Annotation::up:
+        if (m_state != State::start) throw Failure{number, "duplicate '-- +goose Up' annotation"};
+        m_state = State::up;
+        return false;
+      case Annotation::down:
+        if (m_state == State::up || m_state == State::up_block_end) {
+          check_no_unfinished_statement("before '-- +goose Down'");
+          m_buffer.clear();
+          m_state = State::down;
+          m_migration.has_down = true;
+          return false;
+        }
+        throw Failure{number, m_state == State::start ? "'-- +goose Down' before '-- +goose Up'"
+                              : is_block(m_state)     ? block_message("'-- +goose Down' inside a StatementBegin block")
+                                                      : std::string("duplicate '-- +goose Down' annotation")};
+      case Annotation::statement_begin:
+        if (m_state == State::up || m_state == State::up_block_end) {
+          m_state = State::up_block;
+        } else if (m_state == State::down || m_state == State::down_block_end) {
+          m_state = State::down_block;
+        } else {
+          throw Failure{number, m_state == State::start
+                                    ? std::string("StatementBegin before '-- +goose Up'")
+                                    : block_message("StatementBegin inside another StatementBegin block")};
+        }
+        m_block_begin_line = number;
+        return false;
+      case Annotation::statement_end:
+        if (m_state == State::up_block) {
+          m_state = State::up_block_end;
+        } else if (m_state == State::down_block) {
+          m_state = State::down_block_end;
+        } else {
+          throw Failure{number, "StatementEnd without StatementBegin"};
+        }
+        m_block_end_line = number;
+        return true;  // goose goes on: this line may complete the statement
+      case Annotation::no_transaction:
+        m_migration.use_tx = false;
+        return false;
+      case Annotation::envsub_on:
+        m_is_envsub_on = true;
+        return false;
+      case Annotation::envsub_off:
+        m_is_envsub_on = false;
+        return false;
+    }
+    return false;
+  }
+
+  // goose, after a block that collected no SQL, emits an empty statement and
+  // drops the next non-comment line. gander keeps goose's result when that
+  // line is blank (nothing is lost) and refuses the file otherwise.
+  void handle_line_after_empty_block(std::string_view line, std::size_t number) {
+    if (!is_blank(line)) {
+      throw Failure{number, "the StatementBegin/StatementEnd block at lines " + std::to_string(m_block_begin_line) +
+                                "-" + std::to_string(m_block_end_line) +
+                                " holds no SQL, and goose would silently drop this line: " + go_quote(line) +
+                                "; put the SQL inside the block or remove the empty block"};
+    }
+    current_statements().push_back({std::string(), number});
+  }
+
+  void check_no_unfinished_statement(const char* where) {
+    const std::string_view remaining = trim_go_space(m_buffer);
+    if (remaining.empty()) return;
+    const std::size_t line = m_buffer_line + count_newlines(std::string_view(m_buffer).substr(
+                                                  0, static_cast<std::size_t>(remaining.data() - m_buffer.data())));
+    throw Failure{line, std::string("unfinished SQL statement ") + where + " (" + (is_up(m_state) ? "up" : "down") +
+                            " section): " + go_quote(remaining) + ": missing semicolon?"};
+  }
+
+  std::string block_message(const char* what) const {
+    return std::string(what) + " (the block begins at line " + std::to_string(m_block_begin_line) + ")";
+  }
+
+  std::vector<Statement>& current_statements() { return is_up(m_state) ? m_migration.up : m_migration.down; }
+
+  // Moves the buffer, trimmed in place, into the current direction's list.
+  void emit(std::size_t number) {
+    const std::string_view trimmed = trim_go_space(m_buffer);
+    const auto begin = static_cast<std::size_t>(trimmed.data() - m_buffer.data());
+    const std::size_t line = trimmed.empty() ? number : m_buffer_line + count_newlines(std::string_view(m_buffer).substr(0, begin));
+    m_buffer.resize(begin + trimmed.size());
+    m_buffer.erase(0, begin);
+    current_statements().push_back({std::move(m_buffer), line});
+    m_buffer = std::string();
+  }
+
+  const ParseOptions& m_options;
+  State m_state;
+  Migration m_migration;
+  std::string m_buffer;
+  std::size_t m_buffer_line = 0;
+  std::size_t m_block_begin_line = 0;
+  std::size_t m_block_end_line = 0;
+  std::size_t m_first_annotation_line = 0;
+  bool m_is_envsub_on = false;
+};
+
+Migration run_machine(std::string_view body, const ParseOptions& options, State initial) {
+  Machine machine(options, initial);
+  detail::LineReader lines(body);
+  std::string_view line;
+  std::size_t number = 0;
+  while (lines.next(line, number)) machine.feed(line, number);
+  machine.finish(number);
+  return machine.take_migration();
+}
+
+Migration parse_plain(std::string_view text, std::size_t bom_size) {
+  Migration migration;
+  migration.is_plain = true;
+  const std::string_view trimmed = trim_go_space(text.substr(bom_size));
+  const std::size_t line = 1 + count_newlines(text.substr(0, static_cast<std::size_t>(trimmed.data() - text.data())));
+  migration.up.push_back({std::string(trimmed), line});
+  return migration;
+}
+
+}  // namespace
+
+ParseResult parse_migration(std::string_view text, const ParseOptions& options) {
+  const bool has_bom = text.substr(0, k_bom.size()) == k_bom;
+  const std::size_t bom_size = has_bom ? k_bom.size() : 0;
+  const std::string_view body = text.substr(bom_size);
+  ParseResult result;
+  try {
+    if (is_blank(body)) {
+      result.migration.is_empty = true;
+    } else if (has_annotation_line(body)) {
+      result.migration = run_machine(body, options, State::start);
+    } else if (options.is_strict) {
+      throw Failure{1, "no '-- +goose Up' annotation: plain SQL files are refused with --strict"};
+    } else if (options.is_notx_name) {
+      // A plain *_notx.sql file runs statement by statement, split as goose
+      // splits an up section.
+      result.migration = run_machine(body, options, State::up);
+      result.migration.use_tx = false;
+      result.migration.is_plain = true;
+    } else {
+      result.migration = parse_plain(text, bom_size);
+    }
+  } catch (const Failure& failure) {
+    result.error = ParseError{failure.line, failure.message};
+  }
+  result.migration.has_bom = has_bom;
+  return result;
+}
+
+}  // namespace gander::parser

@@ -1,0 +1,58 @@
+#pragma once
+
+// Reading migrations without a database: how gander parses one file
+// (`gander show`) and whether a whole source is well-formed
+// (`gander validate`). Both read files through the runner and parse and
+// checksum them through the pure modules.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gander/error.hpp>
+#include <gander/migration_source.hpp>
+#include <gander/parser/migration.hpp>
+
+namespace gander {
+
+struct InspectOptions {
+  parser::EnvLookup env;   // ENVSUB values; see process_env()
+  bool is_strict = false;  // refuse plain (annotation-free) files, as goose does
+};
+
+// Looks variables up in this process's environment (unset and empty differ).
+parser::EnvLookup process_env();
+
+struct InspectedMigration {
+  std::string name;                     // the file name: the migration's identity
+  std::string display_path;             // how messages name the file
+  std::optional<std::int64_t> version;  // none when the name has no leading digits
+  std::string checksum;                 // DESIGN §3, of the bytes as stored
+  parser::Migration migration;
+};
+
+// Parses and checksums the bytes of one migration file. Throws Error{parse}
+// with the file and line on a format error.
+InspectedMigration inspect_bytes(const std::string& name, const std::string& display_path, const std::string& bytes,
+                                 const InspectOptions& options);
+
+// Reads `path` and inspects it. Throws Error{config} when the file cannot be
+// read and Error{parse} when it is malformed.
+InspectedMigration inspect_file(const std::string& path, const InspectOptions& options);
+
+struct ValidationEntry {
+  std::string name;
+  std::string display_path;
+  std::optional<std::int64_t> version;          // none when the name carries no valid version
+  std::optional<InspectedMigration> inspected;  // set when the file is valid
+  std::optional<Error> error;                   // set when it is not
+};
+
+// Every *.sql file of `source` in migration order, then the files whose
+// names carry no valid version. Problems are collected, not thrown, so that
+// every bad file is reported. Throws Error{config} only when the source
+// itself cannot be listed.
+std::vector<ValidationEntry> validate_source(const MigrationSource& source, const InspectOptions& options);
+
+}  // namespace gander

@@ -1,0 +1,28 @@
+#pragma once
+
+// What a migration's file name means (DESIGN §2). The name is the identity;
+// the version is its leading decimal digits (`006b_x.sql` is version 6);
+// files are ordered by version, then by name bytewise.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace gander {
+
+// True for names gander treats as migrations: they end in ".sql".
+bool is_sql_file_name(std::string_view name);
+
+// The version of a migration file name. Throws Error{parse} naming the file
+// when the name does not start with a digit, or the version is 0 or does not
+// fit in a signed 64-bit integer.
+std::int64_t migration_version(std::string_view name);
+
+// A plain file named *_notx.sql runs outside a transaction.
+bool is_notx_name(std::string_view name);
+
+// The order of migrations: by version, then by name bytewise.
+bool migration_order_less(std::int64_t left_version, std::string_view left_name, std::int64_t right_version,
+                          std::string_view right_name);
+
+}  // namespace gander

@@ -1,0 +1,41 @@
+#pragma once
+
+// Where migration files come from. A source lists file names and reads
+// bytes; it knows nothing about the format. The directory source reads a
+// folder on disk; embedded sources (compiled into a service) implement the
+// same interface.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gander {
+
+class MigrationSource {
+ public:
+  virtual ~MigrationSource() = default;
+
+  // Where the migrations live, for messages (e.g. "migrations").
+  virtual std::string location() const = 0;
+
+  // The names of every *.sql file, sorted bytewise. Other files are ignored.
+  // Throws Error{config} when the source cannot be listed.
+  virtual std::vector<std::string> sql_file_names() const = 0;
+
+  // The bytes of one file as stored. Throws Error{config} naming the file
+  // when it cannot be read.
+  virtual std::string read(const std::string& name) const = 0;
+
+  // How to show a file to the user (e.g. "migrations/00001_init.sql").
+  virtual std::string display_path(const std::string& name) const = 0;
+};
+
+// A source over the regular files (or links to them) directly inside `dir`;
+// subdirectories are not searched. Throws Error{config} when `dir` is not a
+// readable directory.
+std::unique_ptr<MigrationSource> open_directory_source(const std::string& dir);
+
+// Reads a whole file. Throws Error{config} naming `path` on failure.
+std::string read_file(const std::string& path);
+
+}  // namespace gander

@@ -1,0 +1,78 @@
+#include <gander/migration_source.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+
+#include <gander/error.hpp>
+#include <gander/migration_name.hpp>
+
+namespace gander {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+Error path_error(const std::string& path, const std::string& what) {
+  return Error(ErrorKind::config, what, ErrorContext{path, std::nullopt, std::nullopt, std::nullopt});
+}
+
+class DirectorySource final : public MigrationSource {
+ public:
+  explicit DirectorySource(std::string dir) : m_dir(std::move(dir)) {}
+
+  std::string location() const override { return m_dir; }
+
+  std::vector<std::string> sql_file_names() const override {
+    std::error_code error;
+    fs::directory_iterator it(m_dir, error);
+    if (error) throw path_error(m_dir, "cannot list the migrations directory: " + error.message());
+    std::vector<std::string> names;
+    for (const fs::directory_entry& entry : it) {
+      std::string name = entry.path().filename().string();
+      if (is_sql_file_name(name) && entry.is_regular_file(error)) names.push_back(std::move(name));
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  std::string read(const std::string& name) const override { return read_file(display_path(name)); }
+
+  std::string display_path(const std::string& name) const override { return (fs::path(m_dir) / name).string(); }
+
+ private:
+  std::string m_dir;
+};
+
+}  // namespace
+
+std::unique_ptr<MigrationSource> open_directory_source(const std::string& dir) {
+  std::error_code error;
+  if (!fs::is_directory(dir, error)) {
+    throw path_error(dir, error ? "cannot open the migrations directory: " + error.message()
+                                : fs::exists(dir, error) ? std::string("not a directory")
+                                                         : std::string("the migrations directory does not exist"));
+  }
+  return std::make_unique<DirectorySource>(dir);
+}
+
+std::string read_file(const std::string& path) {
+  std::error_code error;
+  if (fs::is_directory(path, error)) throw path_error(path, "is a directory, not a migration file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw path_error(path, std::string("cannot open: ") + std::strerror(errno));
+  std::string bytes;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size > 0) bytes.resize(static_cast<std::size_t>(size));
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
+    throw path_error(path, std::string("cannot read: ") + std::strerror(errno));
+  }
+  return bytes;
+}
+
+}  // namespace gander

@@ -1,0 +1,59 @@
+#include <gander/inspect.hpp>
+
+#include <algorithm>
+#include <filesystem>
+
+#include <gander/checksum/checksum.hpp>
+#include <gander/migration_name.hpp>
+
+namespace gander {
+
+namespace {
+
+std::optional<std::int64_t> version_if_named(const std::string& name) {
+  if (name.empty() || name.front() < '0' || name.front() > '9') return std::nullopt;
+  return migration_version(name);
+}
+
+}  // namespace
+
+InspectedMigration inspect_bytes(const std::string& name, const std::string& display_path, const std::string& bytes,
+                                 const InspectOptions& options) {
+  parser::ParseOptions parse_options;
+  parse_options.env = options.env;
+  parse_options.is_notx_name = is_notx_name(name);
+  parse_options.is_strict = options.is_strict;
+  parser::ParseResult parsed = parser::parse_migration(bytes, parse_options);
+  if (parsed.error) {
+    throw Error(ErrorKind::parse, parsed.error->message,
+                ErrorContext{display_path, parsed.error->line, std::nullopt, std::nullopt});
+  }
+  return InspectedMigration{name, display_path, version_if_named(name), checksum::file_checksum(bytes),
+                            std::move(parsed.migration)};
+}
+
+InspectedMigration inspect_file(const std::string& path, const InspectOptions& options) {
+  return inspect_bytes(std::filesystem::path(path).filename().string(), path, read_file(path), options);
+}
+
+std::vector<ValidationEntry> validate_source(const MigrationSource& source, const InspectOptions& options) {
+  std::vector<ValidationEntry> entries;
+  for (const std::string& name : source.sql_file_names()) {
+    ValidationEntry entry{name, source.display_path(name), std::nullopt, std::nullopt, std::nullopt};
+    try {
+      entry.version = migration_version(name);
+      entry.inspected = inspect_bytes(name, entry.display_path, source.read(name), options);
+    } catch (const Error& error) {
+      entry.error = error;
+    }
+    entries.push_back(std::move(entry));
+  }
+  // Names arrive sorted bytewise, so a stable sort keeps the unversioned ones in name order.
+  std::stable_sort(entries.begin(), entries.end(), [](const ValidationEntry& left, const ValidationEntry& right) {
+    if (left.version.has_value() != right.version.has_value()) return left.version.has_value();
+    return left.version && migration_order_less(*left.version, left.name, *right.version, right.name);
+  });
+  return entries;
+}
+
+}  // namespace gander

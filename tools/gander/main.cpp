@@ -1,0 +1,77 @@
+// The gander command line: parse flags, run one command, map failures to
+// exit codes. All work happens in the library.
+
+#include <iostream>
+#include <string>
+
+#include <gander/error.hpp>
+
+#include "cli_options.hpp"
+#include "commands.hpp"
+#include "exit_codes.hpp"
+
+namespace {
+
+using gander::cli::Command;
+
+const Command* const k_commands[] = {&gander::cli::k_show_command, &gander::cli::k_validate_command};
+
+const Command* find_command(const std::string& name) {
+  for (const Command* command : k_commands) {
+    if (name == command->name) return command;
+  }
+  return nullptr;
+}
+
+void print_general_help(std::ostream& out) {
+  out << "gander: a checksum-verified runner for goose-style SQL migrations\n\n"
+         "Usage: gander [options] COMMAND [args]\n\nCommands:\n";
+  for (const Command* command : k_commands) {
+    out << "  " << command->synopsis << "\n      " << command->summary << "\n";
+  }
+  out << "\n" << gander::cli::options_help()
+      << "\nExit codes: 0 ok; 1 error (SQL, connection, I/O, malformed migration); 2 usage or configuration;\n"
+         "3 integrity refusal (modified, missing, partial, out-of-order); 4 lock timeout.\n";
+}
+
+void print_command_help(const Command& command, std::ostream& out) {
+  out << "Usage: gander [options] " << command.synopsis << "\n\n" << command.summary << "\n\n"
+      << command.details << "\n" << gander::cli::options_help();
+}
+
+int run(int argc, const char* const argv[]) {
+  const gander::cli::CliOptions options = gander::cli::parse_cli(argc, argv);
+  if (options.wants_version) {
+    std::cout << "gander " << GANDER_VERSION << "\n";
+    return gander::cli::k_exit_ok;
+  }
+  if (options.command.empty()) {
+    print_general_help(options.wants_help ? std::cout : std::cerr);
+    return options.wants_help ? gander::cli::k_exit_ok : gander::cli::k_exit_usage;
+  }
+  const Command* command = find_command(options.command);
+  if (command == nullptr) {
+    throw gander::Error(gander::ErrorKind::config,
+                        "unknown command '" + options.command + "' (run 'gander --help' for the list)");
+  }
+  if (options.wants_help) {
+    print_command_help(*command, std::cout);
+    return gander::cli::k_exit_ok;
+  }
+  return command->run(options, std::cout, std::cerr);
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+  try {
+    return run(argc, argv);
+  } catch (const gander::Error& error) {
+    // An error about a file reads like a compiler's: "path:line: message".
+    std::cerr << (error.context().file ? "" : "gander: error: ") << error.what() << "\n";
+    return gander::cli::exit_code_for(error.kind());
+  } catch (const std::exception& error) {
+    std::cerr << "gander: error: " << error.what() << "\n";
+    return gander::cli::k_exit_error;
+  }
+}
