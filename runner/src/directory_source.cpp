@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 namespace {
 
 Error path_error(const std::string& path, const std::string& what) {
-  return Error(ErrorKind::config, what, ErrorContext{path, std::nullopt, std::nullopt, std::nullopt});
+  return Error(ErrorKind::config, what, ErrorContext{path});
 }
 
 class DirectorySource final : public MigrationSource {
@@ -51,11 +51,10 @@ class DirectorySource final : public MigrationSource {
 
 std::unique_ptr<MigrationSource> open_directory_source(const std::string& dir) {
   std::error_code error;
-  if (!fs::is_directory(dir, error)) {
-    throw path_error(dir, error ? "cannot open the migrations directory: " + error.message()
-                                : fs::exists(dir, error) ? std::string("not a directory")
-                                                         : std::string("the migrations directory does not exist"));
-  }
+  const fs::file_status status = fs::status(dir, error);
+  if (status.type() == fs::file_type::not_found) throw path_error(dir, "the migrations directory does not exist");
+  if (error) throw path_error(dir, "cannot open the migrations directory: " + error.message());
+  if (status.type() != fs::file_type::directory) throw path_error(dir, "not a directory");
   return std::make_unique<DirectorySource>(dir);
 }
 

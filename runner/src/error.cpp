@@ -42,4 +42,10 @@ Error::Error(ErrorKind kind, std::string message, ErrorContext context)
       m_context(std::move(context)),
       m_message(std::move(message)) {}
 
+Error Error::with_file(std::string file) const {
+  ErrorContext context = m_context;
+  context.file = std::move(file);
+  return Error(m_kind, m_message, std::move(context));
+}
+
 }  // namespace gander

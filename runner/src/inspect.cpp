@@ -26,7 +26,7 @@ InspectedMigration inspect_bytes(const std::string& name, const std::string& dis
   parser::ParseResult parsed = parser::parse_migration(bytes, parse_options);
   if (parsed.error) {
     throw Error(ErrorKind::parse, parsed.error->message,
-                ErrorContext{display_path, parsed.error->line, std::nullopt, std::nullopt});
+                ErrorContext{display_path, parsed.error->line});
   }
   return InspectedMigration{name, display_path, version_if_named(name), checksum::file_checksum(bytes),
                             std::move(parsed.migration)};
@@ -44,7 +44,7 @@ std::vector<ValidationEntry> validate_source(const MigrationSource& source, cons
       entry.version = migration_version(name);
       entry.inspected = inspect_bytes(name, entry.display_path, source.read(name), options);
     } catch (const Error& error) {
-      entry.error = error;
+      entry.error = error.with_file(entry.display_path);
     }
     entries.push_back(std::move(entry));
   }

@@ -18,7 +18,7 @@ bool is_sql_file_name(std::string_view name) { return ends_with(name, ".sql"); }
 
 std::int64_t migration_version(std::string_view name) {
   const auto fail = [&](const std::string& why) {
-    return Error(ErrorKind::parse, why, ErrorContext{std::string(name), std::nullopt, std::nullopt, std::nullopt});
+    return Error(ErrorKind::parse, why, ErrorContext{std::string(name)});
   };
   std::size_t digits = 0;
   while (digits < name.size() && name[digits] >= '0' && name[digits] <= '9') ++digits;

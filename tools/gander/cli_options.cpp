@@ -1,5 +1,6 @@
 #include "cli_options.hpp"
 
+#include <cstdlib>
 #include <sstream>
 
 #include <boost/program_options.hpp>
@@ -38,7 +39,11 @@ po::options_description visible_options() {
   return options;
 }
 
+// An empty variable counts as unset, so that GANDER_DIR= falls through to
+// GOOSE_MIGRATION_DIR and then to the default.
 std::string env_to_option(const std::string& variable, bool is_gander) {
+  const char* value = std::getenv(variable.c_str());
+  if (value == nullptr || *value == '\0') return {};
   for (const EnvBinding& binding : k_env_bindings) {
     if (variable == (is_gander ? binding.gander_variable : binding.goose_variable)) return binding.option;
   }
@@ -76,9 +81,8 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
   CliOptions options;
   if (values.count("command")) options.command = values["command"].as<std::string>();
   if (values.count("args")) options.args = values["args"].as<std::vector<std::string>>();
-  // priority 4: defaults. An empty variable counts as unset.
-  options.dir = values.count("dir") ? values["dir"].as<std::string>() : std::string();
-  if (options.dir.empty()) options.dir = k_default_dir;
+  // priority 4: defaults.
+  options.dir = values.count("dir") ? values["dir"].as<std::string>() : k_default_dir;
   options.is_json = values["json"].as<bool>();
   options.is_strict = values["strict"].as<bool>();
   options.wants_help = values["help"].as<bool>();

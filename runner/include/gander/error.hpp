@@ -33,10 +33,10 @@ enum class ErrorKind {
 const char* to_string(ErrorKind kind);
 
 struct ErrorContext {
-  std::optional<std::string> file;            // as the user named it, e.g. "migrations/003_x.sql"
-  std::optional<std::size_t> line;            // 1-based
-  std::optional<std::size_t> statement_index; // 1-based
-  std::optional<std::string> sqlstate;
+  std::optional<std::string> file{};            // as the user named it, e.g. "migrations/003_x.sql"
+  std::optional<std::size_t> line{};            // 1-based
+  std::optional<std::size_t> statement_index{};  // 1-based
+  std::optional<std::string> sqlstate{};
 };
 
 class Error : public std::runtime_error {
@@ -47,6 +47,9 @@ class Error : public std::runtime_error {
   const ErrorContext& context() const noexcept { return m_context; }
   // The message without the file/line/statement prefix.
   const std::string& message() const noexcept { return m_message; }
+
+  // The same error, naming `file` (the path as the user knows it) instead.
+  Error with_file(std::string file) const;
 
  private:
   ErrorKind m_kind;
