@@ -114,6 +114,10 @@ bool is_go_number(char32_t rune) {
 }
 
 std::string_view trim_go_space(std::string_view text) {
+  // Fast path: most text starts and ends with ASCII.
+  const auto is_ascii_space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+  while (!text.empty() && is_ascii_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_ascii_space(text.back())) text.remove_suffix(1);
   while (!text.empty()) {
     const DecodedRune first = decode_rune(text, 0);
     if (!first.is_valid || !is_go_space(first.rune)) break;

@@ -6,31 +6,29 @@ namespace gander::parser::detail {
 
 namespace {
 
-// Length of the (possibly multi-byte) whitespace rune at `pos`, or 0.
-std::size_t space_at(std::string_view line, std::size_t pos) {
-  const auto byte = static_cast<unsigned char>(line[pos]);
-  if (byte < 0x80) return is_go_space(byte) ? 1 : 0;
-  const DecodedRune decoded = decode_rune(line, pos);
-  return decoded.is_valid && is_go_space(decoded.rune) ? decoded.size : 0;
+bool ends_in_space(std::string_view text) {
+  if (text.empty()) return false;
+  const DecodedRune last = decode_last_rune(text);
+  return last.is_valid && is_go_space(last.rune);
 }
 
 }  // namespace
 
+// Equivalent to goose's word scan, without visiting every byte: the words
+// that count are those before the first "--" that starts a word (at the
+// start of the line or after whitespace), and the last of them ends in ';'
+// exactly when the text before that point, with trailing whitespace
+// removed, ends in ';'.
 bool ends_with_semicolon(std::string_view line) {
-  std::string_view last_word;
-  std::size_t pos = 0;
-  while (pos < line.size()) {
-    if (const std::size_t space = space_at(line, pos)) {
-      pos += space;
-      continue;
+  std::string_view words = line;
+  for (std::size_t found = line.find("--"); found != std::string_view::npos; found = line.find("--", found + 1)) {
+    if (found == 0 || ends_in_space(line.substr(0, found))) {
+      words = line.substr(0, found);
+      break;
     }
-    const std::size_t start = pos;
-    while (pos < line.size() && space_at(line, pos) == 0) ++pos;
-    const std::string_view word = line.substr(start, pos - start);
-    if (word.substr(0, 2) == "--") break;
-    last_word = word;
   }
-  return !last_word.empty() && last_word.back() == ';';
+  while (ends_in_space(words)) words.remove_suffix(decode_last_rune(words).size);
+  return !words.empty() && words.back() == ';';
 }
 
 }  // namespace gander::parser::detail

@@ -1,5 +1,7 @@
 #include "json_writer.hpp"
 
+#include <string>
+
 #include <gander/parser/go_text.hpp>
 
 namespace gander::cli {
@@ -80,28 +82,46 @@ void JsonWriter::before_value() {
 
 void JsonWriter::write_string(std::string_view text) {
   static constexpr char k_hex[] = "0123456789abcdef";
-  m_out << '"';
+  std::string escaped;
+  escaped.reserve(text.size() + 2);
+  escaped.push_back('"');
   for (std::size_t pos = 0; pos < text.size();) {
-    const parser::DecodedRune decoded = parser::decode_rune(text, pos);
     const auto byte = static_cast<unsigned char>(text[pos]);
+    if (byte >= 0x20 && byte < 0x80 && byte != '"' && byte != '\\') {
+      // Runs of plain ASCII are the common case: copy them in one go.
+      std::size_t end = pos + 1;
+      while (end < text.size()) {
+        const auto next = static_cast<unsigned char>(text[end]);
+        if (next < 0x20 || next >= 0x80 || next == '"' || next == '\\') break;
+        ++end;
+      }
+      escaped.append(text, pos, end - pos);
+      pos = end;
+      continue;
+    }
+    const parser::DecodedRune decoded = parser::decode_rune(text, pos);
     if (!decoded.is_valid) {
-      m_out << "\\ufffd";
+      escaped += "\\ufffd";
     } else if (byte == '"' || byte == '\\') {
-      m_out << '\\' << static_cast<char>(byte);
+      escaped.push_back('\\');
+      escaped.push_back(static_cast<char>(byte));
     } else if (byte == '\n') {
-      m_out << "\\n";
+      escaped += "\\n";
     } else if (byte == '\r') {
-      m_out << "\\r";
+      escaped += "\\r";
     } else if (byte == '\t') {
-      m_out << "\\t";
+      escaped += "\\t";
     } else if (byte < 0x20) {
-      m_out << "\\u00" << k_hex[byte >> 4] << k_hex[byte & 0xF];
+      escaped += "\\u00";
+      escaped.push_back(k_hex[byte >> 4]);
+      escaped.push_back(k_hex[byte & 0xF]);
     } else {
-      m_out.write(text.data() + pos, static_cast<std::streamsize>(decoded.size));
+      escaped.append(text, pos, decoded.size);
     }
     pos += decoded.size;
   }
-  m_out << '"';
+  escaped.push_back('"');
+  m_out.write(escaped.data(), static_cast<std::streamsize>(escaped.size()));
 }
 
 }  // namespace gander::cli
