@@ -64,6 +64,8 @@ int run(int argc, const char* const argv[]) {
 }  // namespace
 
 int main(int argc, char* argv[]) {
+  // gander prints through iostreams only; unsynced, std::cout is buffered.
+  std::ios::sync_with_stdio(false);
   try {
     return run(argc, argv);
   } catch (const gander::Error& error) {
