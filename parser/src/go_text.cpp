@@ -153,8 +153,26 @@ bool equal_fold_ascii(std::string_view text, std::string_view pattern) {
 
 namespace gander::parser {
 
-std::string go_quote(std::string_view text) {
+namespace {
+
+// The runes strconv.IsPrint rejects that a migration file plausibly holds:
+// C0/C1 controls, DEL, whitespace other than ' ', and invisible format
+// characters. (Unassigned and private-use codepoints are printed as is.)
+bool is_unprintable(char32_t rune) {
+  if (rune < 0x20 || rune == 0x7F || (rune >= 0x80 && rune < 0xA0)) return true;
+  if (rune != U' ' && is_go_space(rune)) return true;
+  return rune == 0x00AD || (rune >= 0x200B && rune <= 0x200F) || (rune >= 0x202A && rune <= 0x202E) ||
+         (rune >= 0x2060 && rune <= 0x2064) || rune == 0xFEFF;
+}
+
+void append_hex(std::string& out, char32_t value, int digits) {
   static constexpr char k_hex[] = "0123456789abcdef";
+  for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out.push_back(k_hex[(value >> shift) & 0xF]);
+}
+
+}  // namespace
+
+std::string go_quote(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 2);
   out.push_back('"');
@@ -162,26 +180,31 @@ std::string go_quote(std::string_view text) {
     const DecodedRune decoded = decode_rune(text, pos);
     const char32_t rune = decoded.rune;
     if (!decoded.is_valid) {
-      const auto byte = static_cast<unsigned char>(text[pos]);
       out += "\\x";
-      out.push_back(k_hex[byte >> 4]);
-      out.push_back(k_hex[byte & 0xF]);
+      append_hex(out, static_cast<unsigned char>(text[pos]), 2);
     } else if (rune == U'"' || rune == U'\\') {
       out.push_back('\\');
       out.push_back(static_cast<char>(rune));
-    } else if (rune == U'\n') {
-      out += "\\n";
-    } else if (rune == U'\r') {
-      out += "\\r";
-    } else if (rune == U'\t') {
-      out += "\\t";
-    } else if (rune < 0x20 || rune == 0x7F || (rune >= 0x80 && rune < 0xA0)) {
-      static constexpr char k_escape[] = "\\u00";
-      out += k_escape;
-      out.push_back(k_hex[(rune >> 4) & 0xF]);
-      out.push_back(k_hex[rune & 0xF]);
-    } else {
+    } else if (!is_unprintable(rune)) {
       out.append(text.substr(pos, decoded.size));
+    } else {
+      switch (rune) {
+        case U'\a': out += "\\a"; break;
+        case U'\b': out += "\\b"; break;
+        case U'\f': out += "\\f"; break;
+        case U'\n': out += "\\n"; break;
+        case U'\r': out += "\\r"; break;
+        case U'\t': out += "\\t"; break;
+        case U'\v': out += "\\v"; break;
+        default:
+          if (rune < 0x80) {
+            out += "\\x";
+            append_hex(out, rune, 2);
+          } else {
+            out += "\\u";
+            append_hex(out, rune, 4);
+          }
+      }
     }
     pos += decoded.size;
   }

@@ -8,13 +8,13 @@
 
 using gander::test::run_gander;
 
-TEST_CASE("--version prints the version and exits 0") {
+TEST_CASE("gander --version prints the version and exits 0") {
   const auto result = run_gander({"--version"});
   CHECK(result.exit_code == 0);
   CHECK_THAT(result.out, Catch::StartsWith("gander ") && Catch::Contains("."));
 }
 
-TEST_CASE("--help lists the commands, the options and their environment variables") {
+TEST_CASE("gander --help lists the commands, the options and their environment variables") {
   const auto result = run_gander({"--help"});
   CHECK(result.exit_code == 0);
   CHECK_THAT(result.out, Catch::Contains("show FILE"));

@@ -57,7 +57,7 @@ TEST_CASE("the file name decides whether a plain file runs outside a transaction
   CHECK(batch.migration.up.size() == 1);
 }
 
-TEST_CASE("--strict refuses plain files") {
+TEST_CASE("the strict option refuses plain files") {
   const gander::test::TempDir dir;
   const auto path = dir.write("001_plain.sql", "SELECT 1;\n");
   CHECK_THROWS_AS(gander::inspect_file(path.string(), gander::InspectOptions{{}, true}), gander::Error);

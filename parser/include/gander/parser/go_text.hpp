@@ -57,8 +57,10 @@ bool equal_fold_ascii(std::string_view text, std::string_view pattern);
 
 namespace gander::parser {
 
-// Go's %q for a string (strconv.Quote): double-quoted, with \\ \" \n \t ...
-// and \xNN for invalid UTF-8. Used in messages that quote file content.
+// Go's %q for a string (strconv.Quote): double-quoted; \\ \" \a \b \f \n \r
+// \t \v by name; other controls as \xNN; invalid UTF-8 bytes as \xNN;
+// invisible runes (non-ASCII spaces, BOM, zero-width) as \uNNNN. Used in
+// messages that quote file content, so that what cannot be seen is shown.
 std::string go_quote(std::string_view text);
 
 }  // namespace gander::parser
