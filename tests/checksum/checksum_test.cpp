@@ -1,6 +1,8 @@
 #include <gander/checksum/checksum.hpp>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -64,4 +66,33 @@ TEST_CASE("file_checksum hashes a 100 MB file in place") {
   bytes[1] = '\n';
   bytes.back() = '\n';
   CHECK(gander::checksum::file_checksum(bytes) == "83d30385a4a11980275dc23de3fb49ff37b906cc841efa048a96c62d90ff3b5f");
+}
+
+TEST_CASE("line-ending and BOM variants of a file are recognised, and nothing else is") {
+  using gander::checksum::file_checksum;
+  using gander::checksum::line_ending_variant_checksums;
+  const std::string lf = "-- +goose Up\nSELECT 1;\n";
+  const std::string crlf = "-- +goose Up\r\nSELECT 1;\r\n";
+  const std::string bom = "\xEF\xBB\xBF";
+  const auto contains = [](const std::vector<std::string>& list, const std::string& value) {
+    return std::find(list.begin(), list.end(), value) != list.end();
+  };
+
+  const std::vector<std::string> from_lf = line_ending_variant_checksums(lf);
+  CHECK(contains(from_lf, file_checksum(crlf)));
+  CHECK(contains(from_lf, file_checksum(bom + lf)));
+  CHECK(contains(from_lf, file_checksum(bom + crlf)));
+  CHECK_FALSE(contains(from_lf, file_checksum(lf)));
+  CHECK_FALSE(contains(from_lf, file_checksum("-- +goose Up\nSELECT 2;\n")));
+
+  const std::vector<std::string> from_bom_crlf = line_ending_variant_checksums(bom + crlf);
+  CHECK(contains(from_bom_crlf, file_checksum(lf)));
+  CHECK(contains(from_bom_crlf, file_checksum(crlf)));
+  CHECK(contains(from_bom_crlf, file_checksum(bom + lf)));
+
+  // Mixed endings: each form is tried whole, so a half-converted file still
+  // maps to its all-LF and all-CRLF forms.
+  const std::vector<std::string> from_mixed = line_ending_variant_checksums("SELECT 1;\r\nSELECT 2;\nSELECT 3;");
+  CHECK(contains(from_mixed, file_checksum("SELECT 1;\nSELECT 2;\nSELECT 3;")));
+  CHECK(contains(from_mixed, file_checksum("SELECT 1;\r\nSELECT 2;\r\nSELECT 3;")));
 }

@@ -21,3 +21,16 @@ std::string sha256_hex(std::string_view bytes);
 std::string file_checksum(std::string_view file_bytes);
 
 }  // namespace gander::checksum
+
+#include <vector>
+
+namespace gander::checksum {
+
+// The checksums of the forms a file takes when only its line endings or its
+// byte-order mark change (DESIGN §3): CRLF turned into LF, lone LF turned
+// into CRLF, a leading BOM removed or added, and each line-ending form with
+// the BOM toggled. The file's own checksum is not in the list. A stored
+// checksum found here means the file is unchanged but for such an edit.
+std::vector<std::string> line_ending_variant_checksums(std::string_view file_bytes);
+
+}  // namespace gander::checksum
