@@ -1,0 +1,76 @@
+#pragma once
+
+// The planner: given the migration files and the rows of the tracking table,
+// it decides the state of every migration (DESIGN §7) and what `up` may
+// apply (DESIGN §5 steps 4 and 5). It is pure, no I/O and no database, so
+// every integrity decision gander makes is unit-tested without one.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gander {
+
+enum class MigrationState { applied, pending, out_of_order, modified, missing, partial };
+
+// DESIGN §7's JSON name: "applied", "pending", "out-of-order", "modified", ...
+const char* to_string(MigrationState state);
+
+// A migration file, read and parsed. Files that are empty after trimming are
+// passed too: they are never pending, but a row for one is a mismatch.
+struct MigrationFile {
+  std::string name;
+  std::int64_t version = 0;
+  std::string checksum;     // checksum::file_checksum of the bytes
+  std::string up_checksum;  // SHA-256 of the up statements joined by '\n'
+  std::string_view bytes;   // the bytes as stored; owned by the caller, read only on a mismatch
+  bool is_empty = false;
+};
+
+// One row of the tracking table.
+struct AppliedRow {
+  std::string filename;
+  std::string checksum;
+  bool is_partial = false;
+  std::optional<std::string> applied_at;   // ISO-8601 UTC, "2026-11-21T09:30:00Z"
+  std::optional<std::string> up_checksum;  // none for rows adopted from another runner
+};
+
+struct PlanOptions {
+  bool allow_out_of_order = false;  // apply pending files that sort before the newest applied one
+  bool strict_checksums = false;    // a line-ending or BOM difference is a mismatch too
+};
+
+struct PlannedMigration {
+  std::string name;
+  std::optional<std::int64_t> version;  // none for a row whose name carries no version
+  MigrationState state = MigrationState::pending;
+  std::optional<std::string> file_checksum;  // none when the file is missing
+  std::optional<std::string> db_checksum;    // none when never applied
+  std::optional<std::string> applied_at;
+  std::string note;  // "line endings differ", or what changed in a modified file
+};
+
+struct Plan {
+  std::vector<PlannedMigration> migrations;  // in migration order
+
+  // True when a migration is modified, missing or partial (exit code 3).
+  bool has_integrity_problems() const;
+  // The names `up` applies, in order: pending ones, and out-of-order ones
+  // when they are allowed.
+  std::vector<std::string> to_apply(const PlanOptions& options) const;
+};
+
+// Builds the plan. Never throws for any combination of files and rows.
+Plan make_plan(const std::vector<MigrationFile>& files, const std::vector<AppliedRow>& rows,
+               const PlanOptions& options);
+
+// Refuses, before anything is applied, a plan `up` must not run. Throws
+// Error{checksum_mismatch, missing_file or partial} naming every offender
+// with db= and file= checksums and the remedy; then Error{out_of_order} when
+// pending files sort before the newest applied one and that is not allowed.
+void check_plan(const Plan& plan, const PlanOptions& options);
+
+}  // namespace gander

@@ -1,0 +1,178 @@
+#include <gander/planner.hpp>
+
+#include <algorithm>
+#include <map>
+
+#include <gander/checksum/checksum.hpp>
+#include <gander/error.hpp>
+#include <gander/migration_name.hpp>
+
+namespace gander {
+
+namespace {
+
+std::optional<std::int64_t> version_of_row(const std::string& name) {
+  try {
+    return migration_version(name);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
+bool sorts_before(const PlannedMigration& left, const PlannedMigration& right) {
+  if (left.version.has_value() != right.version.has_value()) return !left.version.has_value();
+  if (!left.version) return left.name < right.name;
+  return migration_order_less(*left.version, left.name, *right.version, right.name);
+}
+
+// Compares a file with its row; `planned` already holds both checksums.
+void compare(const MigrationFile& file, const AppliedRow& row, const PlanOptions& options, PlannedMigration& planned) {
+  if (row.is_partial) {
+    planned.state = MigrationState::partial;
+    planned.note = "started outside a transaction and did not finish";
+    return;
+  }
+  if (row.checksum == file.checksum) {
+    planned.state = MigrationState::applied;
+    return;
+  }
+  const std::vector<std::string> variants = checksum::line_ending_variant_checksums(file.bytes);
+  if (std::find(variants.begin(), variants.end(), row.checksum) != variants.end()) {
+    planned.state = options.strict_checksums ? MigrationState::modified : MigrationState::applied;
+    planned.note = options.strict_checksums ? "only line endings or a byte-order mark differ (--strict-checksums)"
+                                            : "line endings differ";
+    return;
+  }
+  planned.state = MigrationState::modified;
+  if (row.checksum == checksum::sha256_hex(file.bytes)) {
+    planned.note = "the stored value is the SHA-256 of the untrimmed file (gander hashes the file with leading "
+                   "and trailing whitespace removed); the file itself is unchanged";
+  } else if (row.up_checksum && *row.up_checksum == file.up_checksum) {
+    planned.note = "only comments, whitespace or the Down section changed; the SQL that ran is the same";
+  } else if (row.up_checksum) {
+    planned.note = "the SQL that ran has changed";
+  }
+}
+
+std::string describe(const PlannedMigration& planned) {
+  std::string line = "  " + planned.name + ": " +
+                     (planned.state == MigrationState::modified  ? "MODIFIED"
+                      : planned.state == MigrationState::missing ? "MISSING"
+                                                                 : "PARTIAL");
+  line += " db=" + planned.db_checksum.value_or("-");
+  line += " file=" + (planned.file_checksum ? *planned.file_checksum : std::string("(no file)"));
+  if (!planned.note.empty()) line += " (" + planned.note + ")";
+  return line + "\n";
+}
+
+}  // namespace
+
+const char* to_string(MigrationState state) {
+  switch (state) {
+    case MigrationState::applied: return "applied";
+    case MigrationState::pending: return "pending";
+    case MigrationState::out_of_order: return "out-of-order";
+    case MigrationState::modified: return "modified";
+    case MigrationState::missing: return "missing";
+    case MigrationState::partial: return "partial";
+  }
+  return "unknown";
+}
+
+bool Plan::has_integrity_problems() const {
+  return std::any_of(migrations.begin(), migrations.end(), [](const PlannedMigration& planned) {
+    return planned.state == MigrationState::modified || planned.state == MigrationState::missing ||
+           planned.state == MigrationState::partial;
+  });
+}
+
+std::vector<std::string> Plan::to_apply(const PlanOptions& options) const {
+  std::vector<std::string> names;
+  for (const PlannedMigration& planned : migrations) {
+    if (planned.state == MigrationState::pending ||
+        (planned.state == MigrationState::out_of_order && options.allow_out_of_order)) {
+      names.push_back(planned.name);
+    }
+  }
+  return names;
+}
+
+Plan make_plan(const std::vector<MigrationFile>& files, const std::vector<AppliedRow>& rows,
+               const PlanOptions& options) {
+  std::map<std::string, const AppliedRow*> row_by_name;
+  for (const AppliedRow& row : rows) row_by_name[row.filename] = &row;
+
+  Plan plan;
+  for (const MigrationFile& file : files) {
+    const auto found = row_by_name.find(file.name);
+    if (found == row_by_name.end()) {
+      if (file.is_empty) continue;  // skipped: never applied, never recorded
+      plan.migrations.push_back({file.name, file.version, MigrationState::pending, file.checksum, std::nullopt,
+                                 std::nullopt, {}});
+      continue;
+    }
+    const AppliedRow& row = *found->second;
+    PlannedMigration planned{file.name, file.version, MigrationState::applied, file.checksum, row.checksum,
+                             row.applied_at, {}};
+    compare(file, row, options, planned);
+    plan.migrations.push_back(std::move(planned));
+    row_by_name.erase(found);
+  }
+  for (const auto& [name, row] : row_by_name) {
+    plan.migrations.push_back({name, version_of_row(name),
+                               row->is_partial ? MigrationState::partial : MigrationState::missing, std::nullopt,
+                               row->checksum, row->applied_at, row->is_partial ? "no file" : ""});
+  }
+  std::stable_sort(plan.migrations.begin(), plan.migrations.end(), sorts_before);
+
+  // A pending file that sorts before the newest recorded migration is out of order.
+  const auto newest = std::find_if(plan.migrations.rbegin(), plan.migrations.rend(),
+                                   [](const PlannedMigration& planned) { return planned.db_checksum.has_value(); });
+  if (newest != plan.migrations.rend()) {
+    for (auto it = newest.base(); it != plan.migrations.begin();) {
+      --it;
+      if (it->state == MigrationState::pending) it->state = MigrationState::out_of_order;
+    }
+  }
+  return plan;
+}
+
+void check_plan(const Plan& plan, const PlanOptions& options) {
+  std::string offenders;
+  std::size_t count = 0;
+  bool has_modified = false;
+  bool has_missing = false;
+  for (const PlannedMigration& planned : plan.migrations) {
+    if (planned.state != MigrationState::modified && planned.state != MigrationState::missing &&
+        planned.state != MigrationState::partial) {
+      continue;
+    }
+    ++count;
+    offenders += describe(planned);
+    has_modified |= planned.state == MigrationState::modified;
+    has_missing |= planned.state == MigrationState::missing;
+  }
+  if (count > 0) {
+    const ErrorKind kind =
+        has_modified ? ErrorKind::checksum_mismatch : has_missing ? ErrorKind::missing_file : ErrorKind::partial;
+    throw Error(kind, "refusing to migrate: " + std::to_string(count) +
+                          (count == 1 ? " applied migration does" : " applied migrations do") +
+                          " not match the migration files; nothing was applied\n" + offenders +
+                          "Restore a modified or deleted file from version control (e.g. git checkout -- FILE) and "
+                          "put the change in a new migration instead. A PARTIAL migration needs a person to look at "
+                          "the database first, then 'gander resolve FILE --applied' or '--rolled-back'.");
+  }
+  if (options.allow_out_of_order) return;
+  std::string out_of_order;
+  for (const PlannedMigration& planned : plan.migrations) {
+    if (planned.state == MigrationState::out_of_order) out_of_order += "  " + planned.name + "\n";
+  }
+  if (!out_of_order.empty()) {
+    throw Error(ErrorKind::out_of_order,
+                "refusing to migrate: these pending migrations sort before the newest applied one; nothing was "
+                "applied\n" + out_of_order +
+                "Rename them to sort after it, or apply them anyway with --allow-out-of-order.");
+  }
+}
+
+}  // namespace gander

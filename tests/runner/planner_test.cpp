@@ -1,0 +1,217 @@
+#include <gander/planner.hpp>
+
+#include <deque>
+
+#include <catch2/catch.hpp>
+
+#include <gander/checksum/checksum.hpp>
+#include <gander/error.hpp>
+
+namespace {
+
+using gander::AppliedRow;
+using gander::MigrationFile;
+using gander::MigrationState;
+using gander::PlanOptions;
+
+// Files own their bytes here (a deque never moves its elements), and
+// MigrationFile::bytes views into them.
+struct Fixture {
+  std::deque<std::string> storage;
+  std::vector<MigrationFile> files;
+
+  void add(const std::string& name, std::int64_t version, const std::string& bytes) {
+    storage.push_back(bytes);
+    MigrationFile file;
+    file.name = name;
+    file.version = version;
+    file.checksum = gander::checksum::file_checksum(storage.back());
+    file.up_checksum = gander::checksum::sha256_hex("up of " + bytes);
+    file.bytes = storage.back();
+    file.is_empty = gander::checksum::file_checksum(storage.back()) == gander::checksum::sha256_hex("");
+    files.push_back(file);
+  }
+};
+
+AppliedRow row_for(const MigrationFile& file) {
+  return AppliedRow{file.name, file.checksum, false, "2026-11-21T09:30:00Z", file.up_checksum};
+}
+
+std::vector<MigrationState> states(const gander::Plan& plan) {
+  std::vector<MigrationState> out;
+  for (const auto& planned : plan.migrations) out.push_back(planned.state);
+  return out;
+}
+
+std::vector<std::string> names(const gander::Plan& plan) {
+  std::vector<std::string> out;
+  for (const auto& planned : plan.migrations) out.push_back(planned.name);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a fresh database has every non-empty file pending, in migration order") {
+  Fixture fixture;
+  fixture.add("10_ten.sql", 10, "SELECT 10;");
+  fixture.add("2_two.sql", 2, "SELECT 2;");
+  fixture.add("3_blank.sql", 3, " \n");
+  const gander::Plan plan = gander::make_plan(fixture.files, {}, {});
+  CHECK(names(plan) == std::vector<std::string>{"2_two.sql", "10_ten.sql"});
+  CHECK(states(plan) == std::vector<MigrationState>{MigrationState::pending, MigrationState::pending});
+  CHECK(plan.to_apply({}) == std::vector<std::string>{"2_two.sql", "10_ten.sql"});
+  CHECK_FALSE(plan.has_integrity_problems());
+  CHECK_NOTHROW(gander::check_plan(plan, {}));
+}
+
+TEST_CASE("applied files with equal checksums are applied and nothing is left to do") {
+  Fixture fixture;
+  fixture.add("1_a.sql", 1, "SELECT 1;");
+  fixture.add("2_b.sql", 2, "SELECT 2;");
+  const gander::Plan plan =
+      gander::make_plan(fixture.files, {row_for(fixture.files[0]), row_for(fixture.files[1])}, {});
+  CHECK(states(plan) == std::vector<MigrationState>{MigrationState::applied, MigrationState::applied});
+  CHECK(plan.to_apply({}).empty());
+  CHECK(plan.migrations[0].applied_at == std::string("2026-11-21T09:30:00Z"));
+}
+
+TEST_CASE("a modified file is refused with both checksums and a diagnosis") {
+  Fixture fixture;
+  fixture.add("1_a.sql", 1, "-- +goose Up\nSELECT 1;");
+  AppliedRow row = row_for(fixture.files[0]);
+  row.checksum = gander::checksum::file_checksum("-- +goose Up\nSELECT 0;");
+
+  SECTION("the SQL that ran changed") {
+    row.up_checksum = gander::checksum::sha256_hex("something else");
+    const gander::Plan plan = gander::make_plan(fixture.files, {row}, {});
+    REQUIRE(plan.migrations[0].state == MigrationState::modified);
+    CHECK(plan.migrations[0].note == "the SQL that ran has changed");
+  }
+  SECTION("only comments or Down changed") {
+    const gander::Plan plan = gander::make_plan(fixture.files, {row}, {});
+    CHECK_THAT(plan.migrations[0].note, Catch::Contains("the SQL that ran is the same"));
+  }
+  SECTION("an adopted row cannot say more") {
+    row.up_checksum.reset();
+    const gander::Plan plan = gander::make_plan(fixture.files, {row}, {});
+    CHECK(plan.migrations[0].note.empty());
+  }
+  const gander::Plan plan = gander::make_plan(fixture.files, {row}, {});
+  CHECK(plan.has_integrity_problems());
+  try {
+    gander::check_plan(plan, {});
+    FAIL("a modified file was accepted");
+  } catch (const gander::Error& error) {
+    CHECK(error.kind() == gander::ErrorKind::checksum_mismatch);
+    CHECK_THAT(error.what(), Catch::Contains("1_a.sql: MODIFIED db=" + row.checksum +
+                                             " file=" + fixture.files[0].checksum));
+    CHECK_THAT(error.what(), Catch::Contains("nothing was applied"));
+    CHECK_THAT(error.what(), Catch::Contains("new migration"));
+  }
+}
+
+TEST_CASE("a checksum of the untrimmed file is diagnosed as such") {
+  Fixture fixture;
+  const std::string bytes = "SELECT 1;\n";
+  fixture.add("1_a.sql", 1, bytes);
+  AppliedRow row = row_for(fixture.files[0]);
+  row.checksum = gander::checksum::sha256_hex(bytes);
+  const gander::Plan plan = gander::make_plan(fixture.files, {row}, {});
+  CHECK(plan.migrations[0].state == MigrationState::modified);
+  CHECK_THAT(plan.migrations[0].note, Catch::Contains("untrimmed"));
+}
+
+TEST_CASE("line-ending and BOM differences are not mismatches unless checksums are strict") {
+  Fixture fixture;
+  fixture.add("1_a.sql", 1, "\xEF\xBB\xBF-- +goose Up\r\nSELECT 1;\r\nSELECT 2;\r\n");
+  AppliedRow row = row_for(fixture.files[0]);
+  row.checksum = gander::checksum::file_checksum("-- +goose Up\nSELECT 1;\nSELECT 2;\n");
+  const gander::Plan lenient = gander::make_plan(fixture.files, {row}, {});
+  CHECK(lenient.migrations[0].state == MigrationState::applied);
+  CHECK(lenient.migrations[0].note == "line endings differ");
+  CHECK_FALSE(lenient.has_integrity_problems());
+
+  const PlanOptions strict{false, true};
+  const gander::Plan plan = gander::make_plan(fixture.files, {row}, strict);
+  CHECK(plan.migrations[0].state == MigrationState::modified);
+  CHECK_THROWS_AS(gander::check_plan(plan, strict), gander::Error);
+}
+
+TEST_CASE("a row without a file is missing, and a partial row is partial") {
+  Fixture fixture;
+  fixture.add("1_a.sql", 1, "SELECT 1;");
+  fixture.add("3_c_notx.sql", 3, "CREATE INDEX CONCURRENTLY i ON t (a);");
+  AppliedRow partial = row_for(fixture.files[1]);
+  partial.is_partial = true;
+  const AppliedRow gone{"2_gone.sql", gander::checksum::sha256_hex("x"), false, "2026-11-20T17:02:11Z", std::nullopt};
+  const gander::Plan plan = gander::make_plan(fixture.files, {row_for(fixture.files[0]), gone, partial}, {});
+  CHECK(names(plan) == std::vector<std::string>{"1_a.sql", "2_gone.sql", "3_c_notx.sql"});
+  CHECK(states(plan) ==
+        std::vector<MigrationState>{MigrationState::applied, MigrationState::missing, MigrationState::partial});
+  CHECK_FALSE(plan.migrations[1].file_checksum);
+  try {
+    gander::check_plan(plan, {});
+    FAIL("accepted");
+  } catch (const gander::Error& error) {
+    CHECK(error.kind() == gander::ErrorKind::missing_file);
+    CHECK_THAT(error.what(), Catch::Contains("2 applied migrations do not match"));
+    CHECK_THAT(error.what(), Catch::Contains("2_gone.sql: MISSING db=" + gone.checksum + " file=(no file)"));
+    CHECK_THAT(error.what(), Catch::Contains("3_c_notx.sql: PARTIAL"));
+    CHECK_THAT(error.what(), Catch::Contains("gander resolve"));
+  }
+}
+
+TEST_CASE("a row for a file that is now empty is a mismatch, not a skip") {
+  Fixture fixture;
+  fixture.add("1_a.sql", 1, "\n");
+  const AppliedRow row{"1_a.sql", gander::checksum::file_checksum("SELECT 1;"), false, std::nullopt, std::nullopt};
+  const gander::Plan plan = gander::make_plan(fixture.files, {row}, {});
+  REQUIRE(plan.migrations.size() == 1);
+  CHECK(plan.migrations[0].state == MigrationState::modified);
+}
+
+TEST_CASE("pending files before the newest applied one are out of order") {
+  Fixture fixture;
+  fixture.add("1_a.sql", 1, "SELECT 1;");
+  fixture.add("2_b.sql", 2, "SELECT 2;");
+  fixture.add("3_c.sql", 3, "SELECT 3;");
+  fixture.add("4_d.sql", 4, "SELECT 4;");
+  const std::vector<AppliedRow> rows{row_for(fixture.files[0]), row_for(fixture.files[2])};
+  const gander::Plan plan = gander::make_plan(fixture.files, rows, {});
+  CHECK(states(plan) == std::vector<MigrationState>{MigrationState::applied, MigrationState::out_of_order,
+                                                     MigrationState::applied, MigrationState::pending});
+  CHECK_FALSE(plan.has_integrity_problems());
+  try {
+    gander::check_plan(plan, {});
+    FAIL("accepted");
+  } catch (const gander::Error& error) {
+    CHECK(error.kind() == gander::ErrorKind::out_of_order);
+    CHECK_THAT(error.what(), Catch::Contains("  2_b.sql\n"));
+    CHECK_THAT(error.what(), Catch::Contains("--allow-out-of-order"));
+  }
+  const PlanOptions allow{true, false};
+  CHECK_NOTHROW(gander::check_plan(plan, allow));
+  CHECK(plan.to_apply(allow) == std::vector<std::string>{"2_b.sql", "4_d.sql"});
+  CHECK(plan.to_apply({}) == std::vector<std::string>{"4_d.sql"});
+}
+
+TEST_CASE("files sharing a version order by name, and a missing newest row still sets the bar") {
+  Fixture fixture;
+  fixture.add("006_b.sql", 6, "SELECT 'b';");
+  fixture.add("006_a.sql", 6, "SELECT 'a';");
+  fixture.add("006b_c.sql", 6, "SELECT 'c';");
+  const AppliedRow newest_gone{"007_gone.sql", gander::checksum::sha256_hex("g"), false, std::nullopt, std::nullopt};
+  const gander::Plan plan = gander::make_plan(fixture.files, {newest_gone}, {});
+  CHECK(names(plan) == std::vector<std::string>{"006_a.sql", "006_b.sql", "006b_c.sql", "007_gone.sql"});
+  CHECK(plan.migrations[0].state == MigrationState::out_of_order);
+  CHECK(plan.migrations[3].state == MigrationState::missing);
+}
+
+TEST_CASE("state names are DESIGN §7's JSON names") {
+  CHECK(std::string(gander::to_string(MigrationState::applied)) == "applied");
+  CHECK(std::string(gander::to_string(MigrationState::pending)) == "pending");
+  CHECK(std::string(gander::to_string(MigrationState::out_of_order)) == "out-of-order");
+  CHECK(std::string(gander::to_string(MigrationState::modified)) == "modified");
+  CHECK(std::string(gander::to_string(MigrationState::missing)) == "missing");
+  CHECK(std::string(gander::to_string(MigrationState::partial)) == "partial");
+}
