@@ -182,9 +182,7 @@ class Machine {
   void check_no_unfinished_statement(const char* where) {
     const std::string_view remaining = trim_go_space(m_buffer);
     if (remaining.empty()) return;
-    const std::size_t line = m_buffer_line + count_newlines(std::string_view(m_buffer).substr(
-                                                  0, static_cast<std::size_t>(remaining.data() - m_buffer.data())));
-    throw Failure{line, std::string("unfinished SQL statement ") + where + " (" + (is_up(m_state) ? "up" : "down") +
+    throw Failure{line_of(remaining), std::string("unfinished SQL statement ") + where + " (" + (is_up(m_state) ? "up" : "down") +
                             " section): " + go_quote(remaining) + ": missing semicolon?"};
   }
 
@@ -195,10 +193,16 @@ class Machine {
   std::vector<Statement>& current_statements() { return is_up(m_state) ? m_migration.up : m_migration.down; }
 
   // Moves the buffer, trimmed in place, into the current direction's list.
+  // The line of the first character of `trimmed`, a view into the buffer.
+  std::size_t line_of(std::string_view trimmed) const {
+    const auto begin = static_cast<std::size_t>(trimmed.data() - m_buffer.data());
+    return m_buffer_line + count_newlines(std::string_view(m_buffer).substr(0, begin));
+  }
+
   void emit(std::size_t number) {
     const std::string_view trimmed = trim_go_space(m_buffer);
     const auto begin = static_cast<std::size_t>(trimmed.data() - m_buffer.data());
-    const std::size_t line = trimmed.empty() ? number : m_buffer_line + count_newlines(std::string_view(m_buffer).substr(0, begin));
+    const std::size_t line = trimmed.empty() ? number : line_of(trimmed);
     m_buffer.resize(begin + trimmed.size());
     m_buffer.erase(0, begin);
     current_statements().push_back({std::move(m_buffer), line});

@@ -8,15 +8,6 @@
 
 namespace gander {
 
-namespace {
-
-std::optional<std::int64_t> version_if_named(const std::string& name) {
-  if (name.empty() || name.front() < '0' || name.front() > '9') return std::nullopt;
-  return migration_version(name);
-}
-
-}  // namespace
-
 InspectedMigration inspect_bytes(const std::string& name, const std::string& display_path, const std::string& bytes,
                                  const InspectOptions& options) {
   parser::ParseOptions parse_options;
@@ -28,7 +19,7 @@ InspectedMigration inspect_bytes(const std::string& name, const std::string& dis
     throw Error(ErrorKind::parse, parsed.error->message,
                 ErrorContext{display_path, parsed.error->line});
   }
-  return InspectedMigration{name, display_path, version_if_named(name), checksum::file_checksum(bytes),
+  return InspectedMigration{name, display_path, migration_version_if_valid(name), checksum::file_checksum(bytes),
                             std::move(parsed.migration)};
 }
 

@@ -12,27 +12,36 @@ bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
+// Stores the version of `name` and returns nullptr, or returns why there is none.
+const char* parse_version(std::string_view name, std::int64_t& version) {
+  std::size_t digits = 0;
+  while (digits < name.size() && name[digits] >= '0' && name[digits] <= '9') ++digits;
+  if (digits == 0) return "migration file name must start with its version number (e.g. 00001_create_users.sql)";
+  constexpr std::int64_t k_max = std::numeric_limits<std::int64_t>::max();
+  version = 0;
+  for (std::size_t i = 0; i < digits; ++i) {
+    const int digit = name[i] - '0';
+    if (version > (k_max - digit) / 10) return "version number does not fit in a signed 64-bit integer";
+    version = version * 10 + digit;
+  }
+  return version == 0 ? "version must be greater than 0" : nullptr;
+}
+
 }  // namespace
 
 bool is_sql_file_name(std::string_view name) { return ends_with(name, ".sql"); }
 
 std::int64_t migration_version(std::string_view name) {
-  const auto fail = [&](const std::string& why) {
-    return Error(ErrorKind::parse, why, ErrorContext{std::string(name)});
-  };
-  std::size_t digits = 0;
-  while (digits < name.size() && name[digits] >= '0' && name[digits] <= '9') ++digits;
-  if (digits == 0) {
-    throw fail("migration file name must start with its version number (e.g. 00001_create_users.sql)");
-  }
-  constexpr std::int64_t k_max = std::numeric_limits<std::int64_t>::max();
   std::int64_t version = 0;
-  for (std::size_t i = 0; i < digits; ++i) {
-    const int digit = name[i] - '0';
-    if (version > (k_max - digit) / 10) throw fail("version number does not fit in a signed 64-bit integer");
-    version = version * 10 + digit;
+  if (const char* problem = parse_version(name, version)) {
+    throw Error(ErrorKind::parse, problem, ErrorContext{std::string(name)});
   }
-  if (version == 0) throw fail("version must be greater than 0");
+  return version;
+}
+
+std::optional<std::int64_t> migration_version_if_valid(std::string_view name) {
+  std::int64_t version = 0;
+  if (parse_version(name, version) != nullptr) return std::nullopt;
   return version;
 }
 

@@ -11,14 +11,6 @@ namespace gander {
 
 namespace {
 
-std::optional<std::int64_t> version_of_row(const std::string& name) {
-  try {
-    return migration_version(name);
-  } catch (const Error&) {
-    return std::nullopt;
-  }
-}
-
 bool sorts_before(const PlannedMigration& left, const PlannedMigration& right) {
   if (left.version.has_value() != right.version.has_value()) return !left.version.has_value();
   if (!left.version) return left.name < right.name;
@@ -119,7 +111,7 @@ Plan make_plan(const std::vector<MigrationFile>& files, const std::vector<Applie
     row_by_name.erase(found);
   }
   for (const auto& [name, row] : row_by_name) {
-    plan.migrations.push_back({name, version_of_row(name),
+    plan.migrations.push_back({name, migration_version_if_valid(name),
                                row->is_partial ? MigrationState::partial : MigrationState::missing, std::nullopt,
                                row->checksum, row->applied_at, row->is_partial ? "no file" : ""});
   }

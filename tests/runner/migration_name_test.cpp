@@ -24,7 +24,9 @@ TEST_CASE("a name without a usable version is a parse error that names the file"
       CHECK(error.context().file == std::string(name));
       CHECK(std::string(error.what()).rfind(std::string(name) + ": ", 0) == 0);
     }
+    CHECK_FALSE(gander::migration_version_if_valid(name).has_value());
   }
+  CHECK(gander::migration_version_if_valid("006b_guard.sql") == 6);
 }
 
 TEST_CASE("only .sql files are migrations and _notx.sql marks plain files outside a transaction") {

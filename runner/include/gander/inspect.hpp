@@ -27,7 +27,7 @@ parser::EnvLookup process_env();
 struct InspectedMigration {
   std::string name;                     // the file name: the migration's identity
   std::string display_path;             // how messages name the file
-  std::optional<std::int64_t> version;  // none when the name has no leading digits
+  std::optional<std::int64_t> version;  // none when the name carries no valid version
   std::string checksum;                 // DESIGN §3, of the bytes as stored
   parser::Migration migration;
 };

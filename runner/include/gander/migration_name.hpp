@@ -5,6 +5,7 @@
 // files are ordered by version, then by name bytewise.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,9 @@ bool is_sql_file_name(std::string_view name);
 // when the name does not start with a digit, or the version is 0 or does not
 // fit in a signed 64-bit integer.
 std::int64_t migration_version(std::string_view name);
+
+// The version of a name, or nullopt where migration_version would throw.
+std::optional<std::int64_t> migration_version_if_valid(std::string_view name);
 
 // A plain file named *_notx.sql runs outside a transaction.
 bool is_notx_name(std::string_view name);
