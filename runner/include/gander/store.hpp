@@ -1,0 +1,135 @@
+#pragma once
+
+// The database behind gander. A Store is one connection to one database and
+// knows its dialect: how to lock, how to create, read and write the tracking
+// table (DESIGN §4) and how to run SQL. It makes no decision about what to
+// apply; the Migrator does that with the planner. No libpqxx or sqlite3
+// type appears here, so a service that includes gander does not see them.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gander/planner.hpp>
+
+namespace gander {
+
+// A tracking-table name, validated: each part is an identifier of ASCII
+// letters, digits and '_' that does not start with a digit, at most 63 bytes.
+struct TableName {
+  std::optional<std::string> schema;  // PostgreSQL only
+  std::string name;
+
+  // The name as SQL: each part double-quoted, e.g. "ops"."schema_migrations".
+  std::string quoted() const;
+  // The name as the user wrote it, e.g. ops.schema_migrations.
+  std::string display() const;
+};
+
+// Throws Error{config} naming `text` when it is not a valid table name or
+// when it is schema-qualified and `allows_schema` is false.
+TableName parse_table_name(const std::string& text, bool allows_schema);
+
+enum class LockMethod {
+  advisory,  // PostgreSQL session advisory lock (default)
+  table,     // a row in <table>_lock, for PostgreSQL-compatible engines without advisory locks
+};
+
+struct LockOptions {
+  std::chrono::milliseconds timeout = std::chrono::minutes(5);
+  LockMethod method = LockMethod::advisory;
+  // Called at most once, when the lock is held by someone else and the store
+  // starts waiting; the argument describes the holder as far as it is known
+  // ("pid 4242 (gander), holding it since 2026-11-21 09:30:00 UTC").
+  std::function<void(const std::string& holder)> on_wait;
+};
+
+// The migration lock, held until destroyed. Destruction releases it and
+// never throws; a lock whose connection is gone is released by the server.
+class StoreLock {
+ public:
+  virtual ~StoreLock() = default;
+};
+
+enum class TableShape {
+  missing,  // no tracking table yet
+  current,  // every column of DESIGN §4
+  legacy,   // (filename, checksum, applied_at) and possibly some of the newer columns: upgradable in place
+};
+
+// A row as gander writes it when a migration starts or completes.
+struct RowRecord {
+  std::string filename;
+  std::string checksum;
+  std::optional<std::int64_t> version;
+  std::string up_checksum;
+  std::int64_t execution_ms = 0;
+  bool is_partial = false;  // state 'partial' instead of 'applied'
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // "postgres" or "sqlite3".
+  virtual const char* driver() const = 0;
+
+  // Takes the migration lock (DESIGN §6), waiting up to options.timeout.
+  // Throws Error{lock} on timeout, saying who holds it when that is known.
+  virtual std::unique_ptr<StoreLock> lock(const LockOptions& options) = 0;
+
+  // The tracking table's shape; changes nothing. Throws Error{config} when a
+  // table of that name exists with columns that do not fit, listing them.
+  virtual TableShape table_shape() = 0;
+
+  // Creates the tracking table, or adds the missing columns to a legacy one
+  // without changing a row. Throws Error{config} for a foreign table.
+  virtual void prepare_table() = 0;
+
+  // Every row of the tracking table in one query; none when it is missing.
+  // Works on a legacy table without upgrading it (read-only callers).
+  virtual std::vector<AppliedRow> read_rows() = 0;
+
+  // Transaction control on this store's one connection.
+  virtual void begin() = 0;
+  virtual void commit() = 0;
+  // Rolls back the open transaction, if any; never throws.
+  virtual void rollback() noexcept = 0;
+
+  // Runs `sql`, which may hold several statements: all of them run. A
+  // statement that is empty or only comments does nothing. Throws
+  // Error{sql} with the database's message (and SQLSTATE on PostgreSQL), or
+  // Error{connection} when the connection is lost.
+  virtual void execute(const std::string& sql) = 0;
+
+  // Tracking-table writes, inside the caller's transaction if one is open.
+  virtual void insert_row(const RowRecord& row) = 0;
+  virtual void mark_applied(const std::string& filename, std::int64_t execution_ms) = 0;
+  virtual void delete_row(const std::string& filename) = 0;
+
+  // Asks a statement that is running in execute() on another thread to stop;
+  // it then fails with Error{sql}. Safe to call at any time from any thread.
+  virtual void cancel() noexcept = 0;
+};
+
+struct StoreOptions {
+  std::string driver;  // "postgres" (also "postgresql", "pgx") or "sqlite3" (also "sqlite")
+  std::string dsn;     // a libpq connection string or URL; a SQLite path or file: URI
+  std::string table = "schema_migrations";
+  // How long SQLite waits for another writer, and the default for locks.
+  std::chrono::milliseconds busy_timeout = std::chrono::minutes(5);
+};
+
+// Connects. Throws Error{config} for an unknown driver or a bad table name,
+// Error{connection} when the database cannot be reached (the message never
+// contains the DSN's password).
+std::unique_ptr<Store> open_store(const StoreOptions& options);
+
+// `dsn` with any password replaced by "***", for messages.
+std::string redact_dsn(const std::string& dsn);
+
+}  // namespace gander
