@@ -4,8 +4,6 @@
 
 #include <gander/error.hpp>
 
-#include "stores.hpp"
-
 namespace gander {
 
 namespace {

@@ -124,10 +124,15 @@ struct StoreOptions {
   std::chrono::milliseconds busy_timeout = std::chrono::minutes(5);
 };
 
-// Connects. Throws Error{config} for an unknown driver or a bad table name,
-// Error{connection} when the database cannot be reached (the message never
-// contains the DSN's password).
+// Connects by options.driver. Throws Error{config} for an unknown driver or
+// a bad table name, Error{connection} when the database cannot be reached
+// (the message never contains the DSN's password).
 std::unique_ptr<Store> open_store(const StoreOptions& options);
+
+// The two stores behind open_store(), for callers that know their database.
+// `table` has been validated by parse_table_name().
+std::unique_ptr<Store> open_postgres_store(const StoreOptions& options, const TableName& table);
+std::unique_ptr<Store> open_sqlite_store(const StoreOptions& options, const TableName& table);
 
 // `dsn` with any password replaced by "***", for messages.
 std::string redact_dsn(const std::string& dsn);
