@@ -14,26 +14,62 @@ namespace po = boost::program_options;
 namespace {
 
 constexpr const char* k_default_dir = "migrations";
+constexpr const char* k_default_table = "schema_migrations";
+constexpr const char* k_default_lock_timeout = "5m";
 
 // Options that can also come from the environment, under gander's name and
 // goose's name.
 struct EnvBinding {
   const char* option;
   const char* gander_variable;
-  const char* goose_variable;
+  const char* goose_variable;  // null when goose has none
 };
 
 constexpr EnvBinding k_env_bindings[] = {
     {"dir", "GANDER_DIR", "GOOSE_MIGRATION_DIR"},
+    {"driver", "GANDER_DRIVER", "GOOSE_DRIVER"},
+    {"db", "GANDER_DBSTRING", "GOOSE_DBSTRING"},
+    {"table", "GANDER_TABLE", "GOOSE_TABLE"},
+    {"lock-timeout", "GANDER_LOCK_TIMEOUT", nullptr},
+    {"lock", "GANDER_LOCK", nullptr},
 };
+
+bool is_driver_name(const std::string& word) {
+  for (const char* driver : {"postgres", "postgresql", "pgx", "sqlite3", "sqlite"}) {
+    if (word == driver) return true;
+  }
+  return false;
+}
 
 po::options_description visible_options() {
   po::options_description options("Options");
   options.add_options()
       ("dir", po::value<std::string>()->value_name("DIR"),
        "migrations directory (default: migrations)\n  env: GANDER_DIR, GOOSE_MIGRATION_DIR")
+      ("driver", po::value<std::string>()->value_name("NAME"),
+       "postgres or sqlite3 (default: postgres for a postgres:// URL or key=value DSN, else sqlite3)\n"
+       "  env: GANDER_DRIVER, GOOSE_DRIVER")
+      ("db", po::value<std::string>()->value_name("DSN"),
+       "database: a libpq URL or key=value string, or a SQLite path (default: ./gander.db)\n"
+       "  env: GANDER_DBSTRING, GOOSE_DBSTRING")
+      ("table", po::value<std::string>()->value_name("NAME"),
+       "tracking table, schema-qualified allowed on PostgreSQL (default: schema_migrations)\n"
+       "  env: GANDER_TABLE, GOOSE_TABLE")
+      ("lock-timeout", po::value<std::string>()->value_name("DURATION"),
+       "how long to wait for the migration lock: 90s, 5m, 1500ms, 1h (default: 5m)\n  env: GANDER_LOCK_TIMEOUT")
+      ("lock", po::value<std::string>()->value_name("METHOD"),
+       "PostgreSQL lock: advisory (default) or table, for engines without advisory locks\n  env: GANDER_LOCK")
+      ("allow-out-of-order", po::bool_switch(), "apply pending migrations that sort before the newest applied one")
+      ("allow-missing", po::bool_switch(), "same as --allow-out-of-order (goose's name)")
+      ("strict-checksums", po::bool_switch(), "count line-ending or byte-order-mark differences as modified")
+      ("dry-run", po::bool_switch(), "print the plan and the exact SQL; change nothing")
+      ("full", po::bool_switch(), "status: print full checksums")
+      ("applied", po::bool_switch(), "resolve: record the partial migration as applied")
+      ("rolled-back", po::bool_switch(), "resolve: delete the partial migration's row")
       ("json", po::bool_switch(), "print machine-readable JSON")
       ("strict", po::bool_switch(), "refuse plain SQL files without goose annotations, as goose does")
+      ("no-color", po::bool_switch(), "no colour in output (also: NO_COLOR set)")
+      ("verbose,v", po::bool_switch(), "print each statement as it runs")
       ("help,h", po::bool_switch(), "show help; 'gander COMMAND --help' for one command")
       ("version", po::bool_switch(), "print gander's version");
   return options;
@@ -45,7 +81,8 @@ std::string env_to_option(const std::string& variable, bool is_gander) {
   const char* value = std::getenv(variable.c_str());
   if (value == nullptr || *value == '\0') return {};
   for (const EnvBinding& binding : k_env_bindings) {
-    if (variable == (is_gander ? binding.gander_variable : binding.goose_variable)) return binding.option;
+    const char* name = is_gander ? binding.gander_variable : binding.goose_variable;
+    if (name != nullptr && variable == name) return binding.option;
   }
   return {};
 }
@@ -78,13 +115,40 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
     throw usage_error(error.what());
   }
 
+  const auto text = [&values](const char* name, const char* fallback) {
+    return values.count(name) ? values[name].as<std::string>() : std::string(fallback);
+  };
+  const auto flag = [&values](const char* name) { return values[name].as<bool>(); };
+
   CliOptions options;
   if (values.count("command")) options.command = values["command"].as<std::string>();
   if (values.count("args")) options.args = values["args"].as<std::vector<std::string>>();
   // priority 4: defaults.
-  options.dir = values.count("dir") ? values["dir"].as<std::string>() : k_default_dir;
-  options.is_json = values["json"].as<bool>();
-  options.is_strict = values["strict"].as<bool>();
+  options.dir = text("dir", k_default_dir);
+  options.driver = text("driver", "");
+  options.dsn = text("db", "");
+  options.table = text("table", k_default_table);
+  options.lock_timeout = text("lock-timeout", k_default_lock_timeout);
+  options.lock_method = text("lock", "advisory");
+  // goose's form, `gander [options] DRIVER DBSTRING COMMAND [args]`, is as
+  // explicit as --driver and --db and overrides them.
+  if (is_driver_name(options.command) && options.args.size() >= 2) {
+    options.driver = options.command;
+    options.dsn = options.args[0];
+    options.command = options.args[1];
+    options.args.erase(options.args.begin(), options.args.begin() + 2);
+  }
+  options.is_json = flag("json");
+  options.is_strict = flag("strict");
+  options.is_full = flag("full");
+  options.is_dry_run = flag("dry-run");
+  options.allows_out_of_order = flag("allow-out-of-order") || flag("allow-missing");
+  options.is_strict_checksums = flag("strict-checksums");
+  const char* no_color = std::getenv("NO_COLOR");
+  options.wants_color = !flag("no-color") && (no_color == nullptr || *no_color == '\0');
+  options.is_verbose = flag("verbose");
+  options.resolves_applied = flag("applied");
+  options.resolves_rolled_back = flag("rolled-back");
   options.wants_help = values["help"].as<bool>();
   options.wants_version = values["version"].as<bool>();
   return options;

@@ -10,15 +10,29 @@ struct CliOptions {
   std::string command;            // empty when none was given
   std::vector<std::string> args;  // the command's positional arguments
   std::string dir;                // migrations directory
+  std::string driver;             // empty: inferred from dsn, else sqlite3
+  std::string dsn;                // empty: ./gander.db for SQLite, libpq's defaults for PostgreSQL
+  std::string table;
+  std::string lock_timeout;       // as written, e.g. "5m"; see migrator_options.hpp
+  std::string lock_method;        // "advisory" or "table"
   bool is_json = false;
   bool is_strict = false;
+  bool is_full = false;           // status: full checksums
+  bool is_dry_run = false;
+  bool allows_out_of_order = false;
+  bool is_strict_checksums = false;
+  bool wants_color = true;        // false with --no-color or NO_COLOR
+  bool is_verbose = false;
+  bool resolves_applied = false;      // resolve --applied
+  bool resolves_rolled_back = false;  // resolve --rolled-back
   bool wants_help = false;
   bool wants_version = false;
 };
 
 // Parses argv and the GANDER_* / GOOSE_* environment (flags win, then
-// GANDER_*, then GOOSE_*, then defaults). Throws gander::Error{config} on a
-// malformed or unknown flag.
+// GANDER_*, then GOOSE_*, then defaults). goose's positional form
+// `DRIVER DBSTRING COMMAND [args]` is recognized by a driver name in the
+// command's place. Throws gander::Error{config} on a malformed or unknown flag.
 CliOptions parse_cli(int argc, const char* const argv[]);
 
 // The options section of --help, generated from the same description the

@@ -16,6 +16,16 @@ struct Command {
   int (*run)(const CliOptions& options, std::ostream& out, std::ostream& err);
 };
 
+extern const Command k_up_command;
+extern const Command k_up_by_one_command;
+extern const Command k_up_to_command;
+extern const Command k_down_command;
+extern const Command k_down_to_command;
+extern const Command k_redo_command;
+extern const Command k_reset_command;
+extern const Command k_status_command;
+extern const Command k_version_command;
+extern const Command k_resolve_command;
 extern const Command k_show_command;
 extern const Command k_validate_command;
 

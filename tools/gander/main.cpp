@@ -14,7 +14,13 @@ namespace {
 
 using gander::cli::Command;
 
-const Command* const k_commands[] = {&gander::cli::k_show_command, &gander::cli::k_validate_command};
+namespace cli = gander::cli;
+
+const Command* const k_commands[] = {
+    &cli::k_up_command,     &cli::k_up_by_one_command, &cli::k_up_to_command,  &cli::k_down_command,
+    &cli::k_down_to_command, &cli::k_redo_command,      &cli::k_reset_command,  &cli::k_status_command,
+    &cli::k_version_command, &cli::k_resolve_command,   &cli::k_show_command,   &cli::k_validate_command,
+};
 
 const Command* find_command(const std::string& name) {
   for (const Command* command : k_commands) {
@@ -25,7 +31,8 @@ const Command* find_command(const std::string& name) {
 
 void print_general_help(std::ostream& out) {
   out << "gander: a checksum-verified runner for goose-style SQL migrations\n\n"
-         "Usage: gander [options] COMMAND [args]\n\nCommands:\n";
+         "Usage: gander [options] COMMAND [args]\n"
+         "       gander [options] DRIVER DBSTRING COMMAND [args]   (goose's form)\n\nCommands:\n";
   for (const Command* command : k_commands) {
     out << "  " << command->synopsis << "\n      " << command->summary << "\n";
   }

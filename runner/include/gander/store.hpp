@@ -6,6 +6,7 @@
 // apply; the Migrator does that with the planner. No libpqxx or sqlite3
 // type appears here, so a service that includes gander does not see them.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -46,6 +47,8 @@ struct LockOptions {
   // starts waiting; the argument describes the holder as far as it is known
   // ("pid 4242 (gander), holding it since 2026-11-21 09:30:00 UTC").
   std::function<void(const std::string& holder)> on_wait;
+  // When set and true, waiting stops with Error{lock} ("interrupted").
+  const std::atomic<bool>* is_cancelled = nullptr;
 };
 
 // The migration lock, held until destroyed. Destruction releases it and

@@ -1,0 +1,139 @@
+#pragma once
+
+// The Migrator: what a service calls on startup and what every database
+// command of the CLI calls. It connects one Store, takes the migration lock,
+// reads and verifies every migration against the tracking table, and only
+// then applies or rolls back (DESIGN §5). It never prints; it returns values
+// and reports progress through Options::on_progress.
+//
+//   gander::Options options;
+//   options.driver = "postgres";
+//   options.dsn = "host=db user=app dbname=app";
+//   gander::Migrator migrator(options);
+//   gander::RunResult result = migrator.up();  // throws gander::Error
+//
+// A Migrator connects lazily, on its first operation, and keeps that
+// connection until it is destroyed. It is not thread-safe, except cancel().
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gander/error.hpp>
+#include <gander/migration_source.hpp>
+#include <gander/parser/migration.hpp>
+#include <gander/planner.hpp>
+#include <gander/store.hpp>
+
+namespace gander {
+
+enum class Direction { up, down };
+
+// What the Migrator reports while it works, for a service's log or the CLI.
+struct ProgressEvent {
+  enum class Kind {
+    waiting_for_lock,  // someone else holds the lock; `detail` says who (sent once)
+    started,           // a migration starts (`name`, `direction`)
+    finished,          // a migration is done (`name`, `direction`, `elapsed_ms`)
+  };
+  Kind kind = Kind::started;
+  std::string name;
+  Direction direction = Direction::up;
+  std::int64_t elapsed_ms = 0;
+  std::string detail;
+};
+
+struct Options {
+  std::string driver = "sqlite3";  // "postgres" or "sqlite3" (see StoreOptions)
+  std::string dsn = "gander.db";
+  std::string dir = "migrations";
+  // Where migrations come from; when null, the directory `dir`.
+  std::shared_ptr<const MigrationSource> source;
+  std::string table = "schema_migrations";
+  std::chrono::milliseconds lock_timeout = std::chrono::minutes(5);
+  LockMethod lock_method = LockMethod::advisory;
+  bool allow_out_of_order = false;  // apply pending files that sort before the newest applied one
+  bool strict_checksums = false;    // a line-ending or BOM difference counts as modified
+  bool is_strict = false;           // refuse plain SQL files, as goose does
+  bool is_dry_run = false;          // writing operations plan and return steps, changing nothing
+  // ENVSUB values; when empty, this process's environment.
+  parser::EnvLookup env;
+  std::function<void(const ProgressEvent&)> on_progress;
+};
+
+// One migration applied or rolled back, or planned in a dry run.
+struct Step {
+  std::string name;
+  std::string display_path;
+  Direction direction = Direction::up;
+  bool use_tx = true;
+  std::vector<parser::Statement> statements;  // exactly as sent to the database
+  std::int64_t elapsed_ms = 0;                // zero in a dry run
+};
+
+struct RunResult {
+  std::vector<Step> steps;  // in the order they ran (or would run)
+  std::int64_t elapsed_ms = 0;
+  std::optional<std::int64_t> version;  // the newest applied version afterwards (before, in a dry run)
+};
+
+enum class Resolution { applied, rolled_back };
+
+class Migrator {
+ public:
+  // Throws nothing; options are checked when an operation runs.
+  explicit Migrator(Options options);
+  ~Migrator();
+  Migrator(const Migrator&) = delete;
+  Migrator& operator=(const Migrator&) = delete;
+
+  // Applies every pending migration in order (DESIGN §5). Throws
+  // Error{checksum_mismatch, missing_file or partial} naming every offender
+  // before anything runs, Error{out_of_order}, Error{parse} for a malformed
+  // file, Error{sql} for a failing statement (with file, line, statement
+  // number; that migration is rolled back, or left `partial` when it runs
+  // outside a transaction), Error{lock}, Error{connection}, Error{config}.
+  RunResult up();
+  // The same for the next pending migration only.
+  RunResult up_by_one();
+  // The same for the pending migrations whose version is at most `version`.
+  RunResult up_to(std::int64_t version);
+
+  // Rolls back the newest applied migration with its Down section and
+  // deletes its row. Throws like up(), and Error{config} when that
+  // migration has no Down section or nothing is applied.
+  RunResult down();
+  // Rolls back, newest first, every applied migration with a version above
+  // `version`.
+  RunResult down_to(std::int64_t version);
+  // Rolls back the newest applied migration and applies it again.
+  RunResult redo();
+  // Rolls back every applied migration, newest first.
+  RunResult reset();
+
+  // The state of every migration. Read-only: takes no lock and creates no
+  // table. Throws Error{config} for a foreign tracking table.
+  Plan status();
+  // The newest applied version; none when nothing is applied. Read-only.
+  std::optional<std::int64_t> version();
+
+  // Clears the `partial` row of `filename` after a person has checked the
+  // database: `applied` records it as applied, `rolled_back` deletes the
+  // row. Throws Error{config} when there is no partial row of that name.
+  void resolve(const std::string& filename, Resolution resolution);
+
+  // Asks a running operation to stop: the statement in flight is cancelled,
+  // its transaction rolled back, the lock released, and the operation throws
+  // Error{sql} saying it was interrupted. Safe from any thread.
+  void cancel() noexcept;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace gander

@@ -1,0 +1,345 @@
+#include <gander/migrator.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+
+#include <gander/migration_name.hpp>
+
+#include "migration_set.hpp"
+#include "statement_runner.hpp"
+#include "transaction.hpp"
+
+namespace gander {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::int64_t milliseconds_since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
+// The newest applied migration's version, in migration order.
+std::optional<std::int64_t> newest_applied_version(const Plan& plan) {
+  for (auto it = plan.migrations.rbegin(); it != plan.migrations.rend(); ++it) {
+    if (it->db_checksum && it->version) return it->version;
+  }
+  return std::nullopt;
+}
+
+// Applied migrations (with a file: the plan was verified), newest first.
+std::vector<std::string> applied_newest_first(const Plan& plan) {
+  std::vector<std::string> names;
+  for (auto it = plan.migrations.rbegin(); it != plan.migrations.rend(); ++it) {
+    if (it->state == MigrationState::applied) names.push_back(it->name);
+  }
+  return names;
+}
+
+struct Action {
+  std::string name;
+  Direction direction;
+};
+
+}  // namespace
+
+class Migrator::Impl {
+ public:
+  explicit Impl(Options options) : m_options(std::move(options)) {}
+
+  // Runs a writing command: load and verify everything, then run the
+  // actions `choose` picks from the verified plan.
+  template <typename Choose>
+  RunResult run(Choose choose, bool allows_out_of_order_pending);
+
+  Plan read_only_plan();
+  std::optional<std::int64_t> applied_version();
+  void resolve(const std::string& filename, Resolution resolution);
+  void cancel() noexcept;
+
+ private:
+  Store& connect();
+  const MigrationSource& source();
+  InspectOptions inspect_options() const;
+  PlanOptions plan_options() const;
+  std::unique_ptr<StoreLock> take_lock(Store& store);
+  Step run_action(Store& store, const LoadedMigration& migration, Direction direction);
+  void report(ProgressEvent event) const {
+    if (m_options.on_progress) m_options.on_progress(event);
+  }
+
+  Options m_options;
+  std::shared_ptr<const MigrationSource> m_source;
+  std::unique_ptr<Store> m_store;
+  std::atomic<Store*> m_active_store{nullptr};
+  std::atomic<bool> m_is_cancelled{false};
+};
+
+Store& Migrator::Impl::connect() {
+  if (!m_store) {
+    StoreOptions store_options;
+    store_options.driver = m_options.driver;
+    store_options.dsn = m_options.dsn;
+    store_options.table = m_options.table;
+    store_options.busy_timeout = m_options.lock_timeout;
+    m_store = open_store(store_options);
+    m_active_store.store(m_store.get());
+  }
+  return *m_store;
+}
+
+const MigrationSource& Migrator::Impl::source() {
+  if (!m_source) m_source = m_options.source ? m_options.source : open_directory_source(m_options.dir);
+  return *m_source;
+}
+
+InspectOptions Migrator::Impl::inspect_options() const {
+  InspectOptions options;
+  options.env = m_options.env ? m_options.env : process_env();
+  options.is_strict = m_options.is_strict;
+  return options;
+}
+
+PlanOptions Migrator::Impl::plan_options() const {
+  PlanOptions options;
+  options.allow_out_of_order = m_options.allow_out_of_order;
+  options.strict_checksums = m_options.strict_checksums;
+  return options;
+}
+
+std::unique_ptr<StoreLock> Migrator::Impl::take_lock(Store& store) {
+  LockOptions lock_options;
+  lock_options.timeout = m_options.lock_timeout;
+  lock_options.method = m_options.lock_method;
+  lock_options.is_cancelled = &m_is_cancelled;
+  lock_options.on_wait = [this](const std::string& holder) {
+    ProgressEvent event;
+    event.kind = ProgressEvent::Kind::waiting_for_lock;
+    event.detail = holder;
+    report(event);
+  };
+  return store.lock(lock_options);
+}
+
+template <typename Choose>
+RunResult Migrator::Impl::run(Choose choose, bool allows_out_of_order_pending) {
+  const Clock::time_point start = Clock::now();
+  // Files first: a malformed migration is reported without touching the database.
+  const MigrationSet migrations(source(), inspect_options());
+  Store& store = connect();
+  std::unique_ptr<StoreLock> lock;
+  if (m_options.is_dry_run) {
+    store.table_shape();  // refuses a foreign table; creates nothing
+  } else {
+    lock = take_lock(store);
+    store.prepare_table();
+  }
+  const std::vector<MigrationFile> files = migrations.files();
+  PlanOptions options = plan_options();
+  Plan plan = make_plan(files, store.read_rows(), options);
+  // Rolling back does not care about pending files that sort early.
+  options.allow_out_of_order = options.allow_out_of_order || !allows_out_of_order_pending;
+  check_plan(plan, options);
+
+  RunResult result;
+  for (const Action& action : choose(plan, options)) {
+    result.steps.push_back(run_action(store, migrations.find(action.name), action.direction));
+  }
+  if (m_options.is_dry_run) {
+    result.version = newest_applied_version(plan);
+  } else {
+    result.version = newest_applied_version(make_plan(files, store.read_rows(), options));
+  }
+  result.elapsed_ms = milliseconds_since(start);
+  return result;
+}
+
+Step Migrator::Impl::run_action(Store& store, const LoadedMigration& migration, Direction direction) {
+  const parser::Migration& parsed = migration.inspected.migration;
+  const std::string& name = migration.inspected.name;
+  if (direction == Direction::down && !parsed.has_down) {
+    throw Error(ErrorKind::config, "cannot roll back " + name + ": it has no -- +goose Down section" +
+                                       (parsed.is_plain ? " (a plain SQL file has none)" : ""),
+                ErrorContext{migration.inspected.display_path});
+  }
+  Step step{name, migration.inspected.display_path, direction, parsed.use_tx,
+            direction == Direction::up ? parsed.up : parsed.down, 0};
+  if (m_options.is_dry_run) return step;
+  if (m_is_cancelled) throw interrupted_error(name);
+
+  ProgressEvent event;
+  event.kind = ProgressEvent::Kind::started;
+  event.name = name;
+  event.direction = direction;
+  report(event);
+
+  const Clock::time_point start = Clock::now();
+  const StatementRunner runner(store, migration.inspected.display_path, m_is_cancelled);
+  RowRecord record{name, migration.inspected.checksum, migration.version, migration.up_checksum, 0, false};
+  if (parsed.use_tx) {
+    Transaction transaction(store);
+    runner.run(step.statements, direction == Direction::up ? "it was rolled back and not recorded"
+                                                           : "its rollback was undone; it stays applied");
+    record.execution_ms = milliseconds_since(start);
+    if (direction == Direction::up) {
+      store.insert_row(record);
+    } else {
+      store.delete_row(name);
+    }
+    transaction.commit();
+  } else if (direction == Direction::up) {
+    record.is_partial = true;
+    store.insert_row(record);
+    runner.run(step.statements, "it runs outside a transaction, so the statements before it stay applied and "
+                                "it is recorded as partial; check the database, then run 'gander resolve " +
+                                    name + " --applied' or '--rolled-back'");
+    store.mark_applied(name, milliseconds_since(start));
+  } else {
+    runner.run(step.statements, "it runs outside a transaction, so the statements before it were rolled back "
+                                "while the migration stays recorded as applied; check the database");
+    store.delete_row(name);
+  }
+  step.elapsed_ms = milliseconds_since(start);
+  event.kind = ProgressEvent::Kind::finished;
+  event.elapsed_ms = step.elapsed_ms;
+  report(event);
+  return step;
+}
+
+Plan Migrator::Impl::read_only_plan() {
+  const MigrationSet migrations(source(), inspect_options());
+  Store& store = connect();
+  return make_plan(migrations.files(), store.read_rows(), plan_options());
+}
+
+std::optional<std::int64_t> Migrator::Impl::applied_version() {
+  std::optional<std::pair<std::int64_t, std::string>> newest;
+  for (const AppliedRow& row : connect().read_rows()) {
+    const std::optional<std::int64_t> version = migration_version_if_valid(row.filename);
+    if (!version) continue;
+    if (!newest || migration_order_less(newest->first, newest->second, *version, row.filename)) {
+      newest = std::make_pair(*version, row.filename);
+    }
+  }
+  if (!newest) return std::nullopt;
+  return newest->first;
+}
+
+void Migrator::Impl::resolve(const std::string& filename, Resolution resolution) {
+  Store& store = connect();
+  const std::unique_ptr<StoreLock> lock = take_lock(store);
+  store.prepare_table();
+  const std::vector<AppliedRow> rows = store.read_rows();
+  const auto row = std::find_if(rows.begin(), rows.end(),
+                                [&](const AppliedRow& candidate) { return candidate.filename == filename; });
+  if (row == rows.end()) {
+    throw Error(ErrorKind::config, "cannot resolve " + filename + ": it has no row in " + m_options.table);
+  }
+  if (!row->is_partial) {
+    throw Error(ErrorKind::config, "cannot resolve " + filename + ": it is not partial (it is fully applied)");
+  }
+  if (m_options.is_dry_run) return;
+  if (resolution == Resolution::applied) {
+    store.mark_applied(filename, 0);
+  } else {
+    store.delete_row(filename);
+  }
+}
+
+void Migrator::Impl::cancel() noexcept {
+  m_is_cancelled = true;
+  if (Store* store = m_active_store.load()) store->cancel();
+}
+
+Migrator::Migrator(Options options) : m_impl(std::make_unique<Impl>(std::move(options))) {}
+Migrator::~Migrator() = default;
+
+RunResult Migrator::up() {
+  return m_impl->run(
+      [](const Plan& plan, const PlanOptions& options) {
+        std::vector<Action> actions;
+        for (const std::string& name : plan.to_apply(options)) actions.push_back({name, Direction::up});
+        return actions;
+      },
+      true);
+}
+
+RunResult Migrator::up_by_one() {
+  return m_impl->run(
+      [](const Plan& plan, const PlanOptions& options) {
+        std::vector<Action> actions;
+        const std::vector<std::string> names = plan.to_apply(options);
+        if (!names.empty()) actions.push_back({names.front(), Direction::up});
+        return actions;
+      },
+      true);
+}
+
+RunResult Migrator::up_to(std::int64_t version) {
+  return m_impl->run(
+      [version](const Plan& plan, const PlanOptions& options) {
+        std::map<std::string, std::int64_t> versions;
+        for (const PlannedMigration& planned : plan.migrations) versions[planned.name] = planned.version.value_or(0);
+        std::vector<Action> actions;
+        for (const std::string& name : plan.to_apply(options)) {
+          if (versions[name] <= version) actions.push_back({name, Direction::up});
+        }
+        return actions;
+      },
+      true);
+}
+
+RunResult Migrator::down() {
+  return m_impl->run(
+      [](const Plan& plan, const PlanOptions&) {
+        const std::vector<std::string> names = applied_newest_first(plan);
+        if (names.empty()) throw Error(ErrorKind::config, "nothing to roll back: no migration is applied");
+        return std::vector<Action>{{names.front(), Direction::down}};
+      },
+      false);
+}
+
+RunResult Migrator::down_to(std::int64_t version) {
+  return m_impl->run(
+      [version](const Plan& plan, const PlanOptions&) {
+        std::vector<Action> actions;
+        for (auto it = plan.migrations.rbegin(); it != plan.migrations.rend(); ++it) {
+          if (it->state == MigrationState::applied && it->version.value_or(0) > version) {
+            actions.push_back({it->name, Direction::down});
+          }
+        }
+        return actions;
+      },
+      false);
+}
+
+RunResult Migrator::redo() {
+  return m_impl->run(
+      [](const Plan& plan, const PlanOptions&) {
+        const std::vector<std::string> names = applied_newest_first(plan);
+        if (names.empty()) throw Error(ErrorKind::config, "nothing to redo: no migration is applied");
+        return std::vector<Action>{{names.front(), Direction::down}, {names.front(), Direction::up}};
+      },
+      false);
+}
+
+RunResult Migrator::reset() {
+  return m_impl->run(
+      [](const Plan& plan, const PlanOptions&) {
+        std::vector<Action> actions;
+        for (const std::string& name : applied_newest_first(plan)) actions.push_back({name, Direction::down});
+        return actions;
+      },
+      false);
+}
+
+Plan Migrator::status() { return m_impl->read_only_plan(); }
+
+std::optional<std::int64_t> Migrator::version() { return m_impl->applied_version(); }
+
+void Migrator::resolve(const std::string& filename, Resolution resolution) { m_impl->resolve(filename, resolution); }
+
+void Migrator::cancel() noexcept { m_impl->cancel(); }
+
+}  // namespace gander

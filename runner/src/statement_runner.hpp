@@ -1,0 +1,35 @@
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include <gander/error.hpp>
+#include <gander/parser/migration.hpp>
+#include <gander/store.hpp>
+
+namespace gander {
+
+// Runs a migration's statements one by one and turns a failure into the
+// error DESIGN §5 asks for: the file, the statement's number and line, its
+// first line, the database's message and SQLSTATE, and what became of the
+// migration.
+class StatementRunner {
+ public:
+  StatementRunner(Store& store, std::string display_path, const std::atomic<bool>& is_cancelled)
+      : m_store(store), m_display_path(std::move(display_path)), m_is_cancelled(is_cancelled) {}
+
+  // Throws the store's Error{sql or connection} with that context, and
+  // `consequence` appended; Error{sql} "interrupted" when cancelled.
+  void run(const std::vector<parser::Statement>& statements, const std::string& consequence) const;
+
+ private:
+  Store& m_store;
+  std::string m_display_path;
+  const std::atomic<bool>& m_is_cancelled;
+};
+
+// The error of a run stopped by Migrator::cancel() before `name` started.
+Error interrupted_error(const std::string& name);
+
+}  // namespace gander

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include <gander/migrator.hpp>
+
+#include "cli_options.hpp"
+
+namespace gander::cli {
+
+// The library's options from the command line. The embedded default
+// (DESIGN §10): no driver and no DSN is SQLite at ./gander.db. A DSN without
+// a driver is PostgreSQL when it is a postgres:// or postgresql:// URL or a
+// libpq key=value string, and SQLite otherwise. Throws Error{config} for a
+// malformed --lock-timeout or --lock.
+Options migrator_options(const CliOptions& cli);
+
+// "90s", "5m", "1500ms", "1h", or a bare number of seconds. Throws
+// Error{config} naming `text` otherwise.
+std::chrono::milliseconds parse_duration(const std::string& text, const std::string& flag);
+
+}  // namespace gander::cli
