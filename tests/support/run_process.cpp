@@ -1,7 +1,11 @@
 #include "run_process.hpp"
 
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -10,28 +14,63 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "temp_dir.hpp"
+extern char** environ;
 
 namespace gander::test {
 
 namespace {
 
-std::string slurp(const std::filesystem::path& path) {
+namespace fs = std::filesystem;
+
+std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream bytes;
   bytes << in.rdbuf();
   return bytes.str();
 }
 
+// This process's environment with `overrides` applied, as NAME=value strings.
+std::vector<std::string> child_environment(const std::map<std::string, std::optional<std::string>>& overrides) {
+  std::vector<std::string> entries;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string text = *entry;
+    const std::string name = text.substr(0, text.find('='));
+    if (overrides.count(name) == 0) entries.push_back(text);
+  }
+  for (const auto& [name, value] : overrides) {
+    if (value) entries.push_back(name + "=" + *value);
+  }
+  return entries;
+}
+
+fs::path unique_capture_dir() {
+  static std::atomic<int> counter{0};
+  const fs::path dir = fs::current_path() / "test-tmp" /
+                       ("process-" + std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1)));
+  fs::create_directories(dir);
+  return dir;
+}
+
 }  // namespace
 
-ProcessResult run_gander(const std::vector<std::string>& args,
-                         const std::map<std::string, std::optional<std::string>>& env, const std::string& cwd) {
+RunningGander start_gander(const std::vector<std::string>& args,
+                           const std::map<std::string, std::optional<std::string>>& env, const std::string& cwd) {
   const char* binary = std::getenv("GANDER");
   if (binary == nullptr) throw std::runtime_error("GANDER is not set: run the CLI tests through ctest");
-  const TempDir capture;
-  const std::string out_path = (capture.path() / "stdout").string();
-  const std::string err_path = (capture.path() / "stderr").string();
+  const fs::path capture = unique_capture_dir();
+  const std::string out_path = (capture / "stdout").string();
+  const std::string err_path = (capture / "stderr").string();
+
+  // Everything the child needs is built before fork: after fork in a
+  // threaded process only async-signal-safe calls are allowed.
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(binary));
+  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  const std::vector<std::string> environment = child_environment(env);
+  std::vector<char*> envp;
+  for (const std::string& entry : environment) envp.push_back(const_cast<char*>(entry.c_str()));
+  envp.push_back(nullptr);
 
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
@@ -39,24 +78,38 @@ ProcessResult run_gander(const std::vector<std::string>& args,
     const int out_fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     const int err_fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (out_fd < 0 || err_fd < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(err_fd, 2) < 0) ::_exit(126);
-    for (const auto& [name, value] : env) {
-      if (value) ::setenv(name.c_str(), value->c_str(), 1);
-      else ::unsetenv(name.c_str());
-    }
     if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(binary));
-    for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
-    ::execv(binary, argv.data());
+    ::execve(binary, argv.data(), envp.data());
     ::_exit(127);
   }
+  return RunningGander(pid, out_path, err_path, capture.string());
+}
+
+RunningGander::~RunningGander() {
+  if (!m_is_done && m_pid > 0) {
+    ::kill(m_pid, SIGKILL);
+    int status = 0;
+    ::waitpid(m_pid, &status, 0);
+  }
+  if (!m_capture_dir.empty()) {
+    std::error_code ignored;
+    fs::remove_all(m_capture_dir, ignored);
+  }
+}
+
+ProcessResult RunningGander::wait() {
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
+  while (::waitpid(m_pid, &status, 0) < 0) {
     if (errno != EINTR) throw std::runtime_error("waitpid failed");
   }
+  m_is_done = true;
   const int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return {exit_code, slurp(out_path), slurp(err_path)};
+  return {exit_code, slurp(m_out_path), slurp(m_err_path)};
+}
+
+ProcessResult run_gander(const std::vector<std::string>& args,
+                         const std::map<std::string, std::optional<std::string>>& env, const std::string& cwd) {
+  return start_gander(args, env, cwd).wait();
 }
 
 }  // namespace gander::test

@@ -13,6 +13,41 @@ struct ProcessResult {
   std::string err;
 };
 
+// A gander process started by start_gander(); wait() collects it. One that
+// is destroyed unwaited is killed, so a failing test leaves no process.
+class RunningGander {
+ public:
+  RunningGander(int pid, std::string out_path, std::string err_path, std::string capture_dir)
+      : m_pid(pid), m_out_path(std::move(out_path)), m_err_path(std::move(err_path)),
+        m_capture_dir(std::move(capture_dir)) {}
+  RunningGander(RunningGander&& other) noexcept
+      : m_pid(other.m_pid), m_out_path(std::move(other.m_out_path)), m_err_path(std::move(other.m_err_path)),
+        m_capture_dir(std::move(other.m_capture_dir)), m_is_done(other.m_is_done) {
+    other.m_pid = -1;
+    other.m_capture_dir.clear();
+  }
+  RunningGander& operator=(RunningGander&&) = delete;
+  ~RunningGander();
+
+  int pid() const { return m_pid; }
+  // Waits for the process to end; call once.
+  ProcessResult wait();
+
+ private:
+  int m_pid;
+  std::string m_out_path;
+  std::string m_err_path;
+  std::string m_capture_dir;
+  bool m_is_done = false;
+};
+
+// Starts gander like run_gander() without waiting, so that tests can run
+// several at once or signal one. Safe to call from several threads: the
+// child only redirects output and calls execve.
+RunningGander start_gander(const std::vector<std::string>& args,
+                           const std::map<std::string, std::optional<std::string>>& env = {},
+                           const std::string& cwd = {});
+
 // Runs the gander binary named by the GANDER environment variable (set by
 // CTest) with `args`, as a user would. `env` sets (value) or unsets
 // (nullopt) variables on top of this process's environment; `cwd` is the
