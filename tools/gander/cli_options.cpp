@@ -34,6 +34,8 @@ po::options_description visible_options() {
        "migrations directory (default: migrations)\n  env: GANDER_DIR, GOOSE_MIGRATION_DIR")
       ("json", po::bool_switch(), "print machine-readable JSON")
       ("strict", po::bool_switch(), "refuse plain SQL files without goose annotations, as goose does")
+      ("timestamp", po::bool_switch(),
+       "create: version the new file by the UTC time (yyyymmddHHMMSS) instead of the next sequential number")
       ("help,h", po::bool_switch(), "show help; 'gander COMMAND --help' for one command")
       ("version", po::bool_switch(), "print gander's version");
   return options;
@@ -85,6 +87,7 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
   options.dir = values.count("dir") ? values["dir"].as<std::string>() : k_default_dir;
   options.is_json = values["json"].as<bool>();
   options.is_strict = values["strict"].as<bool>();
+  options.is_timestamp = values["timestamp"].as<bool>();
   options.wants_help = values["help"].as<bool>();
   options.wants_version = values["version"].as<bool>();
   return options;

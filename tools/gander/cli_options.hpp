@@ -12,6 +12,7 @@ struct CliOptions {
   std::string dir;                // migrations directory
   bool is_json = false;
   bool is_strict = false;
+  bool is_timestamp = false;      // create: version by the UTC time, not the next number
   bool wants_help = false;
   bool wants_version = false;
 };

@@ -16,6 +16,8 @@ struct Command {
   int (*run)(const CliOptions& options, std::ostream& out, std::ostream& err);
 };
 
+extern const Command k_create_command;
+extern const Command k_fix_command;
 extern const Command k_show_command;
 extern const Command k_validate_command;
 

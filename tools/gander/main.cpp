@@ -14,7 +14,8 @@ namespace {
 
 using gander::cli::Command;
 
-const Command* const k_commands[] = {&gander::cli::k_show_command, &gander::cli::k_validate_command};
+const Command* const k_commands[] = {&gander::cli::k_create_command, &gander::cli::k_fix_command,
+                                     &gander::cli::k_show_command, &gander::cli::k_validate_command};
 
 const Command* find_command(const std::string& name) {
   for (const Command* command : k_commands) {
