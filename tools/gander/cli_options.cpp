@@ -70,6 +70,8 @@ po::options_description visible_options() {
       ("strict", po::bool_switch(), "refuse plain SQL files without goose annotations, as goose does")
       ("no-color", po::bool_switch(), "no colour in output (also: NO_COLOR set)")
       ("verbose,v", po::bool_switch(), "print each statement as it runs")
+      ("timestamp", po::bool_switch(),
+       "create: version the new file by the UTC time (yyyymmddHHMMSS) instead of the next sequential number")
       ("help,h", po::bool_switch(), "show help; 'gander COMMAND --help' for one command")
       ("version", po::bool_switch(), "print gander's version");
   return options;
@@ -149,8 +151,9 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
   options.is_verbose = flag("verbose");
   options.resolves_applied = flag("applied");
   options.resolves_rolled_back = flag("rolled-back");
-  options.wants_help = values["help"].as<bool>();
-  options.wants_version = values["version"].as<bool>();
+  options.is_timestamp = flag("timestamp");
+  options.wants_help = flag("help");
+  options.wants_version = flag("version");
   return options;
 }
 

@@ -25,6 +25,7 @@ struct CliOptions {
   bool is_verbose = false;
   bool resolves_applied = false;      // resolve --applied
   bool resolves_rolled_back = false;  // resolve --rolled-back
+  bool is_timestamp = false;      // create: version by the UTC time, not the next number
   bool wants_help = false;
   bool wants_version = false;
 };
