@@ -1,0 +1,103 @@
+#include "file_lock.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <gander/error.hpp>
+#include <thread>
+#include <utility>
+
+namespace gander::detail {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Short first pauses so a lock released soon is taken soon; longer ones
+// later so a long wait does not spin.
+constexpr std::chrono::milliseconds k_first_pause{20};
+constexpr std::chrono::milliseconds k_longest_pause{250};
+
+std::string system_message(int error) { return std::strerror(error); }
+
+// "5s", "0.3s", "12.5s".
+std::string format_seconds(std::chrono::milliseconds duration) {
+  if (duration.count() % 1000 == 0) return std::to_string(duration.count() / 1000) + "s";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", static_cast<double>(duration.count()) / 1000.0);
+  return std::string(text) + "s";
+}
+
+// True when the lock was taken, false when someone else holds it.
+bool try_lock(const LockFile& file) {
+  for (;;) {
+    if (::flock(file.descriptor(), LOCK_EX | LOCK_NB) == 0) return true;
+    const int error = errno;
+    if (error == EWOULDBLOCK) return false;
+    if (error != EINTR) {
+      throw Error(ErrorKind::lock, "cannot lock " + file.path() + ": " + system_message(error));
+    }
+  }
+}
+
+// The kernel drops an flock when the last descriptor of its open file
+// description closes, and so when the process dies, even by SIGKILL: a
+// crashed run never leaves the database locked.
+class FileLock final : public StoreLock {
+ public:
+  explicit FileLock(std::shared_ptr<const LockFile> file) : m_file(std::move(file)) {}
+
+  // Unlocks without closing: see LockFile for why the descriptor stays open.
+  ~FileLock() override { ::flock(m_file->descriptor(), LOCK_UN); }
+
+ private:
+  std::shared_ptr<const LockFile> m_file;
+};
+
+}  // namespace
+
+LockFile::LockFile(std::string path) : m_path(std::move(path)) {
+  do {
+    m_descriptor = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC);
+  } while (m_descriptor < 0 && errno == EINTR);
+  if (m_descriptor < 0 && errno == ENOENT) {
+    do {
+      m_descriptor = ::open(m_path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+    } while (m_descriptor < 0 && errno == EINTR);
+  }
+  if (m_descriptor < 0) {
+    throw Error(ErrorKind::lock, "cannot open " + m_path + " to lock it: " + system_message(errno));
+  }
+}
+
+LockFile::~LockFile() { ::close(m_descriptor); }
+
+std::unique_ptr<StoreLock> take_file_lock(std::shared_ptr<const LockFile> file, const LockOptions& options) {
+  const Clock::time_point deadline = Clock::now() + std::max(options.timeout, std::chrono::milliseconds::zero());
+  std::chrono::milliseconds pause = k_first_pause;
+  bool has_waited = false;
+  for (;;) {
+    if (try_lock(*file)) return std::make_unique<FileLock>(std::move(file));
+    if (!has_waited) {
+      has_waited = true;
+      if (options.on_wait) options.on_wait("another process holds the migration lock on " + file->path());
+    }
+    const Clock::time_point now = Clock::now();
+    if (now >= deadline) {
+      throw Error(ErrorKind::lock, "timed out after " + format_seconds(options.timeout) +
+                                       " waiting for the migration lock on " + file->path() +
+                                       ": another process still holds it (an flock on the database file); "
+                                       "let that run finish or allow a longer lock timeout");
+    }
+    std::this_thread::sleep_for(std::min<Clock::duration>(pause, deadline - now));
+    pause = std::min(pause * 2, k_longest_pause);
+  }
+}
+
+}  // namespace gander::detail

@@ -1,0 +1,70 @@
+#pragma once
+
+// One SQLite connection as RAII handles, with the few operations the SQLite
+// store builds on. Every failure becomes a gander::Error.
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace gander::detail {
+
+struct DatabaseCloser {
+  void operator()(sqlite3* db) const noexcept { sqlite3_close(db); }
+};
+
+struct StatementFinalizer {
+  void operator()(sqlite3_stmt* statement) const noexcept { sqlite3_finalize(statement); }
+};
+
+using Statement = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
+
+class SqliteConnection {
+ public:
+  // Opens `dsn` (a path or a file: URI, see parse_sqlite_dsn) for reading and
+  // writing, creating the file when it does not exist, and checks that it is
+  // a database. Another writer makes statements wait up to `busy_timeout`
+  // before they fail. Throws Error{connection} naming `dsn` with SQLite's
+  // message, or Error{config} for a bad DSN option.
+  SqliteConnection(const std::string& dsn, std::chrono::milliseconds busy_timeout);
+
+  // The main database file's full path; empty for an in-memory or temporary
+  // database, which no other connection can see.
+  std::string file_path() const;
+
+  // True while an explicit transaction is open (SQLite ends one by itself
+  // after some errors, e.g. an interrupt).
+  bool is_in_transaction() const noexcept;
+
+  // Makes the statement running on this connection, if any, fail with
+  // SQLITE_INTERRUPT. Safe from any thread while the connection lives.
+  void interrupt() noexcept;
+
+  // Runs every statement in `sql` to completion, skipping the rows they
+  // return. Empty and comment-only text runs nothing. Throws Error{sql} with
+  // SQLite's message ("interrupted" after interrupt()).
+  void execute(const std::string& sql);
+
+  // Prepares the one statement in `sql`. Throws Error{sql}.
+  Statement prepare(const std::string& sql);
+  // Binds ?index to a value, to NULL for nullopt. Throws Error{sql}.
+  void bind(sqlite3_stmt* statement, int index, const std::string& value);
+  void bind(sqlite3_stmt* statement, int index, std::optional<std::int64_t> value);
+  // Steps once: true with a row ready, false when the statement is done.
+  // Throws Error{sql}.
+  bool step(sqlite3_stmt* statement);
+
+ private:
+  void check(int code) const;
+
+  std::unique_ptr<sqlite3, DatabaseCloser> m_db;
+};
+
+// Column `index` of the current row as text; nullopt for NULL.
+std::optional<std::string> column_text(sqlite3_stmt* statement, int index);
+
+}  // namespace gander::detail

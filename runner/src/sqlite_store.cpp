@@ -1,0 +1,260 @@
+#include <cstdint>
+#include <gander/error.hpp>
+#include <gander/store.hpp>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "file_lock.hpp"
+#include "sqlite_connection.hpp"
+
+namespace gander {
+
+namespace {
+
+using detail::SqliteConnection;
+using detail::Statement;
+
+struct Column {
+  const char* name;
+  const char* definition;
+};
+
+// DESIGN §4 in SQLite types, in table order. The first three are what a
+// legacy table already has; the others can be added to it in place, so each
+// has a NULL or constant default.
+constexpr Column k_columns[] = {
+    {"filename", "TEXT PRIMARY KEY NOT NULL"},
+    {"checksum", "TEXT NOT NULL"},
+    {"applied_at", "TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"},
+    {"version", "INTEGER"},
+    {"execution_ms", "INTEGER"},
+    {"state", "TEXT NOT NULL DEFAULT 'applied'"},
+    {"up_checksum", "TEXT"},
+};
+constexpr std::size_t k_legacy_column_count = 3;
+
+constexpr const char* k_now = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
+
+bool equals_ignoring_case(const std::string& left, const char* right) {
+  std::size_t i = 0;
+  for (; i < left.size() && right[i] != '\0'; ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(left[i]) != lower(right[i])) return false;
+  }
+  return i == left.size() && right[i] == '\0';
+}
+
+// A table's columns as declared. SQLite matches column names without regard
+// to case, and so does this.
+struct FoundColumns {
+  std::vector<std::string> names;
+
+  bool contains(const char* name) const {
+    for (const std::string& found : names) {
+      if (equals_ignoring_case(found, name)) return true;
+    }
+    return false;
+  }
+};
+
+bool is_tracking_column(const std::string& name) {
+  for (const Column& column : k_columns) {
+    if (equals_ignoring_case(name, column.name)) return true;
+  }
+  return false;
+}
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const std::string& part : parts) out += (out.empty() ? "" : ", ") + part;
+  return out;
+}
+
+// Locks nothing: an in-memory or temporary database belongs to this one
+// connection, so no other process can run migrations on it.
+class NoLock final : public StoreLock {};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(const StoreOptions& options, TableName table)
+      : m_connection(options.dsn, options.busy_timeout), m_table(std::move(table)) {}
+
+  const char* driver() const override { return "sqlite3"; }
+
+  std::unique_ptr<StoreLock> lock(const LockOptions& options) override {
+    const std::string path = m_connection.file_path();
+    if (path.empty()) return std::make_unique<NoLock>();
+    if (!m_lock_file) m_lock_file = std::make_shared<const detail::LockFile>(path);
+    return detail::take_file_lock(m_lock_file, options);
+  }
+
+  TableShape table_shape() override { return classify(read_columns()); }
+
+  void prepare_table() override {
+    // The columns are read inside the write transaction, so that another
+    // process cannot create or upgrade the table between the look and the change.
+    const bool owns_transaction = !m_connection.is_in_transaction();
+    if (owns_transaction) m_connection.execute("BEGIN IMMEDIATE");
+    try {
+      const FoundColumns columns = read_columns();
+      switch (classify(columns)) {
+        case TableShape::missing: m_connection.execute(create_table_sql()); break;
+        case TableShape::legacy: add_missing_columns(columns); break;
+        case TableShape::current: break;
+      }
+      if (owns_transaction) m_connection.execute("COMMIT");
+    } catch (...) {
+      if (owns_transaction) rollback();
+      throw;
+    }
+  }
+
+  std::vector<AppliedRow> read_rows() override {
+    const FoundColumns columns = read_columns();
+    if (classify(columns) == TableShape::missing) return {};
+    // Tables adopted from other runners may hold applied_at in another
+    // format ("2024-03-01 10:00:00", Go's time.Time text); strftime() reads
+    // most of them, and what it cannot read is shown as stored.
+    const Statement statement =
+        m_connection.prepare(std::string("SELECT filename, checksum, ") +
+                             "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', applied_at), applied_at), " +
+                             (columns.contains("state") ? "state = 'partial'" : "0") + ", " +
+                             (columns.contains("up_checksum") ? "up_checksum" : "NULL") + " FROM " + m_table.quoted() +
+                             " ORDER BY filename");
+    std::vector<AppliedRow> rows;
+    while (m_connection.step(statement.get())) {
+      AppliedRow row;
+      row.filename = detail::column_text(statement.get(), 0).value_or("");
+      row.checksum = detail::column_text(statement.get(), 1).value_or("");
+      row.applied_at = detail::column_text(statement.get(), 2);
+      row.is_partial = sqlite3_column_int(statement.get(), 3) != 0;
+      row.up_checksum = detail::column_text(statement.get(), 4);
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
+  // IMMEDIATE takes the write lock at once: two deferred transactions that
+  // both read and then try to write would deadlock, and SQLite would fail
+  // one of them without waiting for the busy timeout.
+  void begin() override { m_connection.execute("BEGIN IMMEDIATE"); }
+
+  // Throws Error{sql} when no transaction is open.
+  void commit() override { m_connection.execute("COMMIT"); }
+
+  void rollback() noexcept override {
+    if (!m_connection.is_in_transaction()) return;
+    try {
+      m_connection.execute("ROLLBACK");
+    } catch (...) {
+      // Nothing more to do: SQLite rolls back an unfinished transaction when
+      // the connection closes.
+    }
+  }
+
+  void execute(const std::string& sql) override { m_connection.execute(sql); }
+
+  void insert_row(const RowRecord& row) override {
+    const Statement statement = m_connection.prepare(
+        "INSERT INTO " + m_table.quoted() +
+        " (filename, checksum, version, execution_ms, state, up_checksum) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    m_connection.bind(statement.get(), 1, row.filename);
+    m_connection.bind(statement.get(), 2, row.checksum);
+    m_connection.bind(statement.get(), 3, row.version);
+    m_connection.bind(statement.get(), 4, row.execution_ms);
+    m_connection.bind(statement.get(), 5, std::string(row.is_partial ? "partial" : "applied"));
+    m_connection.bind(statement.get(), 6, row.up_checksum);
+    run(statement);
+  }
+
+  void mark_applied(const std::string& filename, std::int64_t execution_ms) override {
+    const Statement statement = m_connection.prepare(
+        "UPDATE " + m_table.quoted() + " SET state = 'applied', execution_ms = ?2, applied_at = " + k_now +
+        " WHERE filename = ?1");
+    m_connection.bind(statement.get(), 1, filename);
+    m_connection.bind(statement.get(), 2, execution_ms);
+    run(statement);
+  }
+
+  void delete_row(const std::string& filename) override {
+    const Statement statement = m_connection.prepare("DELETE FROM " + m_table.quoted() + " WHERE filename = ?1");
+    m_connection.bind(statement.get(), 1, filename);
+    run(statement);
+  }
+
+  void cancel() noexcept override { m_connection.interrupt(); }
+
+ private:
+  FoundColumns read_columns() {
+    const Statement statement = m_connection.prepare("PRAGMA table_info(" + m_table.quoted() + ")");
+    FoundColumns columns;
+    // table_info's second column is the column's name.
+    while (m_connection.step(statement.get())) {
+      columns.names.push_back(detail::column_text(statement.get(), 1).value_or(""));
+    }
+    return columns;
+  }
+
+  // Throws Error{config} for a table that gander must not write to: one that
+  // lacks a column gander relies on, or has one gander does not know.
+  TableShape classify(const FoundColumns& columns) const {
+    if (columns.names.empty()) return TableShape::missing;
+    bool is_gander_table = true;
+    for (std::size_t i = 0; i < k_legacy_column_count; ++i) {
+      is_gander_table = is_gander_table && columns.contains(k_columns[i].name);
+    }
+    for (const std::string& name : columns.names) {
+      is_gander_table = is_gander_table && is_tracking_column(name);
+    }
+    if (!is_gander_table) {
+      throw Error(ErrorKind::config,
+                  "table " + m_table.display() + " has columns (" + join(columns.names) +
+                      "), which is not a gander tracking table; gander needs "
+                      "(filename, checksum, applied_at[, version, execution_ms, state, up_checksum]). "
+                      "Use --table to choose another name");
+    }
+    for (const Column& column : k_columns) {
+      if (!columns.contains(column.name)) return TableShape::legacy;
+    }
+    return TableShape::current;
+  }
+
+  std::string create_table_sql() const {
+    std::string sql = "CREATE TABLE IF NOT EXISTS " + m_table.quoted() + " (";
+    for (const Column& column : k_columns) {
+      sql += std::string(&column == k_columns ? "" : ", ") + column.name + " " + column.definition;
+    }
+    return sql + ")";
+  }
+
+  // Adds the columns a legacy table lacks; every row and checksum stays as
+  // it is (the new columns take their defaults).
+  void add_missing_columns(const FoundColumns& columns) {
+    for (const Column& column : k_columns) {
+      if (columns.contains(column.name)) continue;
+      m_connection.execute("ALTER TABLE " + m_table.quoted() + " ADD COLUMN " + column.name + " " + column.definition);
+    }
+  }
+
+  void run(const Statement& statement) {
+    while (m_connection.step(statement.get())) {
+    }
+  }
+
+  // Declared before the connection so that it is closed after it: closing a
+  // descriptor of the database file while SQLite is still open would drop
+  // SQLite's own POSIX locks on it (see LockFile).
+  std::shared_ptr<const detail::LockFile> m_lock_file;
+  SqliteConnection m_connection;
+  TableName m_table;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_sqlite_store(const StoreOptions& options, const TableName& table) {
+  return std::make_unique<SqliteStore>(options, table);
+}
+
+}  // namespace gander

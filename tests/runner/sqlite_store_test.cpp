@@ -1,0 +1,743 @@
+// The SQLite store against real database files. Each test inspects the file
+// through its own connection (TestDatabase), independently of the store.
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <functional>
+#include <gander/error.hpp>
+#include <gander/store.hpp>
+#include <optional>
+#include <thread>
+
+#include "temp_dir.hpp"
+#include "test_database.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using gander::ErrorKind;
+using gander::TableShape;
+
+std::unique_ptr<gander::Store> open_store(const std::string& dsn, const std::string& table = "schema_migrations",
+                                          std::chrono::milliseconds busy_timeout = 5s) {
+  gander::StoreOptions options;
+  options.driver = "sqlite3";
+  options.dsn = dsn;
+  options.table = table;
+  options.busy_timeout = busy_timeout;
+  return gander::open_sqlite_store(options, gander::parse_table_name(table, false));
+}
+
+// The gander::Error `action` throws; fails the test when it throws none.
+gander::Error error_from(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const gander::Error& error) {
+    return error;
+  }
+  FAIL("no gander::Error was thrown");
+  throw std::logic_error("unreachable");
+}
+
+std::vector<std::string> column_names(gander::test::TestDatabase& db, const std::string& table) {
+  std::vector<std::string> names;
+  for (const auto& row : db.query("SELECT name FROM pragma_table_info('" + table + "')")) names.push_back(*row[0]);
+  return names;
+}
+
+// Everything in the database file as SQL text: the schema and every row.
+std::string dump(gander::test::TestDatabase& db) {
+  std::string out;
+  for (const auto& entry : db.query("SELECT type, name, sql FROM sqlite_master ORDER BY name")) {
+    // Automatic indexes have no SQL.
+    out += entry[2].value_or("-- " + *entry[1]) + ";\n";
+    if (entry[0] != "table") continue;
+    for (const auto& row : db.query("SELECT * FROM \"" + *entry[1] + "\" ORDER BY 1")) {
+      for (const auto& value : row) out += (value ? "'" + *value + "'" : "NULL") + std::string(" ");
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+gander::RowRecord record(const std::string& filename, bool is_partial = false) {
+  gander::RowRecord row;
+  row.filename = filename;
+  row.checksum = "c-" + filename;
+  row.version = 1;
+  row.up_checksum = "u-" + filename;
+  row.execution_ms = 12;
+  row.is_partial = is_partial;
+  return row;
+}
+
+// A forked child for cross-process tests. It makes only system calls (the
+// parent may have threads) and ends with _exit.
+class Child {
+ public:
+  explicit Child(const std::function<int()>& body) {
+    m_pid = ::fork();
+    REQUIRE(m_pid >= 0);
+    if (m_pid == 0) ::_exit(body());
+  }
+  ~Child() {
+    if (m_pid > 0) {
+      ::kill(m_pid, SIGKILL);
+      wait();
+    }
+  }
+
+  void kill() { ::kill(m_pid, SIGKILL); }
+
+  // The child's exit code, or 128 + signal.
+  int wait() {
+    int status = 0;
+    while (::waitpid(m_pid, &status, 0) < 0) {
+      if (errno != EINTR) return -1;
+    }
+    m_pid = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
+ private:
+  pid_t m_pid = -1;
+};
+
+// SQLite's RESERVED lock byte (os_unix.c: PENDING_BYTE + 1), write-locked
+// with fcntl by a connection that holds a write transaction.
+constexpr off_t k_reserved_byte = 0x40000001;
+
+// Whether some other process holds a POSIX lock on SQLite's reserved byte of
+// `path`; run in a child, since a process never conflicts with itself.
+bool is_reserved_by_another_process(const std::string& path) {
+  Child child([&path] {
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    struct flock probe {};
+    probe.l_type = F_WRLCK;
+    probe.l_whence = SEEK_SET;
+    probe.l_start = k_reserved_byte;
+    probe.l_len = 1;
+    if (fd < 0 || ::fcntl(fd, F_GETLK, &probe) != 0) return 2;
+    return probe.l_type == F_UNLCK ? 1 : 0;
+  });
+  const int code = child.wait();
+  REQUIRE((code == 0 || code == 1));
+  return code == 0;
+}
+
+}  // namespace
+
+TEST_CASE("sqlite: a fresh database gets the tracking table with exactly DESIGN's columns") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  const auto store = open_store(db->dsn());
+  CHECK(store->table_shape() == TableShape::missing);
+  store->prepare_table();
+  CHECK(store->table_shape() == TableShape::current);
+
+  const std::vector<gander::test::Row> expected = {
+      {"filename", "TEXT", "1", "1"},    {"checksum", "TEXT", "1", "0"},        {"applied_at", "TEXT", "1", "0"},
+      {"version", "INTEGER", "0", "0"},  {"execution_ms", "INTEGER", "0", "0"}, {"state", "TEXT", "1", "0"},
+      {"up_checksum", "TEXT", "0", "0"},
+  };
+  CHECK(db->query("SELECT name, type, \"notnull\", pk FROM pragma_table_info('schema_migrations') ORDER BY cid") ==
+        expected);
+
+  // Defaults: applied_at is ISO-8601 UTC text, state is 'applied'.
+  db->exec("INSERT INTO schema_migrations (filename, checksum) VALUES ('1_a.sql', 'x')");
+  const auto row = db->query("SELECT applied_at, state FROM schema_migrations").at(0);
+  CHECK_THAT(*row[0], Catch::Matches(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"));
+  CHECK(row[1] == "applied");
+
+  // A second prepare changes nothing.
+  const std::string before = dump(*db);
+  store->prepare_table();
+  CHECK(dump(*db) == before);
+}
+
+TEST_CASE("sqlite: a legacy three-column table is upgraded in place keeping every row and checksum") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  db->exec(
+      "CREATE TABLE schema_migrations (filename TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL);"
+      "INSERT INTO schema_migrations VALUES ('00001_init.sql', "
+      "'3f2a9c1e07b4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e', '2024-03-01 10:00:00');"
+      "INSERT INTO schema_migrations VALUES ('00002_users.sql', ' odd checksum, kept as is ', "
+      "'2024-03-02T11:00:00Z');");
+  const auto before = db->query("SELECT filename, checksum, applied_at FROM schema_migrations ORDER BY filename");
+
+  const auto store = open_store(db->dsn());
+  CHECK(store->table_shape() == TableShape::legacy);
+  store->prepare_table();
+  CHECK(store->table_shape() == TableShape::current);
+
+  CHECK(column_names(*db, "schema_migrations") == std::vector<std::string>{"filename", "checksum", "applied_at",
+                                                                           "version", "execution_ms", "state",
+                                                                           "up_checksum"});
+  CHECK(db->query("SELECT filename, checksum, applied_at FROM schema_migrations ORDER BY filename") == before);
+  CHECK(db->query("SELECT DISTINCT state, version, execution_ms, up_checksum FROM schema_migrations") ==
+        std::vector<gander::test::Row>{{"applied", std::nullopt, std::nullopt, std::nullopt}});
+
+  const auto rows = store->read_rows();
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[1].checksum == " odd checksum, kept as is ");
+  CHECK_FALSE(rows[0].is_partial);
+  CHECK_FALSE(rows[0].up_checksum.has_value());
+}
+
+TEST_CASE("sqlite: a legacy table with some of the newer columns gets only the missing ones") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  db->exec(
+      "CREATE TABLE schema_migrations (filename TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL,"
+      " state TEXT NOT NULL DEFAULT 'applied');"
+      "INSERT INTO schema_migrations VALUES ('1_a.sql', 'x', '2024-03-01 10:00:00', 'partial')");
+  const auto store = open_store(db->dsn());
+  CHECK(store->table_shape() == TableShape::legacy);
+
+  // Read before the upgrade: the state column that exists is honoured.
+  auto rows = store->read_rows();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].is_partial);
+
+  store->prepare_table();
+  CHECK(store->table_shape() == TableShape::current);
+  rows = store->read_rows();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].is_partial);
+}
+
+TEST_CASE("sqlite: read_rows reads a legacy table without upgrading it") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  db->exec(
+      "CREATE TABLE schema_migrations (filename TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL);"
+      "INSERT INTO schema_migrations VALUES ('00001_init.sql', 'abc', '2024-03-01T10:00:00Z')");
+  const std::string before = dump(*db);
+
+  const auto rows = open_store(db->dsn())->read_rows();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].filename == "00001_init.sql");
+  CHECK(rows[0].checksum == "abc");
+  CHECK(rows[0].applied_at == "2024-03-01T10:00:00Z");
+  CHECK_FALSE(rows[0].is_partial);
+  CHECK_FALSE(rows[0].up_checksum.has_value());
+  CHECK(dump(*db) == before);
+}
+
+TEST_CASE("sqlite: read_rows on a missing table returns nothing and creates nothing") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  const auto store = open_store(db->dsn());
+  CHECK(store->read_rows().empty());
+  CHECK(db->scalar("SELECT count(*) FROM sqlite_master") == "0");
+}
+
+TEST_CASE("sqlite: applied_at in other formats is read as ISO-8601 UTC") {
+  struct Case {
+    const char* stored;
+    const char* read;
+  };
+  const Case cases[] = {
+      {"2024-03-01 10:00:00", "2024-03-01T10:00:00Z"},
+      {"2024-03-01T10:00:00Z", "2024-03-01T10:00:00Z"},
+      {"2024-03-01T10:00:00.123Z", "2024-03-01T10:00:00Z"},
+      // Go's time.Time as mattn/go-sqlite3 writes it, with a zone offset.
+      {"2024-03-01 10:00:00.123456789+02:00", "2024-03-01T08:00:00Z"},
+      // Unreadable: shown as stored rather than lost.
+      {"last tuesday", "last tuesday"},
+  };
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  const auto store = open_store(db->dsn());
+  store->prepare_table();
+  for (const Case& c : cases) {
+    INFO(c.stored);
+    db->exec(
+        "DELETE FROM schema_migrations;"
+        "INSERT INTO schema_migrations (filename, checksum, applied_at) VALUES ('1_a.sql', 'x', '" +
+        std::string(c.stored) + "')");
+    const auto rows = store->read_rows();
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].applied_at == c.read);
+  }
+}
+
+TEST_CASE("sqlite: foreign tracking tables are refused with their columns listed and left untouched") {
+  struct Case {
+    const char* table;
+    const char* create;
+    const char* columns;
+  };
+  const Case cases[] = {
+      {"goose_db_version",
+       "CREATE TABLE goose_db_version (id INTEGER PRIMARY KEY AUTOINCREMENT, version_id INTEGER NOT NULL,"
+       " is_applied INTEGER NOT NULL, tstamp TIMESTAMP DEFAULT (datetime('now')));"
+       "INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, 1), (1, 1)",
+       "(id, version_id, is_applied, tstamp)"},
+      {"schema_migrations",
+       "CREATE TABLE schema_migrations (version uint64, dirty bool);"
+       "INSERT INTO schema_migrations VALUES (3, 0)",
+       "(version, dirty)"},
+      {"schema_migrations",
+       "CREATE TABLE schema_migrations (filename TEXT PRIMARY KEY, checksum TEXT, applied_at TEXT, dirty bool)",
+       "(filename, checksum, applied_at, dirty)"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.columns);
+    const gander::test::TempDir dir;
+    const auto db = gander::test::make_sqlite_database(dir.path());
+    db->exec(c.create);
+    const std::string before = dump(*db);
+    const auto store = open_store(db->dsn(), c.table);
+
+    const std::vector<std::function<void()>> actions = {
+        [&] { store->table_shape(); },
+        [&] { store->prepare_table(); },
+        [&] { store->read_rows(); },
+    };
+    for (const auto& action : actions) {
+      const gander::Error error = error_from(action);
+      CHECK(error.kind() == ErrorKind::config);
+      CHECK_THAT(error.what(), Catch::Contains("table " + std::string(c.table) + " has columns " + c.columns +
+                                               ", which is not a gander tracking table"));
+      CHECK_THAT(error.what(), Catch::Contains("Use --table"));
+    }
+    CHECK(dump(*db) == before);
+  }
+}
+
+TEST_CASE("sqlite: a schema-qualified table name is a config error") {
+  // open_store() checks the name with exactly this call before it opens
+  // SQLite. (Calling open_store() here would need the PostgreSQL store to link.)
+  const gander::Error error = error_from([] { gander::parse_table_name("ops.schema_migrations", false); });
+  CHECK(error.kind() == ErrorKind::config);
+  CHECK_THAT(error.what(), Catch::Contains("ops.schema_migrations") && Catch::Contains("SQLite has no schemas"));
+}
+
+TEST_CASE("sqlite: a table name is quoted so a keyword works as one") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  const auto store = open_store(db->dsn(), "order");
+  store->prepare_table();
+  store->insert_row(record("1_a.sql"));
+  CHECK(db->scalar("SELECT filename FROM \"order\"") == "1_a.sql");
+  CHECK(store->read_rows().size() == 1);
+}
+
+TEST_CASE("sqlite: execute runs every statement of a chunk") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  const auto store = open_store(db->dsn());
+  store->execute("CREATE TABLE a(x); CREATE TABLE b(y);");
+  CHECK(db->query("SELECT name FROM sqlite_master ORDER BY name") == std::vector<gander::test::Row>{{"a"}, {"b"}});
+
+  // Rows are skipped; the statements after a SELECT still run.
+  store->execute("SELECT 1 UNION ALL SELECT 2;\nINSERT INTO a VALUES (1);\n-- trailing comment");
+  CHECK(db->scalar("SELECT count(*) FROM a") == "1");
+}
+
+TEST_CASE("sqlite: an empty or comment-only statement succeeds and does nothing") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  const auto store = open_store(db->dsn());
+  for (const char* sql : {"", "   \n", "-- only a comment", "/* block */", ";", " ; ;\n-- x\n"}) {
+    INFO(sql);
+    CHECK_NOTHROW(store->execute(sql));
+  }
+  CHECK(db->scalar("SELECT count(*) FROM sqlite_master") == "0");
+}
+
+TEST_CASE("sqlite: a trigger whose body holds semicolons runs as one statement") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  const auto store = open_store(db->dsn());
+  store->execute(
+      "CREATE TABLE t(x); CREATE TABLE log(x);\n"
+      "CREATE TRIGGER t_log AFTER INSERT ON t BEGIN\n"
+      "  INSERT INTO log VALUES (new.x);\n"
+      "  INSERT INTO log VALUES (new.x * 10);\n"
+      "END;");
+  store->execute("INSERT INTO t VALUES (2)");
+  CHECK(db->query("SELECT x FROM log ORDER BY x") == std::vector<gander::test::Row>{{"2"}, {"20"}});
+}
+
+TEST_CASE("sqlite: a failing statement is Error{sql} with SQLite's message and no SQLSTATE") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  const auto store = open_store(db->dsn());
+
+  gander::Error error = error_from([&] { store->execute("CREATE TABLE a(x); INSERT INTO missing VALUES (1);"); });
+  CHECK(error.kind() == ErrorKind::sql);
+  CHECK(error.message() == "no such table: missing");
+  CHECK_FALSE(error.context().sqlstate.has_value());
+  // The statements before the failing one ran (the caller's transaction decides their fate).
+  CHECK(db->scalar("SELECT count(*) FROM sqlite_master WHERE name = 'a'") == "1");
+
+  store->execute("CREATE TABLE u(x UNIQUE); INSERT INTO u VALUES (1);");
+  error = error_from([&] { store->execute("INSERT INTO u VALUES (1)"); });
+  CHECK(error.kind() == ErrorKind::sql);
+  CHECK(error.message() == "UNIQUE constraint failed: u.x");
+
+  error = error_from([&] { store->execute("SELEC 1"); });
+  CHECK(error.kind() == ErrorKind::sql);
+  CHECK_THAT(error.message(), Catch::Contains("syntax error"));
+}
+
+TEST_CASE("sqlite: a committed transaction persists") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  const auto store = open_store(db->dsn());
+  store->prepare_table();
+  store->begin();
+  store->execute("CREATE TABLE a(x)");
+  store->insert_row(record("1_a.sql"));
+  store->commit();
+  CHECK(db->scalar("SELECT count(*) FROM sqlite_master WHERE name = 'a'") == "1");
+  CHECK(db->scalar("SELECT count(*) FROM schema_migrations") == "1");
+}
+
+TEST_CASE("sqlite: a second commit throws") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  const auto store = open_store(db->dsn());
+  store->begin();
+  store->execute("CREATE TABLE a(x)");
+  store->commit();
+  const gander::Error error = error_from([&] { store->commit(); });
+  CHECK(error.kind() == ErrorKind::sql);
+  CHECK_THAT(error.message(), Catch::Contains("no transaction is active"));
+  CHECK(db->scalar("SELECT count(*) FROM sqlite_master WHERE name = 'a'") == "1");
+}
+
+TEST_CASE("sqlite: an uncommitted transaction leaves nothing at scope end or by rollback") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  open_store(db->dsn())->prepare_table();
+
+  SECTION("store closed with the transaction open") {
+    const auto store = open_store(db->dsn());
+    store->begin();
+    store->execute("CREATE TABLE a(x)");
+    store->insert_row(record("1_a.sql"));
+  }
+  SECTION("explicit rollback") {
+    const auto store = open_store(db->dsn());
+    store->begin();
+    store->execute("CREATE TABLE a(x)");
+    store->insert_row(record("1_a.sql"));
+    store->rollback();
+    // The store is usable afterwards.
+    store->begin();
+    store->commit();
+  }
+  SECTION("rollback after a failing statement") {
+    const auto store = open_store(db->dsn());
+    store->begin();
+    store->execute("CREATE TABLE a(x)");
+    CHECK_THROWS_AS(store->execute("INSERT INTO nowhere VALUES (1)"), gander::Error);
+    store->rollback();
+  }
+  CHECK(db->scalar("SELECT count(*) FROM sqlite_master WHERE name = 'a'") == "0");
+  CHECK(db->scalar("SELECT count(*) FROM schema_migrations") == "0");
+}
+
+TEST_CASE("sqlite: rollback with no transaction open is harmless") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  const auto store = open_store(db->dsn());
+  store->execute("CREATE TABLE a(x)");
+  store->rollback();
+  store->rollback();
+  CHECK(db->scalar("SELECT count(*) FROM sqlite_master WHERE name = 'a'") == "1");
+  store->begin();
+  store->execute("INSERT INTO a VALUES (1)");
+  store->commit();
+  CHECK(db->scalar("SELECT count(*) FROM a") == "1");
+}
+
+TEST_CASE("sqlite: a partial row is marked applied with its time") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  const auto store = open_store(db->dsn());
+  store->prepare_table();
+  gander::RowRecord row = record("00002_idx_notx.sql", true);
+  row.version.reset();
+  store->insert_row(row);
+
+  auto rows = store->read_rows();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].is_partial);
+  CHECK(rows[0].checksum == "c-00002_idx_notx.sql");
+  CHECK(rows[0].up_checksum == "u-00002_idx_notx.sql");
+  CHECK(db->query("SELECT version, execution_ms, state FROM schema_migrations") ==
+        std::vector<gander::test::Row>{{std::nullopt, "12", "partial"}});
+
+  db->exec("UPDATE schema_migrations SET applied_at = '2000-01-01T00:00:00Z'");
+  store->mark_applied("00002_idx_notx.sql", 345);
+  rows = store->read_rows();
+  REQUIRE(rows.size() == 1);
+  CHECK_FALSE(rows[0].is_partial);
+  CHECK(rows[0].applied_at != "2000-01-01T00:00:00Z");
+  CHECK_THAT(rows[0].applied_at.value_or(""), Catch::Matches(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"));
+  CHECK(db->query("SELECT version, execution_ms, state FROM schema_migrations") ==
+        std::vector<gander::test::Row>{{std::nullopt, "345", "applied"}});
+
+  store->insert_row(record("00003_b.sql"));
+  CHECK(db->scalar("SELECT version FROM schema_migrations WHERE filename = '00003_b.sql'") == "1");
+  // The primary key refuses a second row for a file.
+  CHECK(error_from([&] { store->insert_row(record("00003_b.sql")); }).kind() == ErrorKind::sql);
+}
+
+TEST_CASE("sqlite: delete_row removes only that file's row") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  const auto store = open_store(db->dsn());
+  store->prepare_table();
+  store->insert_row(record("1_a.sql"));
+  store->insert_row(record("2_b.sql"));
+  store->delete_row("2_b.sql");
+  const auto rows = store->read_rows();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].filename == "1_a.sql");
+  // Values are bound, never interpolated.
+  store->delete_row("1_a.sql' OR '1'='1");
+  CHECK(store->read_rows().size() == 1);
+}
+
+TEST_CASE("sqlite: two stores on one file in one process exclude each other") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  const auto first = open_store(db->dsn());
+  const auto second = open_store(db->dsn());
+
+  auto held = first->lock({});
+  int waits = 0;
+  std::string holder;
+  gander::LockOptions options;
+  options.timeout = 300ms;
+  options.on_wait = [&](const std::string& description) {
+    ++waits;
+    holder = description;
+  };
+  const auto started = std::chrono::steady_clock::now();
+  const gander::Error error = error_from([&] { second->lock(options); });
+  CHECK(std::chrono::steady_clock::now() - started >= 300ms);
+  CHECK(error.kind() == ErrorKind::lock);
+  CHECK_THAT(error.what(), Catch::StartsWith("timed out after 0.3s waiting for the migration lock on ") &&
+                               Catch::Contains("test.db"));
+  CHECK(waits == 1);
+  CHECK_THAT(holder, Catch::StartsWith("another process holds the migration lock on ") && Catch::Contains("test.db"));
+
+  held.reset();
+  waits = 0;
+  const auto taken = second->lock(options);
+  CHECK(taken != nullptr);
+  CHECK(waits == 0);
+}
+
+TEST_CASE("sqlite: the lock waits for another process and is freed when that process dies") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  const auto store = open_store(db->dsn());
+  const std::string path = db->dsn();
+
+  int ready[2];
+  REQUIRE(::pipe(ready) == 0);
+  Child holder([&] {
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd < 0 || ::flock(fd, LOCK_EX) != 0) return 2;
+    const char byte = 'x';
+    if (::write(ready[1], &byte, 1) != 1) return 3;
+    ::pause();
+    return 0;
+  });
+  ::close(ready[1]);
+  char byte = 0;
+  REQUIRE(::read(ready[0], &byte, 1) == 1);
+  ::close(ready[0]);
+
+  int waits = 0;
+  gander::LockOptions options;
+  options.timeout = 300ms;
+  options.on_wait = [&](const std::string&) { ++waits; };
+  CHECK(error_from([&] { store->lock(options); }).kind() == ErrorKind::lock);
+  CHECK(waits == 1);
+
+  // SIGKILL: the process gets no chance to unlock; the kernel does.
+  holder.kill();
+  CHECK(holder.wait() == 128 + SIGKILL);
+  waits = 0;
+  CHECK(store->lock(options) != nullptr);
+  CHECK(waits == 0);
+}
+
+TEST_CASE("sqlite: a waiter gets the lock once the holder releases it within the timeout") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  const auto first = open_store(db->dsn());
+  const auto second = open_store(db->dsn());
+  auto held = first->lock({});
+  std::thread releaser([&held] {
+    std::this_thread::sleep_for(100ms);
+    held.reset();
+  });
+  int waits = 0;
+  gander::LockOptions options;
+  options.timeout = 5s;
+  options.on_wait = [&](const std::string&) { ++waits; };
+  const auto taken = second->lock(options);
+  releaser.join();
+  CHECK(taken != nullptr);
+  CHECK(waits == 1);
+}
+
+TEST_CASE("sqlite: releasing the migration lock keeps SQLite's own locks") {
+  // Closing any descriptor of the file would drop this process's POSIX
+  // locks, SQLite's included; the lock must only unlock its descriptor.
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  const auto store = open_store(db->dsn());
+  auto held = store->lock({});
+  store->begin();
+  store->execute("CREATE TABLE a(x)");
+  CHECK(is_reserved_by_another_process(db->dsn()));
+  held.reset();
+  CHECK(is_reserved_by_another_process(db->dsn()));
+  store->commit();
+  CHECK_FALSE(is_reserved_by_another_process(db->dsn()));
+}
+
+TEST_CASE("sqlite: an in-memory database needs no lock") {
+  for (const char* dsn : {":memory:", "", "file:gander_lock_test?mode=memory"}) {
+    INFO(dsn);
+    const auto first = open_store(dsn);
+    const auto second = open_store(dsn);
+    gander::LockOptions options;
+    options.timeout = 0ms;
+    const auto one = first->lock(options);
+    const auto two = second->lock(options);
+    CHECK((one != nullptr && two != nullptr));
+  }
+  CHECK_FALSE(std::filesystem::exists("file:gander_lock_test?mode=memory"));
+  CHECK_FALSE(std::filesystem::exists("gander_lock_test"));
+}
+
+TEST_CASE("sqlite: a database that cannot be opened is Error{connection} naming the path") {
+  const gander::test::TempDir dir;
+  const std::string path = (dir.path() / "no" / "such" / "dir" / "gander.db").string();
+  gander::Error error = error_from([&] { open_store(path); });
+  CHECK(error.kind() == ErrorKind::connection);
+  CHECK(error.message() == "cannot open SQLite database " + path + ": unable to open database file");
+
+  const std::string not_a_database = dir.write("notes.txt", std::string(4096, 'x')).string();
+  error = error_from([&] { open_store(not_a_database); });
+  CHECK(error.kind() == ErrorKind::connection);
+  CHECK(error.message() == "cannot open SQLite database " + not_a_database + ": file is not a database");
+}
+
+TEST_CASE("sqlite: DSN options as goose's Go drivers take them") {
+  const gander::test::TempDir dir;
+  const std::string path = (dir.path() / "options.db").string();
+  const char* schema = "CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE c(p INTEGER REFERENCES p(id));";
+
+  SECTION("a plain path loses its query and the options apply") {
+    const auto store = open_store(path + "?_fk=1&_journal_mode=WAL");
+    store->execute(schema);
+    CHECK(error_from([&] { store->execute("INSERT INTO c VALUES (1)"); }).message() == "FOREIGN KEY constraint failed");
+    CHECK(std::filesystem::exists(path));
+    CHECK(std::filesystem::exists(path + "-wal"));
+    CHECK(std::distance(std::filesystem::directory_iterator(dir.path()), {}) == 3);  // .db, -wal, -shm
+  }
+  SECTION("a file: URI with modernc's _pragma") {
+    const auto store = open_store("file:" + path + "?_pragma=foreign_keys(1)");
+    store->execute(schema);
+    CHECK(error_from([&] { store->execute("INSERT INTO c VALUES (1)"); }).kind() == ErrorKind::sql);
+    CHECK(std::filesystem::exists(path));
+  }
+  SECTION("without options foreign keys are off as in SQLite") {
+    const auto store = open_store(path);
+    store->execute(schema);
+    CHECK_NOTHROW(store->execute("INSERT INTO c VALUES (1)"));
+  }
+  SECTION("a bad option value is a config error") {
+    const gander::Error error = error_from([&] { open_store(path + "?_fk=maybe"); });
+    CHECK(error.kind() == ErrorKind::config);
+    CHECK_THAT(error.what(), Catch::Contains("_fk=maybe"));
+  }
+}
+
+TEST_CASE("sqlite: another writer makes begin wait for the busy timeout and then fail") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(db->dsn().c_str(), &raw) == SQLITE_OK);
+  const std::unique_ptr<sqlite3, decltype(&sqlite3_close)> holder(raw, &sqlite3_close);
+  REQUIRE(sqlite3_exec(holder.get(), "BEGIN IMMEDIATE; CREATE TABLE held(x);", nullptr, nullptr, nullptr) == SQLITE_OK);
+
+  SECTION("the holder keeps its transaction") {
+    const auto store = open_store(db->dsn(), "schema_migrations", 200ms);
+    const auto started = std::chrono::steady_clock::now();
+    const gander::Error error = error_from([&] { store->begin(); });
+    CHECK(std::chrono::steady_clock::now() - started >= 150ms);
+    CHECK(error.kind() == ErrorKind::sql);
+    CHECK(error.message() == "database is locked");
+    // Nothing is left open: the store can be used once the holder is gone.
+    REQUIRE(sqlite3_exec(holder.get(), "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK);
+    store->begin();
+    store->commit();
+  }
+  SECTION("the holder commits in time") {
+    const auto store = open_store(db->dsn(), "schema_migrations", 5s);
+    std::atomic<int> commit_code{-1};
+    std::thread committer([&] {
+      std::this_thread::sleep_for(100ms);
+      commit_code = sqlite3_exec(holder.get(), "COMMIT", nullptr, nullptr, nullptr);
+    });
+    CHECK_NOTHROW(store->begin());
+    committer.join();
+    CHECK(commit_code == SQLITE_OK);
+    store->execute("INSERT INTO held VALUES (1)");
+    store->commit();
+    CHECK(db->scalar("SELECT count(*) FROM held") == "1");
+  }
+}
+
+TEST_CASE("sqlite: cancel from another thread interrupts a running statement") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  const auto store = open_store(db->dsn());
+  std::atomic<bool> is_done{false};
+  std::optional<gander::Error> error;
+  std::thread runner([&] {
+    try {
+      store->execute(
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000000000) "
+          "SELECT count(*) FROM n");
+    } catch (const gander::Error& thrown) {
+      error = thrown;
+    }
+    is_done = true;
+  });
+  // A cancel that comes before the statement starts is lost (SQLite clears
+  // the flag when no statement is running), so keep asking until it stops.
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (!is_done && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+    store->cancel();
+  }
+  runner.join();
+  REQUIRE(error.has_value());
+  CHECK(error->kind() == ErrorKind::sql);
+  CHECK(error->message() == "interrupted");
+  CHECK_NOTHROW(store->execute("SELECT 1"));
+}
