@@ -88,6 +88,9 @@ std::unique_ptr<StoreLock> take_file_lock(std::shared_ptr<const LockFile> file, 
       has_waited = true;
       if (options.on_wait) options.on_wait("another process holds the migration lock on " + file->path());
     }
+    if (options.is_cancelled != nullptr && options.is_cancelled->load()) {
+      throw Error(ErrorKind::lock, "interrupted while waiting for the migration lock on " + file->path());
+    }
     const Clock::time_point now = Clock::now();
     if (now >= deadline) {
       throw Error(ErrorKind::lock, "timed out after " + format_seconds(options.timeout) +
