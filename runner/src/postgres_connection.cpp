@@ -1,0 +1,217 @@
+#include "postgres_connection.hpp"
+
+#include <utility>
+#include <vector>
+
+#include <gander/error.hpp>
+#include <gander/store.hpp>
+
+#include "dsn.hpp"
+
+namespace gander::detail {
+
+namespace {
+
+constexpr const char* k_application_name = "gander";
+
+bool starts_with(const std::string& text, const std::string& prefix) {
+  return text.compare(0, prefix.size(), prefix) == 0;
+}
+
+// libpq's messages end in a newline and continue lines with "\n\t"; gander
+// reports on one line.
+std::string one_line(const std::string& text) {
+  std::string out;
+  bool is_space = false;
+  for (const char c : text) {
+    if (c == '\n' || c == '\t' || c == '\r' || c == ' ') {
+      is_space = true;
+      continue;
+    }
+    if (is_space && !out.empty()) out += ' ';
+    is_space = false;
+    out += c;
+  }
+  return out;
+}
+
+// "LINE 3: SELECT * FROM missing" and the caret line under it point into
+// the statement, which the caller reports by its own line number.
+bool is_position_line(const std::string& line) {
+  if (starts_with(line, "LINE ") && line.find(':') != std::string::npos) return true;
+  return !line.empty() && line.find_first_not_of(" \t^") == std::string::npos && line.find('^') != std::string::npos;
+}
+
+// The SQLSTATE libpqxx 6 leaves out of the exceptions it throws for class 40.
+std::string rollback_sqlstate(const pqxx::transaction_rollback& error) {
+  if (dynamic_cast<const pqxx::deadlock_detected*>(&error) != nullptr) return "40P01";
+  if (dynamic_cast<const pqxx::serialization_failure*>(&error) != nullptr) return "40001";
+  if (dynamic_cast<const pqxx::statement_completion_unknown*>(&error) != nullptr) return "40003";
+  return "40000";
+}
+
+Error sql_error(const std::string& message, const std::string& sqlstate) {
+  ErrorContext context;
+  if (!sqlstate.empty()) context.sqlstate = sqlstate;
+  return Error(ErrorKind::sql, server_message(message), std::move(context));
+}
+
+}  // namespace
+
+std::string server_message(const std::string& libpq_message) {
+  static const char* const k_severities[] = {"ERROR:  ", "FATAL:  ", "PANIC:  ", "WARNING:  "};
+  static const char* const k_fields[] = {"DETAIL:  ", "HINT:  ", "CONTEXT:  ", "QUERY:  "};
+  std::vector<std::string> lines;
+  std::size_t from = 0;
+  while (from <= libpq_message.size()) {
+    std::size_t end = libpq_message.find('\n', from);
+    if (end == std::string::npos) end = libpq_message.size();
+    lines.push_back(libpq_message.substr(from, end - from));
+    from = end + 1;
+  }
+  std::vector<std::string> parts;
+  for (std::string& line : lines) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (parts.empty()) {
+      for (const char* severity : k_severities) {
+        if (starts_with(line, severity)) {
+          line.erase(0, std::string(severity).size());
+          break;
+        }
+      }
+      if (!line.empty()) parts.push_back(line);
+      continue;
+    }
+    if (line.empty() || is_position_line(line)) continue;
+    bool is_field = false;
+    for (const char* field : k_fields) {
+      const std::string prefix = field;
+      if (starts_with(line, prefix)) {
+        // "DETAIL:  text" → "DETAIL: text"
+        parts.push_back(prefix.substr(0, prefix.size() - 1) + line.substr(prefix.size()));
+        is_field = true;
+        break;
+      }
+    }
+    // A field that spans lines (a deadlock's DETAIL names each process on
+    // its own line) continues the part before it.
+    if (!is_field) parts.back() += " " + one_line(line);
+  }
+  std::string message;
+  for (const std::string& part : parts) message += (message.empty() ? "" : "; ") + part;
+  return message;
+}
+
+[[noreturn]] void rethrow_as_error() {
+  try {
+    throw;
+  } catch (const Error&) {
+    throw;
+  } catch (const pqxx::in_doubt_error& error) {
+    throw Error(ErrorKind::connection,
+                "the connection to PostgreSQL broke during COMMIT; whether the transaction was committed is unknown: " +
+                    one_line(error.what()));
+  } catch (const pqxx::broken_connection& error) {
+    throw Error(ErrorKind::connection, "lost the connection to PostgreSQL: " + one_line(error.what()));
+  } catch (const pqxx::sql_error& error) {
+    throw sql_error(error.what(), error.sqlstate());
+  } catch (const pqxx::transaction_rollback& error) {
+    throw sql_error(error.what(), rollback_sqlstate(error));
+  } catch (const pqxx::failure& error) {
+    throw sql_error(error.what(), "");
+  } catch (const pqxx::usage_error& error) {
+    throw Error(ErrorKind::sql, std::string("libpqxx refused the call: ") + error.what());
+  } catch (const pqxx::conversion_error& error) {
+    throw Error(ErrorKind::sql, std::string("unexpected value from PostgreSQL: ") + error.what());
+  }
+}
+
+std::string with_fallback_application_name(const std::string& dsn) {
+  const std::string setting = std::string("fallback_application_name=") + k_application_name;
+  if (starts_with(dsn, "postgres://") || starts_with(dsn, "postgresql://")) {
+    if (dsn.find('?') == std::string::npos) return dsn + "?" + setting;
+    const char last = dsn.back();
+    return dsn + (last == '?' || last == '&' ? "" : "&") + setting;
+  }
+  return dsn.empty() ? setting : dsn + " " + setting;
+}
+
+PostgresConnection::PostgresConnection(const std::string& dsn) {
+  try {
+    m_connection = std::make_unique<pqxx::connection>(with_fallback_application_name(dsn));
+  } catch (const std::exception& error) {
+    // libpq quotes pieces of a malformed DSN back, password included.
+    throw Error(ErrorKind::connection, "cannot connect to PostgreSQL (" + redact_dsn(dsn) +
+                                           "): " + scrub_dsn_passwords(one_line(error.what()), dsn));
+  }
+  // libpqxx passes the server's NOTICEs ("relation exists, skipping") to
+  // its error handlers, the default one printing them on stderr; the library
+  // never prints.
+  m_notice_sink = std::make_unique<pqxx::quiet_errorhandler>(*m_connection);
+  // libpqxx 6 silently reconnects a broken connection on its next use. The
+  // session's advisory lock would be gone without a word, and the migrations
+  // would go on unprotected: a lost connection must be an error instead.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  m_connection->inhibit_reactivation(true);
+#pragma GCC diagnostic pop
+}
+
+void PostgresConnection::begin() {
+  if (m_work) throw Error(ErrorKind::sql, "begin(): a transaction is open already on this connection");
+  try {
+    m_work = std::make_unique<pqxx::work>(*m_connection);
+    m_is_work_failed = false;
+  } catch (...) {
+    rethrow_as_error();
+  }
+}
+
+void PostgresConnection::commit() {
+  if (!m_work) throw Error(ErrorKind::sql, "commit(): no transaction is open on this connection");
+  if (m_is_work_failed) {
+    m_work.reset();
+    ErrorContext context;
+    context.sqlstate = "25P02";
+    throw Error(ErrorKind::sql, "commit(): the transaction was aborted by an earlier error and is rolled back",
+                std::move(context));
+  }
+  // Whatever COMMIT does, the transaction is over: a failed one is rolled
+  // back when `work` goes out of scope.
+  const std::unique_ptr<pqxx::work> work = std::move(m_work);
+  try {
+    work->commit();
+  } catch (...) {
+    rethrow_as_error();
+  }
+}
+
+void PostgresConnection::rollback() noexcept {
+  if (!m_work) return;
+  try {
+    m_work->abort();
+  } catch (...) {
+    // A broken connection has rolled it back already.
+  }
+  m_work.reset();
+}
+
+void PostgresConnection::throw_failed_transaction() const {
+  ErrorContext context;
+  context.sqlstate = "25P02";  // in_failed_sql_transaction, as the server says it
+  throw Error(ErrorKind::sql, "the transaction was aborted by an earlier error; roll it back", std::move(context));
+}
+
+pqxx::result PostgresConnection::exec(const std::string& sql) {
+  return run([&](pqxx::transaction_base& transaction) { return transaction.exec(sql); });
+}
+
+void PostgresConnection::cancel() noexcept {
+  try {
+    m_connection->cancel_query();
+  } catch (...) {
+    // Nothing running, or the server unreachable: nothing to stop.
+  }
+}
+
+}  // namespace gander::detail

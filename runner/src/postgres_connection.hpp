@@ -1,0 +1,101 @@
+#pragma once
+
+// One PostgreSQL session, shared by the PostgreSQL store and its lock: the
+// libpqxx connection, the one transaction that may be open on it, and the
+// translation of every libpqxx failure into a gander::Error. Both hold it by
+// std::shared_ptr, so a lock that outlives its store can still release
+// itself on the connection that took it.
+
+#include <memory>
+#include <string>
+
+#include <pqxx/pqxx>
+
+namespace gander::detail {
+
+// Inside a catch block: rethrows the exception in flight as a gander::Error,
+// unchanged when it is one already. A server error becomes Error{sql} with
+// the server's message on one line and its SQLSTATE; a lost connection, or a
+// COMMIT whose outcome is unknown, Error{connection}.
+[[noreturn]] void rethrow_as_error();
+
+// "ERROR:  relation \"t\" does not exist\nLINE 1: ...\n" as one line: the
+// severity prefix and the position lines dropped, DETAIL, HINT and CONTEXT
+// kept and joined with "; ".
+std::string server_message(const std::string& libpq_message);
+
+// `dsn` with fallback_application_name=gander added, in the DSN's own syntax
+// (URL query parameter or key/value pair), so that pg_stat_activity names
+// gander's sessions unless the DSN names them itself.
+std::string with_fallback_application_name(const std::string& dsn);
+
+class PostgresConnection {
+ public:
+  // Connects to `dsn`, a libpq key/value string or a postgres:// URL. Throws
+  // Error{connection} whose message names the DSN without its password.
+  explicit PostgresConnection(const std::string& dsn);
+  PostgresConnection(const PostgresConnection&) = delete;
+  PostgresConnection& operator=(const PostgresConnection&) = delete;
+
+  bool has_transaction() const noexcept { return m_work != nullptr; }
+  // Opens the one transaction. Throws Error{sql} when one is open already.
+  void begin();
+  // Commits it; afterwards no transaction is open, whether COMMIT succeeded
+  // or threw. Throws Error{sql} when none is open.
+  void commit();
+  // Rolls back the open transaction, if any; never throws.
+  void rollback() noexcept;
+
+  // Runs `sql` with the simple-query protocol, so every statement in it
+  // runs: inside the open transaction, or else in autocommit.
+  pqxx::result exec(const std::string& sql);
+
+  // Runs one statement whose $1, $2, ... the server binds to `args`; nullptr
+  // as a const char* is NULL. In the open transaction or in autocommit.
+  template <typename... Args>
+  pqxx::result exec_params(const std::string& sql, const Args&... args) {
+    return run([&](pqxx::transaction_base& transaction) { return transaction.exec_params(sql, args...); });
+  }
+
+  // The server process of this session, as pg_stat_activity shows it.
+  int backend_pid() const noexcept { return m_connection->backendpid(); }
+
+  // Asks the server to stop the statement that is running now, from any
+  // thread; never throws.
+  void cancel() noexcept;
+
+ private:
+  template <typename Statement>
+  pqxx::result run(const Statement& statement) {
+    if (m_work) {
+      if (m_is_work_failed) throw_failed_transaction();
+      try {
+        return statement(*m_work);
+      } catch (...) {
+        m_is_work_failed = true;
+        rethrow_as_error();
+      }
+    }
+    try {
+      pqxx::nontransaction autocommit(*m_connection);
+      pqxx::result result = statement(autocommit);
+      autocommit.commit();
+      return result;
+    } catch (...) {
+      rethrow_as_error();
+    }
+  }
+
+  // libpqxx closes a transaction in which a statement failed; the server
+  // would refuse every statement until the end of the transaction anyway.
+  [[noreturn]] void throw_failed_transaction() const;
+
+  // Declared in this order so that the transaction goes first, then the
+  // notice sink, then the connection they both refer to.
+  std::unique_ptr<pqxx::connection> m_connection;
+  std::unique_ptr<pqxx::errorhandler> m_notice_sink;
+  std::unique_ptr<pqxx::work> m_work;
+  bool m_is_work_failed = false;
+};
+
+}  // namespace gander::detail

@@ -1,0 +1,239 @@
+#include "postgres_lock.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <random>
+#include <string>
+#include <thread>
+
+#include <unistd.h>
+
+#include <gander/checksum/checksum.hpp>
+#include <gander/error.hpp>
+
+namespace gander::detail {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// Short first, so a lock released a moment later is seen at once; capped,
+// so a waiter notices a release within half a second.
+constexpr milliseconds k_first_poll_delay{50};
+constexpr milliseconds k_max_poll_delay{500};
+
+constexpr std::size_t k_max_identifier_bytes = 63;
+constexpr const char* k_lock_table_suffix = "_lock";
+
+// "0.3s", "300s".
+std::string seconds_text(milliseconds duration) {
+  const long long ms = duration.count();
+  std::string text = std::to_string(ms / 1000);
+  if (ms % 1000 != 0) {
+    char fraction[8];
+    std::snprintf(fraction, sizeof fraction, ".%03lld", ms % 1000);
+    std::string digits = fraction;
+    while (digits.back() == '0') digits.pop_back();
+    text += digits;
+  }
+  return text + "s";
+}
+
+// One way of taking the lock: a single non-blocking attempt, and a
+// description of whoever holds it now.
+struct LockProbe {
+  std::function<bool()> try_once;
+  std::function<std::string()> describe_holder;
+};
+
+// Tries until the lock is taken or options.timeout has passed, sleeping
+// between tries. The first failed try tells options.on_wait who holds it.
+// Throws Error{lock} naming the holder on timeout; `what` says which lock
+// and `remedy`, if any, ends the message.
+void wait_for_lock(const LockOptions& options, const LockProbe& probe, const std::string& what,
+                   const std::string& remedy) {
+  const Clock::time_point deadline = Clock::now() + options.timeout;
+  milliseconds delay = k_first_poll_delay;
+  std::string holder;
+  for (bool is_first_failure = true;; is_first_failure = false) {
+    if (probe.try_once()) return;
+    if (is_first_failure) {
+      holder = probe.describe_holder();
+      if (options.on_wait) options.on_wait(holder);
+    }
+    if (options.is_cancelled != nullptr && options.is_cancelled->load()) {
+      throw Error(ErrorKind::lock, "interrupted while waiting for the migration lock held by " + holder);
+    }
+    const Clock::time_point now = Clock::now();
+    if (now >= deadline) break;
+    std::this_thread::sleep_for(std::min<Clock::duration>(delay, deadline - now));
+    delay = std::min(delay * 3 / 2, k_max_poll_delay);
+  }
+  try {
+    // The holder may have changed while we waited.
+    holder = probe.describe_holder();
+  } catch (const Error&) {
+    // Keep the first description: the timeout is the error to report.
+  }
+  throw Error(ErrorKind::lock, "timed out after " + seconds_text(options.timeout) +
+                                   " waiting for the migration lock held by " + holder + " (" + what + ")" + remedy);
+}
+
+// A lock that, once taken, is released by its destructor.
+class PostgresLock final : public StoreLock {
+ public:
+  PostgresLock(std::shared_ptr<PostgresConnection> connection, std::function<void(PostgresConnection&)> release)
+      : m_connection(std::move(connection)), m_release(std::move(release)) {}
+
+  ~PostgresLock() override {
+    if (!m_is_held) return;
+    try {
+      // A transaction still open now is being abandoned (an error is on its
+      // way out); the release must not run inside it, where it would fail
+      // or be rolled back with it.
+      m_connection->rollback();
+      m_release(*m_connection);
+    } catch (...) {
+      // The server releases an advisory lock when the connection ends.
+    }
+  }
+
+  void mark_held() { m_is_held = true; }
+
+ private:
+  std::shared_ptr<PostgresConnection> m_connection;
+  std::function<void(PostgresConnection&)> m_release;
+  bool m_is_held = false;
+};
+
+std::string advisory_holder(PostgresConnection& connection, std::int64_t key) {
+  const auto high = static_cast<std::uint32_t>(static_cast<std::uint64_t>(key) >> 32);
+  const auto low = static_cast<std::uint32_t>(static_cast<std::uint64_t>(key));
+  // A bigint advisory key shows in pg_locks as classid (high half), objid
+  // (low half) and objsubid 1.
+  const pqxx::result rows = connection.exec_params(
+      "SELECT l.pid, a.application_name, "
+      "to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') "
+      "FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid "
+      "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::oid AND l.objid = $2::oid "
+      "AND l.objsubid = 1 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+      "LIMIT 1",
+      std::to_string(high), std::to_string(low));
+  if (rows.empty()) return "a session that has just released it";
+  const pqxx::row row = rows.front();
+  std::string holder = "pid " + std::string(row[0].c_str());
+  if (!row[1].is_null() && row[1].size() > 0) holder += " (" + std::string(row[1].c_str()) + ")";
+  if (!row[2].is_null()) holder += ", connected since " + std::string(row[2].c_str()) + " UTC";
+  return holder;
+}
+
+std::unique_ptr<StoreLock> take_advisory_lock(const std::shared_ptr<PostgresConnection>& connection,
+                                              const TableName& table, const LockOptions& options) {
+  const std::int64_t key = advisory_lock_key(table);
+  auto lock = std::make_unique<PostgresLock>(connection, [key](PostgresConnection& session) {
+    session.exec_params("SELECT pg_advisory_unlock($1)", key);
+  });
+  LockProbe probe;
+  probe.try_once = [&] {
+    try {
+      return connection->exec_params("SELECT pg_try_advisory_lock($1)", key).at(0).at(0).as<bool>();
+    } catch (const Error& error) {
+      if (error.context().sqlstate != std::optional<std::string>("42883")) throw;
+      throw Error(error.kind(), error.message() + "; this server has no advisory locks: use --lock=table",
+                  error.context());
+    }
+  };
+  probe.describe_holder = [&] { return advisory_holder(*connection, key); };
+  wait_for_lock(options, probe, "advisory lock " + std::to_string(key) + " for table " + table.display(), "");
+  lock->mark_held();
+  return lock;
+}
+
+std::string random_token() {
+  std::random_device device;
+  char token[17];
+  std::snprintf(token, sizeof token, "%08x%08x", static_cast<unsigned>(device()), static_cast<unsigned>(device()));
+  return token;
+}
+
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "an unknown host";
+  return name;
+}
+
+TableName lock_table_name(const TableName& table) {
+  TableName lock_table = table;
+  lock_table.name += k_lock_table_suffix;
+  // PostgreSQL would truncate a longer name, and "<63 bytes>_lock" would
+  // become the tracking table itself.
+  if (lock_table.name.size() > k_max_identifier_bytes) {
+    throw Error(ErrorKind::config, "table name '" + table.display() + "' is too long for --lock=table: " +
+                                       "the lock table " + lock_table.name + " would exceed 63 characters");
+  }
+  return lock_table;
+}
+
+std::unique_ptr<StoreLock> take_table_lock(const std::shared_ptr<PostgresConnection>& connection,
+                                           const TableName& table, const LockOptions& options) {
+  const std::string quoted = lock_table_name(table).quoted();
+  try {
+    connection->exec("CREATE TABLE IF NOT EXISTS " + quoted +
+                     " (id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL, "
+                     "acquired_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+  } catch (const Error& error) {
+    // Two processes that create it at the same moment: one of them loses
+    // the race on the catalog, and the table exists all the same.
+    const auto& sqlstate = error.context().sqlstate;
+    if (!sqlstate || (*sqlstate != "23505" && *sqlstate != "42P07")) throw;
+  }
+  // The token tells this run's row from one a run on the same host and pid
+  // left behind, so release deletes only its own.
+  const std::string holder =
+      "pid " + std::to_string(::getpid()) + " on " + host_name() + " (token " + random_token() + ")";
+  auto lock = std::make_unique<PostgresLock>(connection, [quoted, holder](PostgresConnection& session) {
+    session.exec_params("DELETE FROM " + quoted + " WHERE id = 1 AND holder = $1", holder);
+  });
+  LockProbe probe;
+  probe.try_once = [&] {
+    return connection->exec_params("INSERT INTO " + quoted + " (id, holder) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
+                                   holder)
+               .affected_rows() == 1;
+  };
+  probe.describe_holder = [&] {
+    const pqxx::result rows = connection->exec(
+        "SELECT holder, to_char(acquired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM " + quoted +
+        " WHERE id = 1");
+    if (rows.empty()) return std::string("a run that has just released it");
+    return std::string(rows[0][0].c_str()) + ", holding it since " + rows[0][1].c_str() + " UTC";
+  };
+  wait_for_lock(options, probe, "the row in " + quoted,
+                "; if no gander is running, a row left by a killed process is removed with DELETE FROM " + quoted);
+  lock->mark_held();
+  return lock;
+}
+
+}  // namespace
+
+std::int64_t advisory_lock_key(const TableName& table) {
+  const std::string hex = checksum::sha256_hex("gander:" + table.display());
+  const std::uint64_t bits = std::stoull(hex.substr(0, 16), nullptr, 16);
+  return static_cast<std::int64_t>(bits);
+}
+
+std::unique_ptr<StoreLock> take_postgres_lock(const std::shared_ptr<PostgresConnection>& connection,
+                                              const TableName& table, const LockOptions& options) {
+  if (connection->has_transaction()) {
+    throw Error(ErrorKind::sql, "lock(): the migration lock is taken outside a transaction, and one is open");
+  }
+  switch (options.method) {
+    case LockMethod::advisory: return take_advisory_lock(connection, table, options);
+    case LockMethod::table: return take_table_lock(connection, table, options);
+  }
+  throw Error(ErrorKind::config, "unknown lock method");
+}
+
+}  // namespace gander::detail

@@ -1,0 +1,213 @@
+#include <gander/store.hpp>
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+#include <gander/error.hpp>
+
+#include "postgres_connection.hpp"
+#include "postgres_lock.hpp"
+
+namespace gander {
+
+namespace {
+
+using detail::PostgresConnection;
+
+// DESIGN §4's columns with their PostgreSQL definitions, in table order.
+// The first three are the ones a legacy table has already.
+struct Column {
+  const char* name;
+  const char* definition;
+};
+
+constexpr Column k_columns[] = {
+    {"filename", "TEXT PRIMARY KEY"},
+    {"checksum", "TEXT NOT NULL"},
+    {"applied_at", "TIMESTAMPTZ NOT NULL DEFAULT now()"},
+    {"version", "BIGINT"},
+    {"execution_ms", "BIGINT"},
+    {"state", "TEXT NOT NULL DEFAULT 'applied'"},
+    {"up_checksum", "TEXT"},
+};
+constexpr std::size_t k_legacy_column_count = 3;
+
+// ISO-8601 UTC, as AppliedRow::applied_at promises. The cast lets a legacy
+// table's TIMESTAMP (written as local time by now()) or ISO text be read too.
+constexpr const char* k_applied_at_sql =
+    "to_char(applied_at::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+
+bool contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+bool is_gander_column(const std::string& name) {
+  return std::any_of(std::begin(k_columns), std::end(k_columns),
+                     [&](const Column& column) { return name == column.name; });
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
+class PostgresStore final : public Store {
+ public:
+  PostgresStore(const StoreOptions& options, TableName table)
+      : m_connection(std::make_shared<PostgresConnection>(options.dsn)),
+        m_table(std::move(table)),
+        m_quoted(m_table.quoted()) {}
+
+  ~PostgresStore() override { m_connection->rollback(); }
+
+  const char* driver() const override { return "postgres"; }
+
+  std::unique_ptr<StoreLock> lock(const LockOptions& options) override {
+    return detail::take_postgres_lock(m_connection, m_table, options);
+  }
+
+  TableShape table_shape() override {
+    const std::optional<std::vector<std::string>> columns = read_columns();
+    if (!columns) return TableShape::missing;
+    const TableShape shape = classify(*columns);
+    // Outside a transaction the shape is durable, and gander never removes
+    // a column: read_rows() can skip the check from now on.
+    if (shape == TableShape::current && !m_connection->has_transaction()) m_is_known_current = true;
+    return shape;
+  }
+
+  void prepare_table() override {
+    const std::optional<std::vector<std::string>> columns = read_columns();
+    if (!columns) {
+      std::string definitions;
+      for (const Column& column : k_columns) {
+        definitions += std::string(definitions.empty() ? "" : ", ") + column.name + " " + column.definition;
+      }
+      m_connection->exec("CREATE TABLE IF NOT EXISTS " + m_quoted + " (" + definitions + ")");
+    } else if (classify(*columns) == TableShape::legacy) {
+      // One statement, so the columns arrive together or not at all; the
+      // rows and their checksums are left as they are.
+      std::string additions;
+      for (const Column& column : k_columns) {
+        if (contains(*columns, column.name)) continue;
+        additions += std::string(additions.empty() ? "" : ", ") + "ADD COLUMN IF NOT EXISTS " + column.name + " " +
+                     column.definition;
+      }
+      m_connection->exec("ALTER TABLE " + m_quoted + " " + additions);
+    }
+    if (!m_connection->has_transaction()) m_is_known_current = true;
+  }
+
+  std::vector<AppliedRow> read_rows() override {
+    bool is_legacy = false;
+    if (!m_is_known_current) {
+      const TableShape shape = table_shape();
+      if (shape == TableShape::missing) return {};
+      is_legacy = shape == TableShape::legacy;
+    }
+    const pqxx::result result =
+        is_legacy ? m_connection->exec("SELECT filename, checksum, " + std::string(k_applied_at_sql) + " FROM " +
+                                       m_quoted + " ORDER BY filename")
+                  : m_connection->exec("SELECT filename, checksum, " + std::string(k_applied_at_sql) +
+                                       ", state = 'partial', up_checksum FROM " + m_quoted + " ORDER BY filename");
+    std::vector<AppliedRow> rows;
+    rows.reserve(result.size());
+    for (const pqxx::row& source : result) {
+      AppliedRow row;
+      row.filename = source[0].c_str();
+      row.checksum = source[1].c_str();
+      if (!source[2].is_null()) row.applied_at = source[2].c_str();
+      if (!is_legacy) {
+        row.is_partial = !source[3].is_null() && source[3].as<bool>();
+        if (!source[4].is_null()) row.up_checksum = source[4].c_str();
+      }
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
+  void begin() override { m_connection->begin(); }
+  void commit() override { m_connection->commit(); }
+  void rollback() noexcept override { m_connection->rollback(); }
+
+  void execute(const std::string& sql) override { m_connection->exec(sql); }
+
+  void insert_row(const RowRecord& row) override {
+    const std::string version = row.version ? std::to_string(*row.version) : "";
+    m_connection->exec_params("INSERT INTO " + m_quoted +
+                                  " (filename, checksum, version, execution_ms, state, up_checksum) "
+                                  "VALUES ($1, $2, $3, $4, $5, $6)",
+                              row.filename, row.checksum, row.version ? version.c_str() : nullptr,
+                              row.execution_ms, row.is_partial ? "partial" : "applied",
+                              row.up_checksum.empty() ? nullptr : row.up_checksum.c_str());
+  }
+
+  void mark_applied(const std::string& filename, std::int64_t execution_ms) override {
+    const pqxx::result result = m_connection->exec_params(
+        "UPDATE " + m_quoted + " SET state = 'applied', execution_ms = $2, applied_at = now() WHERE filename = $1",
+        filename, execution_ms);
+    // The row was inserted as partial before the statements ran; without it
+    // the migration would count as never applied.
+    if (result.affected_rows() != 1) {
+      throw Error(ErrorKind::sql, "cannot mark " + filename + " applied: it has no row in " + m_table.display());
+    }
+  }
+
+  void delete_row(const std::string& filename) override {
+    m_connection->exec_params("DELETE FROM " + m_quoted + " WHERE filename = $1", filename);
+  }
+
+  void cancel() noexcept override { m_connection->cancel(); }
+
+ private:
+  // The columns of the table the name resolves to (through search_path when
+  // unqualified), in table order; none when there is no such table.
+  std::optional<std::vector<std::string>> read_columns() {
+    const pqxx::result result = m_connection->exec_params(
+        "SELECT c.oid IS NOT NULL, a.attname FROM (SELECT to_regclass($1) AS oid) c "
+        "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+        "ORDER BY a.attnum",
+        m_quoted);
+    if (result.empty() || !result[0][0].as<bool>()) return std::nullopt;
+    std::vector<std::string> columns;
+    for (const pqxx::row& row : result) {
+      if (!row[1].is_null()) columns.emplace_back(row[1].c_str());
+    }
+    return columns;
+  }
+
+  // Throws Error{config} for a table that is not gander's, such as goose's
+  // goose_db_version or golang-migrate's schema_migrations(version, dirty).
+  TableShape classify(const std::vector<std::string>& columns) const {
+    const bool has_legacy_columns = std::all_of(k_columns, k_columns + k_legacy_column_count,
+                                                [&](const Column& column) { return contains(columns, column.name); });
+    const bool has_only_gander_columns = std::all_of(columns.begin(), columns.end(), is_gander_column);
+    if (!has_legacy_columns || !has_only_gander_columns) {
+      std::string needed;
+      for (std::size_t i = 0; i < std::size(k_columns); ++i) {
+        needed += std::string(i == 0 ? "" : i == k_legacy_column_count ? "[, " : ", ") + k_columns[i].name;
+      }
+      throw Error(ErrorKind::config, "table " + m_table.display() + " has columns (" + joined(columns) +
+                                         "), which is not a gander tracking table; gander needs (" + needed +
+                                         "]). Use --table to choose another name");
+    }
+    const bool is_current = std::all_of(std::begin(k_columns), std::end(k_columns),
+                                        [&](const Column& column) { return contains(columns, column.name); });
+    return is_current ? TableShape::current : TableShape::legacy;
+  }
+
+  std::shared_ptr<PostgresConnection> m_connection;
+  TableName m_table;
+  std::string m_quoted;
+  bool m_is_known_current = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_postgres_store(const StoreOptions& options, const TableName& table) {
+  return std::make_unique<PostgresStore>(options, table);
+}
+
+}  // namespace gander

@@ -1,0 +1,693 @@
+#include <gander/store.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include <gander/checksum/checksum.hpp>
+#include <gander/error.hpp>
+
+#include "test_database.hpp"
+
+namespace {
+
+using gander::ErrorKind;
+using gander::TableShape;
+using gander::test::Row;
+
+// A fresh database per test, and gander's store on it.
+struct Fixture {
+  std::unique_ptr<gander::test::TestDatabase> db = gander::test::make_postgres_database();
+
+  std::unique_ptr<gander::Store> open(const std::string& table = "schema_migrations") const {
+    gander::StoreOptions options;
+    options.driver = "postgres";
+    options.dsn = db->dsn();
+    options.table = table;
+    return gander::open_postgres_store(options, gander::parse_table_name(table, true));
+  }
+
+  bool exists(const std::string& relation) const {
+    return !db->query("SELECT 1 WHERE to_regclass('" + relation + "') IS NOT NULL").empty();
+  }
+
+  // The advisory locks granted in this test's database as (classid, objid,
+  // pid); pg_locks shows the whole server, where other tests run too.
+  std::vector<Row> advisory_locks() const {
+    return db->query(
+        "SELECT classid::text, objid::text, pid::text FROM pg_locks WHERE locktype = 'advisory' AND granted "
+        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+  }
+};
+
+gander::RowRecord record(const std::string& filename, bool is_partial = false) {
+  gander::RowRecord row;
+  row.filename = filename;
+  row.checksum = gander::checksum::sha256_hex(filename);
+  row.version = 1;
+  row.up_checksum = gander::checksum::sha256_hex("up " + filename);
+  row.execution_ms = 12;
+  row.is_partial = is_partial;
+  return row;
+}
+
+// The error `action` throws; fails the test when it throws none or another type.
+template <typename Action>
+gander::Error error_of(const Action& action) {
+  try {
+    action();
+  } catch (const gander::Error& error) {
+    return error;
+  }
+  FAIL("no gander::Error was thrown");
+  throw std::logic_error("unreachable");
+}
+
+const char* const k_legacy_table =
+    "CREATE TABLE schema_migrations (filename TEXT PRIMARY KEY, checksum TEXT NOT NULL, "
+    "applied_at TIMESTAMPTZ NOT NULL DEFAULT now());"
+    "INSERT INTO schema_migrations VALUES "
+    "('00001_init.sql', 'f2ca1bb6c7e907d06dafe4687e579fce76b37e4e93b7605022da52e6ccc26fd2', "
+    "'2026-11-21 09:30:00+00'),"
+    "('00002_users.sql', ' Untrimmed Checksum\t', '2026-11-21 10:45:07+01');";
+
+}  // namespace
+
+TEST_CASE("postgres: a fresh tracking table has exactly DESIGN's columns and types") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  CHECK(std::string(store->driver()) == "postgres");
+  CHECK(store->table_shape() == TableShape::missing);
+  CHECK(store->read_rows().empty());
+  CHECK_FALSE(fixture.exists("schema_migrations"));  // reading creates nothing
+
+  store->prepare_table();
+  CHECK(store->table_shape() == TableShape::current);
+  const std::vector<Row> columns = fixture.db->query(
+      "SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns "
+      "WHERE table_name = 'schema_migrations' ORDER BY ordinal_position");
+  const std::vector<Row> expected = {
+      {"filename", "text", "NO", std::nullopt},
+      {"checksum", "text", "NO", std::nullopt},
+      {"applied_at", "timestamp with time zone", "NO", "now()"},
+      {"version", "bigint", "YES", std::nullopt},
+      {"execution_ms", "bigint", "YES", std::nullopt},
+      {"state", "text", "NO", "'applied'::text"},
+      {"up_checksum", "text", "YES", std::nullopt},
+  };
+  CHECK(columns == expected);
+  CHECK(fixture.db->scalar("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+                           "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = 'schema_migrations'::regclass "
+                           "AND i.indisprimary") == "filename");
+}
+
+TEST_CASE("postgres: prepare_table on a current table runs no DDL") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  store->prepare_table();
+  const auto catalog_version = [&] {
+    return fixture.db->scalar("SELECT xmin::text FROM pg_class WHERE oid = 'schema_migrations'::regclass");
+  };
+  const auto before = catalog_version();
+  fixture.open()->prepare_table();
+  store->prepare_table();
+  CHECK(catalog_version() == before);
+}
+
+TEST_CASE("postgres: a legacy table is read as is and upgraded in place keeping every row") {
+  const Fixture fixture;
+  fixture.db->exec(k_legacy_table);
+  const std::vector<Row> stored_before =
+      fixture.db->query("SELECT filename, checksum, applied_at::text FROM schema_migrations ORDER BY filename");
+  const auto store = fixture.open();
+  CHECK(store->table_shape() == TableShape::legacy);
+
+  const auto check_rows = [&](const std::vector<gander::AppliedRow>& rows) {
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].filename == "00001_init.sql");
+    CHECK(rows[0].checksum == "f2ca1bb6c7e907d06dafe4687e579fce76b37e4e93b7605022da52e6ccc26fd2");
+    CHECK(rows[0].applied_at == "2026-11-21T09:30:00Z");
+    CHECK(rows[1].filename == "00002_users.sql");
+    CHECK(rows[1].checksum == " Untrimmed Checksum\t");
+    CHECK(rows[1].applied_at == "2026-11-21T09:45:07Z");
+    for (const gander::AppliedRow& row : rows) {
+      CHECK_FALSE(row.up_checksum);
+      CHECK_FALSE(row.is_partial);
+    }
+  };
+  SECTION("read without an upgrade") {
+    check_rows(store->read_rows());
+    CHECK(store->table_shape() == TableShape::legacy);
+  }
+  SECTION("upgraded") {
+    store->prepare_table();
+    CHECK(store->table_shape() == TableShape::current);
+    CHECK(fixture.db->query("SELECT filename, checksum, applied_at::text FROM schema_migrations ORDER BY filename") ==
+          stored_before);
+    CHECK(fixture.db->query("SELECT DISTINCT state FROM schema_migrations") == std::vector<Row>{{"applied"}});
+    check_rows(store->read_rows());
+    store->insert_row(record("00003_orders.sql"));
+    CHECK(store->read_rows().size() == 3);
+  }
+}
+
+TEST_CASE("postgres: a legacy table with some of the newer columns gets only the missing ones") {
+  const Fixture fixture;
+  fixture.db->exec(
+      "CREATE TABLE schema_migrations (filename TEXT PRIMARY KEY, checksum TEXT NOT NULL, "
+      "applied_at TIMESTAMPTZ NOT NULL DEFAULT now(), version INTEGER);"
+      "INSERT INTO schema_migrations (filename, checksum, version) VALUES ('00001_a.sql', 'abc', 1);");
+  const auto store = fixture.open();
+  CHECK(store->table_shape() == TableShape::legacy);
+  store->prepare_table();
+  CHECK(store->table_shape() == TableShape::current);
+  // The column that was there keeps its type.
+  CHECK(fixture.db->scalar("SELECT data_type FROM information_schema.columns WHERE table_name = 'schema_migrations' "
+                           "AND column_name = 'version'") == "integer");
+  CHECK(fixture.db->scalar("SELECT checksum || version || state FROM schema_migrations") == "abc1applied");
+}
+
+TEST_CASE("postgres: foreign tracking tables are refused with their columns and left unchanged") {
+  const Fixture fixture;
+  struct Case {
+    std::string table;
+    std::string create;
+    std::string columns;
+  };
+  const Case cases[] = {
+      {"goose_db_version",
+       "CREATE TABLE goose_db_version (id serial PRIMARY KEY, version_id bigint NOT NULL, is_applied boolean NOT NULL, "
+       "tstamp timestamp DEFAULT now()); INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, true)",
+       "(id, version_id, is_applied, tstamp)"},
+      {"schema_migrations",
+       "CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL);"
+       "INSERT INTO schema_migrations VALUES (20261121093000, false)",
+       "(version, dirty)"},
+      {"almost", "CREATE TABLE almost (filename text, checksum text, applied_at timestamptz, extra int)",
+       "(filename, checksum, applied_at, extra)"},
+  };
+  for (const Case& c : cases) {
+    DYNAMIC_SECTION(c.table) {
+      fixture.db->exec(c.create);
+      const auto snapshot = [&] {
+        return fixture.db->query("SELECT string_agg(attname || ':' || format_type(atttypid, atttypmod), ',') "
+                                 "FROM pg_attribute WHERE attrelid = '" + c.table +
+                                 "'::regclass AND attnum > 0 AND NOT attisdropped UNION ALL "
+                                 "SELECT count(*)::text FROM " + c.table);
+      };
+      const auto before = snapshot();
+      const auto store = fixture.open(c.table);
+      for (const auto& action : std::vector<std::function<void()>>{
+               [&] { store->table_shape(); }, [&] { store->prepare_table(); }, [&] { store->read_rows(); }}) {
+        const gander::Error error = error_of(action);
+        CHECK(error.kind() == ErrorKind::config);
+        CHECK_THAT(error.message(), Catch::Contains("table " + c.table + " has columns " + c.columns +
+                                                    ", which is not a gander tracking table"));
+        CHECK_THAT(error.message(), Catch::Contains("gander needs (filename, checksum, applied_at[, version"));
+        CHECK_THAT(error.message(), Catch::Contains("--table"));
+      }
+      CHECK(snapshot() == before);
+    }
+  }
+}
+
+TEST_CASE("postgres: a schema-qualified table lives in its schema") {
+  const Fixture fixture;
+  fixture.db->exec("CREATE SCHEMA ops; CREATE TABLE schema_migrations (version bigint, dirty boolean)");
+  const auto store = fixture.open("ops.schema_migrations");
+  CHECK(store->table_shape() == TableShape::missing);  // not the public one
+  store->prepare_table();
+  CHECK(store->table_shape() == TableShape::current);
+  store->insert_row(record("00001_a.sql"));
+  CHECK(fixture.db->scalar("SELECT filename FROM ops.schema_migrations") == "00001_a.sql");
+  CHECK(fixture.db->scalar("SELECT count(*) FROM public.schema_migrations") == "0");
+  const auto rows = store->read_rows();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].filename == "00001_a.sql");
+}
+
+TEST_CASE("postgres: a mixed-case table name is quoted everywhere") {
+  const Fixture fixture;
+  const auto store = fixture.open("Mixed_Case");
+  store->prepare_table();
+  CHECK(fixture.exists("\"Mixed_Case\""));
+  CHECK_FALSE(fixture.exists("mixed_case"));
+  store->insert_row(record("00001_a.sql"));
+  store->mark_applied("00001_a.sql", 5);
+  CHECK(store->read_rows().size() == 1);
+  store->delete_row("00001_a.sql");
+  CHECK(store->read_rows().empty());
+  CHECK(store->table_shape() == TableShape::current);
+}
+
+TEST_CASE("postgres: execute runs every statement of a chunk") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  store->execute("CREATE TABLE a (id int); CREATE TABLE b (id int);\nINSERT INTO a VALUES (1), (2); "
+                 "INSERT INTO b SELECT id * 10 FROM a;");
+  CHECK(fixture.db->scalar("SELECT sum(id) FROM b") == "30");
+}
+
+TEST_CASE("postgres: an empty or comment-only statement succeeds") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  CHECK_NOTHROW(store->execute("-- just a comment"));
+  CHECK_NOTHROW(store->execute(""));
+  CHECK_NOTHROW(store->execute("/* block */\n-- line\n"));
+  store->begin();
+  CHECK_NOTHROW(store->execute("-- just a comment"));
+  CHECK_NOTHROW(store->execute(""));
+  store->commit();
+}
+
+TEST_CASE("postgres: a failing statement is an sql error with the server's message and SQLSTATE") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  const gander::Error missing = error_of([&] { store->execute("SELECT 1;\nSELECT * FROM no_such_table"); });
+  CHECK(missing.kind() == ErrorKind::sql);
+  CHECK(missing.context().sqlstate == std::optional<std::string>("42P01"));
+  CHECK(missing.message() == "relation \"no_such_table\" does not exist");
+  CHECK(std::string(missing.what()) == "relation \"no_such_table\" does not exist [SQLSTATE 42P01]");
+
+  store->execute("CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)");
+  const gander::Error duplicate = error_of([&] { store->execute("INSERT INTO t VALUES (1)"); });
+  CHECK(duplicate.context().sqlstate == std::optional<std::string>("23505"));
+  CHECK(duplicate.message() ==
+        "duplicate key value violates unique constraint \"t_pkey\"; DETAIL: Key (id)=(1) already exists.");
+
+  const gander::Error syntax = error_of([&] { store->execute("SELEC 1"); });
+  CHECK(syntax.context().sqlstate == std::optional<std::string>("42601"));
+  CHECK(syntax.message() == "syntax error at or near \"SELEC\"");
+
+  const gander::Error raised = error_of([&] {
+    store->execute("DO $$ BEGIN RAISE EXCEPTION 'boom' USING DETAIL = E'first\\nsecond', HINT = 'try again'; END $$");
+  });
+  CHECK(raised.context().sqlstate == std::optional<std::string>("P0001"));
+  CHECK(raised.message() ==
+        "boom; DETAIL: first second; HINT: try again; CONTEXT: PL/pgSQL function inline_code_block line 1 at RAISE");
+}
+
+TEST_CASE("postgres: a transaction rolled back leaves nothing") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  store->prepare_table();
+  store->begin();
+  store->execute("CREATE TABLE t (id int)");
+  store->insert_row(record("00001_a.sql"));
+  store->rollback();
+  CHECK_FALSE(fixture.exists("t"));
+  CHECK(store->read_rows().empty());
+}
+
+TEST_CASE("postgres: a committed transaction persists") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  store->prepare_table();
+  store->begin();
+  store->execute("CREATE TABLE t (id int)");
+  store->insert_row(record("00001_a.sql"));
+  // Not visible to others before COMMIT.
+  CHECK(fixture.db->scalar("SELECT count(*) FROM schema_migrations") == "0");
+  store->commit();
+  CHECK(fixture.exists("t"));
+  CHECK(fixture.db->scalar("SELECT count(*) FROM schema_migrations") == "1");
+}
+
+TEST_CASE("postgres: rollback without a transaction is harmless and commit without one throws") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  store->rollback();
+  store->rollback();
+  CHECK(error_of([&] { store->commit(); }).kind() == ErrorKind::sql);
+  store->begin();
+  CHECK(error_of([&] { store->begin(); }).kind() == ErrorKind::sql);
+  store->commit();
+  CHECK(error_of([&] { store->commit(); }).kind() == ErrorKind::sql);  // committed once only
+  store->execute("SELECT 1");
+}
+
+TEST_CASE("postgres: after a failure inside a transaction rollback makes the store usable again") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  store->begin();
+  store->execute("CREATE TABLE t (id int)");
+  CHECK(error_of([&] { store->execute("SELECT * FROM no_such_table"); }).kind() == ErrorKind::sql);
+  const gander::Error aborted = error_of([&] { store->execute("SELECT 1"); });
+  CHECK(aborted.context().sqlstate == std::optional<std::string>("25P02"));
+  CHECK_THAT(aborted.message(), Catch::Contains("aborted by an earlier error"));
+  store->rollback();
+  store->execute("CREATE TABLE u (id int)");
+  CHECK_FALSE(fixture.exists("t"));
+  CHECK(fixture.exists("u"));
+}
+
+TEST_CASE("postgres: commit after a failure inside the transaction throws and rolls it back") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  store->begin();
+  store->execute("CREATE TABLE t (id int)");
+  CHECK(error_of([&] { store->execute("SELECT * FROM no_such_table"); }).kind() == ErrorKind::sql);
+  const gander::Error error = error_of([&] { store->commit(); });
+  CHECK(error.kind() == ErrorKind::sql);
+  CHECK(error.context().sqlstate == std::optional<std::string>("25P02"));
+  CHECK_FALSE(fixture.exists("t"));
+  store->rollback();
+  store->begin();
+  store->execute("CREATE TABLE t (id int)");
+  store->commit();
+  CHECK(fixture.exists("t"));
+}
+
+TEST_CASE("postgres: a commit the server refuses is an sql error and ends the transaction") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  store->execute("CREATE TABLE t (id int PRIMARY KEY DEFERRABLE INITIALLY DEFERRED)");
+  store->begin();
+  store->execute("INSERT INTO t VALUES (1), (1)");
+  const gander::Error error = error_of([&] { store->commit(); });
+  CHECK(error.kind() == ErrorKind::sql);
+  CHECK(error.context().sqlstate == std::optional<std::string>("23505"));
+  CHECK(fixture.db->scalar("SELECT count(*) FROM t") == "0");
+  store->begin();
+  store->execute("INSERT INTO t VALUES (2)");
+  store->commit();
+  CHECK(fixture.db->scalar("SELECT count(*) FROM t") == "1");
+}
+
+TEST_CASE("postgres: a partial row becomes applied with mark_applied") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  store->prepare_table();
+  gander::RowRecord row = record("00003_index.sql", true);
+  row.version = 3;
+  row.execution_ms = 0;
+  store->insert_row(row);
+  std::vector<gander::AppliedRow> rows = store->read_rows();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].is_partial);
+  CHECK(rows[0].checksum == row.checksum);
+  CHECK(rows[0].up_checksum == row.up_checksum);
+  CHECK(fixture.db->query("SELECT state, version::text, execution_ms::text FROM schema_migrations") ==
+        std::vector<Row>{{"partial", "3", "0"}});
+
+  store->mark_applied("00003_index.sql", 42);
+  rows = store->read_rows();
+  REQUIRE(rows.size() == 1);
+  CHECK_FALSE(rows[0].is_partial);
+  REQUIRE(rows[0].applied_at);
+  CHECK_THAT(*rows[0].applied_at, Catch::Matches(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"));
+  CHECK(fixture.db->query("SELECT state, version::text, execution_ms::text FROM schema_migrations") ==
+        std::vector<Row>{{"applied", "3", "42"}});
+  CHECK(error_of([&] { store->mark_applied("00004_never_inserted.sql", 1); }).kind() == ErrorKind::sql);
+}
+
+TEST_CASE("postgres: insert_row stores NULL for a missing version or up checksum") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  store->prepare_table();
+  gander::RowRecord row = record("no_version.sql");
+  row.version.reset();
+  row.up_checksum.clear();
+  store->insert_row(row);
+  CHECK(fixture.db->query("SELECT version, up_checksum, state FROM schema_migrations") ==
+        std::vector<Row>{{std::nullopt, std::nullopt, "applied"}});
+  const auto rows = store->read_rows();
+  REQUIRE(rows.size() == 1);
+  CHECK_FALSE(rows[0].up_checksum);
+  // A value is bound, never interpolated.
+  row.filename = "x'); DROP TABLE schema_migrations; --";
+  store->insert_row(row);
+  CHECK(store->read_rows().size() == 2);
+}
+
+TEST_CASE("postgres: delete_row removes only that row") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  store->prepare_table();
+  store->insert_row(record("00001_a.sql"));
+  store->insert_row(record("00002_b.sql"));
+  store->delete_row("00002_b.sql");
+  const auto rows = store->read_rows();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].filename == "00001_a.sql");
+}
+
+TEST_CASE("postgres: the advisory lock makes a second store wait and names the holder") {
+  const Fixture fixture;
+  const auto first = fixture.open();
+  std::unique_ptr<gander::StoreLock> held = first->lock({});
+  // Only the first store's session is connected yet; fallback_application_name names it.
+  const std::string holder_pid = fixture.db->scalar(
+      "SELECT pid::text FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'gander'")
+                                     .value();
+  // The key is the first 8 bytes of SHA-256("gander:schema_migrations").
+  const std::string hex = gander::checksum::sha256_hex("gander:schema_migrations");
+  CHECK(fixture.advisory_locks() ==
+        std::vector<Row>{{std::to_string(std::stoul(hex.substr(0, 8), nullptr, 16)),
+                          std::to_string(std::stoul(hex.substr(8, 8), nullptr, 16)), holder_pid}});
+
+  const auto second = fixture.open();
+  int waits = 0;
+  std::string described;
+  gander::LockOptions options;
+  options.timeout = std::chrono::milliseconds(300);
+  options.on_wait = [&](const std::string& holder) {
+    ++waits;
+    described = holder;
+  };
+  const auto started = std::chrono::steady_clock::now();
+  const gander::Error timeout = error_of([&] { second->lock(options); });
+  CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(300));
+  CHECK(timeout.kind() == ErrorKind::lock);
+  CHECK(waits == 1);
+  CHECK_THAT(described, Catch::StartsWith("pid " + holder_pid + " (gander), connected since "));
+  CHECK_THAT(described, Catch::EndsWith(" UTC"));
+  CHECK_THAT(timeout.message(), Catch::StartsWith("timed out after 0.3s waiting for the migration lock held by pid " +
+                                                  holder_pid + " (gander)"));
+
+  held.reset();
+  CHECK(fixture.advisory_locks().empty());
+  waits = 0;
+  options.timeout = std::chrono::seconds(5);
+  const auto taken = second->lock(options);
+  CHECK(waits == 0);
+  CHECK(fixture.advisory_locks().size() == 1);
+}
+
+TEST_CASE("postgres: a lock waited for is taken as soon as it is released") {
+  const Fixture fixture;
+  const auto first = fixture.open();
+  const auto second = fixture.open();
+  for (const gander::LockMethod method : {gander::LockMethod::advisory, gander::LockMethod::table}) {
+    gander::LockOptions options;
+    options.method = method;
+    std::unique_ptr<gander::StoreLock> held = first->lock(options);
+    std::atomic<int> waits{0};
+    options.on_wait = [&](const std::string&) { ++waits; };
+    std::thread releaser([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(400));
+      held.reset();
+    });
+    options.timeout = std::chrono::seconds(20);
+    const auto started = std::chrono::steady_clock::now();
+    const auto taken = second->lock(options);
+    const auto waited = std::chrono::steady_clock::now() - started;
+    releaser.join();
+    CHECK(waits == 1);
+    CHECK(waited >= std::chrono::milliseconds(400));
+    CHECK(waited < std::chrono::seconds(3));
+  }
+}
+
+TEST_CASE("postgres: different tables have different advisory locks") {
+  const Fixture fixture;
+  const auto first = fixture.open("schema_migrations");
+  const auto second = fixture.open("ops.schema_migrations");
+  const auto held = first->lock({});
+  gander::LockOptions options;
+  options.timeout = std::chrono::milliseconds(0);
+  CHECK_NOTHROW(second->lock(options));
+}
+
+TEST_CASE("postgres: the table lock makes a second store wait and names the holder") {
+  const Fixture fixture;
+  const auto first = fixture.open();
+  gander::LockOptions options;
+  options.method = gander::LockMethod::table;
+  std::unique_ptr<gander::StoreLock> held = first->lock(options);
+  CHECK(fixture.db->scalar("SELECT count(*) FROM schema_migrations_lock") == "1");
+  CHECK_FALSE(fixture.exists("schema_migrations"));  // the lock table only
+
+  const auto second = fixture.open();
+  int waits = 0;
+  std::string described;
+  options.timeout = std::chrono::milliseconds(300);
+  options.on_wait = [&](const std::string& holder) {
+    ++waits;
+    described = holder;
+  };
+  const gander::Error timeout = error_of([&] { second->lock(options); });
+  CHECK(timeout.kind() == ErrorKind::lock);
+  CHECK(waits == 1);
+  const std::string pid = "pid " + std::to_string(::getpid()) + " on ";
+  CHECK_THAT(described, Catch::StartsWith(pid));
+  CHECK_THAT(described, Catch::Contains(", holding it since "));
+  CHECK_THAT(timeout.message(),
+             Catch::StartsWith("timed out after 0.3s waiting for the migration lock held by " + pid));
+  CHECK_THAT(timeout.message(), Catch::Contains("DELETE FROM \"schema_migrations_lock\""));
+
+  held.reset();
+  CHECK(fixture.db->scalar("SELECT count(*) FROM schema_migrations_lock") == "0");
+  waits = 0;
+  options.timeout = std::chrono::seconds(5);
+  {
+    const auto taken = second->lock(options);
+    CHECK(waits == 0);
+    CHECK(fixture.db->scalar("SELECT count(*) FROM schema_migrations_lock") == "1");
+  }
+  CHECK(fixture.db->scalar("SELECT count(*) FROM schema_migrations_lock") == "0");
+}
+
+TEST_CASE("postgres: the table lock of a schema-qualified table lives beside it") {
+  const Fixture fixture;
+  fixture.db->exec("CREATE SCHEMA ops");
+  const auto store = fixture.open("ops.Mixed_Case");
+  gander::LockOptions options;
+  options.method = gander::LockMethod::table;
+  const auto held = store->lock(options);
+  CHECK(fixture.db->scalar("SELECT count(*) FROM ops.\"Mixed_Case_lock\"") == "1");
+  const std::string long_name(60, 'x');
+  CHECK(error_of([&] { fixture.open(long_name)->lock(options); }).kind() == ErrorKind::config);
+}
+
+TEST_CASE("postgres: a release leaves another run's row of the lock table alone") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  gander::LockOptions options;
+  options.method = gander::LockMethod::table;
+  {
+    const auto held = store->lock(options);
+    // Someone removed our row by hand and another run took the lock.
+    fixture.db->exec("UPDATE schema_migrations_lock SET holder = 'pid 1 on elsewhere'");
+  }
+  CHECK(fixture.db->scalar("SELECT holder FROM schema_migrations_lock") == "pid 1 on elsewhere");
+}
+
+TEST_CASE("postgres: a lock outlives its store") {
+  const Fixture fixture;
+  auto first = fixture.open();
+  std::unique_ptr<gander::StoreLock> held = first->lock({});
+  first.reset();
+  const auto second = fixture.open();
+  gander::LockOptions options;
+  options.timeout = std::chrono::milliseconds(0);
+  CHECK(error_of([&] { second->lock(options); }).kind() == ErrorKind::lock);
+  held.reset();
+  CHECK_NOTHROW(second->lock(options));
+}
+
+TEST_CASE("postgres: releasing the lock rolls back a transaction left open") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  std::unique_ptr<gander::StoreLock> held = store->lock({});
+  store->begin();
+  store->execute("CREATE TABLE abandoned (id int)");
+  gander::LockOptions options;
+  options.timeout = std::chrono::milliseconds(0);
+  // The lock is never taken inside a transaction.
+  CHECK(error_of([&] { store->lock(options); }).kind() == ErrorKind::sql);
+  held.reset();
+  CHECK_FALSE(fixture.exists("abandoned"));
+  CHECK(fixture.advisory_locks().empty());
+  CHECK(error_of([&] { store->commit(); }).kind() == ErrorKind::sql);
+  store->execute("SELECT 1");
+}
+
+TEST_CASE("postgres: cancel from another thread stops a running statement") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  store->cancel();  // nothing running: harmless
+  std::atomic<bool> is_done{false};
+  // Repeated, because the first request may arrive before the statement does.
+  std::thread canceller([&] {
+    while (!is_done) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      store->cancel();
+    }
+  });
+  const auto started = std::chrono::steady_clock::now();
+  const gander::Error error = error_of([&] { store->execute("SELECT pg_sleep(30)"); });
+  is_done = true;
+  canceller.join();
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
+  CHECK(error.kind() == ErrorKind::sql);
+  CHECK(error.context().sqlstate == std::optional<std::string>("57014"));
+  CHECK_THAT(error.message(), Catch::Contains("canceling statement due to user request"));
+  store->execute("SELECT 1");
+}
+
+TEST_CASE("postgres: server notices are not printed") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  std::FILE* capture = std::tmpfile();
+  REQUIRE(capture != nullptr);
+  std::fflush(stderr);
+  const int saved = ::dup(STDERR_FILENO);
+  ::dup2(::fileno(capture), STDERR_FILENO);
+  try {
+    store->execute("DO $$ BEGIN RAISE NOTICE 'gander-notice-probe'; END $$");
+    store->execute("CREATE TABLE IF NOT EXISTS t (id int); CREATE TABLE IF NOT EXISTS t (id int)");
+    store->prepare_table();
+  } catch (...) {
+    std::fflush(stderr);
+    ::dup2(saved, STDERR_FILENO);
+    throw;
+  }
+  std::fflush(stderr);
+  ::dup2(saved, STDERR_FILENO);
+  ::close(saved);
+  std::rewind(capture);
+  std::string printed;
+  char buffer[256];
+  while (std::fgets(buffer, sizeof buffer, capture) != nullptr) printed += buffer;
+  std::fclose(capture);
+  CHECK(printed.empty());
+}
+
+TEST_CASE("postgres: a connection error names the DSN without its password") {
+  // No server needed: nothing listens on port 1.
+  struct Case {
+    std::string dsn;
+    std::string shown;
+  };
+  const Case cases[] = {
+      {"host=127.0.0.1 port=1 password=hunter2 connect_timeout=5", "host=127.0.0.1 port=1 password=***"},
+      {"postgres://gander:hunter2@127.0.0.1:1/db?connect_timeout=5", "postgres://gander:***@127.0.0.1:1/db"},
+      // libpq quotes a malformed URL back; the password must not come with it.
+      {"postgres://gander:hun%zzter2@127.0.0.1:1/db", "postgres://gander:***@127.0.0.1:1/db"},
+      {"postgres://gander:hunter2@[::1:1/db", "postgres://gander:***@[::1:1/db"},
+      {"host=127.0.0.1 port=1 password='hunter2 quoted' bogus", "password=***"},
+  };
+  for (const Case& c : cases) {
+    DYNAMIC_SECTION(c.shown) {
+      gander::StoreOptions options;
+      options.driver = "postgres";
+      options.dsn = c.dsn;
+      const gander::Error error =
+          error_of([&] { gander::open_postgres_store(options, gander::parse_table_name("schema_migrations", true)); });
+      CHECK(error.kind() == ErrorKind::connection);
+      const std::string what = error.what();
+      CHECK_THAT(what, Catch::StartsWith("cannot connect to PostgreSQL ("));
+      CHECK_THAT(what, Catch::Contains(c.shown));
+      CHECK_THAT(what, !Catch::Contains("hunter2") && !Catch::Contains("hun%zzter2"));
+      CHECK(what.find('\n') == std::string::npos);
+    }
+  }
+}
