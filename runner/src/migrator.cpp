@@ -174,6 +174,18 @@ Step Migrator::Impl::run_action(Store& store, const LoadedMigration& migration, 
   event.direction = direction;
   report(event);
 
+  // A failed write to the tracking table names the migration it was for.
+  const auto record_in_table = [&](const auto& write) {
+    try {
+      write();
+    } catch (const Error& error) {
+      ErrorContext context;
+      context.file = migration.inspected.display_path;
+      context.sqlstate = error.context().sqlstate;
+      throw Error(error.kind(), "recording " + name + " in " + m_options.table + " failed: " + error.message(),
+                  context);
+    }
+  };
   const Clock::time_point start = Clock::now();
   const StatementRunner runner(store, migration.inspected.display_path, m_is_cancelled);
   RowRecord record{name, migration.inspected.checksum, migration.version, migration.up_checksum, 0, false};
@@ -182,23 +194,25 @@ Step Migrator::Impl::run_action(Store& store, const LoadedMigration& migration, 
     runner.run(step.statements, direction == Direction::up ? "it was rolled back and not recorded"
                                                            : "its rollback was undone; it stays applied");
     record.execution_ms = milliseconds_since(start);
-    if (direction == Direction::up) {
-      store.insert_row(record);
-    } else {
-      store.delete_row(name);
-    }
+    record_in_table([&] {
+      if (direction == Direction::up) {
+        store.insert_row(record);
+      } else {
+        store.delete_row(name);
+      }
+    });
     transaction.commit();
   } else if (direction == Direction::up) {
     record.is_partial = true;
-    store.insert_row(record);
+    record_in_table([&] { store.insert_row(record); });
     runner.run(step.statements, "it runs outside a transaction, so the statements before it stay applied and "
                                 "it is recorded as partial; check the database, then run 'gander resolve " +
                                     name + " --applied' or '--rolled-back'");
-    store.mark_applied(name, milliseconds_since(start));
+    record_in_table([&] { store.mark_applied(name, milliseconds_since(start)); });
   } else {
     runner.run(step.statements, "it runs outside a transaction, so the statements before it were rolled back "
                                 "while the migration stays recorded as applied; check the database");
-    store.delete_row(name);
+    record_in_table([&] { store.delete_row(name); });
   }
   step.elapsed_ms = milliseconds_since(start);
   event.kind = ProgressEvent::Kind::finished;

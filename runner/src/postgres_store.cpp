@@ -134,11 +134,12 @@ class PostgresStore final : public Store {
 
   void execute(const std::string& sql) override { m_connection->exec(sql); }
 
+  // applied_at is always written: an adopted table's column may have no default.
   void insert_row(const RowRecord& row) override {
     const std::string version = row.version ? std::to_string(*row.version) : "";
     m_connection->exec_params("INSERT INTO " + m_quoted +
-                                  " (filename, checksum, version, execution_ms, state, up_checksum) "
-                                  "VALUES ($1, $2, $3, $4, $5, $6)",
+                                  " (filename, checksum, version, execution_ms, state, up_checksum, applied_at) "
+                                  "VALUES ($1, $2, $3, $4, $5, $6, now())",
                               row.filename, row.checksum, row.version ? version.c_str() : nullptr,
                               row.execution_ms, row.is_partial ? "partial" : "applied",
                               row.up_checksum.empty() ? nullptr : row.up_checksum.c_str());

@@ -156,10 +156,12 @@ class SqliteStore final : public Store {
 
   void execute(const std::string& sql) override { m_connection.execute(sql); }
 
+  // applied_at is always written: an adopted table's column may have no default.
   void insert_row(const RowRecord& row) override {
     const Statement statement = m_connection.prepare(
         "INSERT INTO " + m_table.quoted() +
-        " (filename, checksum, version, execution_ms, state, up_checksum) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        " (filename, checksum, version, execution_ms, state, up_checksum, applied_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, " + k_now + ")");
     m_connection.bind(statement.get(), 1, row.filename);
     m_connection.bind(statement.get(), 2, row.checksum);
     m_connection.bind(statement.get(), 3, row.version);

@@ -64,7 +64,7 @@ std::string describe(const ProcessResult& result) {
 
 }  // namespace
 
-TEST_CASE("up applies every pending migration and records its checksum; a second up does nothing") {
+TEST_CASE("up applies every pending migration and records its checksum and a second up does nothing") {
   const Fixture fixture(GENERATE(as<std::string>{}, "sqlite3", "postgres"));
   fixture.write("00001_users.sql", k_users);
   fixture.write("00002_orders.sql", k_orders);
@@ -126,7 +126,7 @@ TEST_CASE("whitespace at the ends and line endings do not count as a change") {
   fixture.write("00001_users.sql", k_users);
   REQUIRE(fixture.gander({"up"}).exit_code == 0);
 
-  fixture.write("00001_users.sql", "\n\n  " + k_users + "\n\n\t\n");
+  fixture.write("00001_users.sql", "\n\r\n" + k_users + "\n\n\t \n");
   const ProcessResult trimmed = fixture.gander({"up"});
   INFO(describe(trimmed));
   CHECK(trimmed.exit_code == 0);

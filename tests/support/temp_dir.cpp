@@ -32,6 +32,7 @@ TempDir::~TempDir() {
 
 fs::path TempDir::write(const std::string& name, const std::string& bytes) const {
   const fs::path file = m_path / name;
+  fs::create_directories(file.parent_path());
   std::ofstream out(file, std::ios::binary);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   if (!out) throw std::runtime_error("cannot write " + file.string());

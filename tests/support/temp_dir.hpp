@@ -17,7 +17,8 @@ class TempDir {
 
   const std::filesystem::path& path() const { return m_path; }
 
-  // Writes `bytes` to `name` inside the directory and returns its full path.
+  // Writes `bytes` to `name` (which may hold subdirectories, created as
+  // needed) inside the directory and returns its full path.
   std::filesystem::path write(const std::string& name, const std::string& bytes) const;
 
  private:
