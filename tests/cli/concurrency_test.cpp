@@ -1,6 +1,10 @@
 // Several gander processes starting at once against one database: each
 // migration is applied exactly once and every process succeeds.
 
+#include <csignal>
+
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include "run_process.hpp"
@@ -45,4 +49,79 @@ TEST_CASE("processes racing up on one fresh database apply each migration once a
   CHECK(applied_lines == static_cast<std::size_t>(k_migrations));
   CHECK(*database->scalar("SELECT count(*) FROM schema_migrations") == std::to_string(k_migrations));
   CHECK(*database->scalar("SELECT count(*) FROM t" + std::to_string(k_migrations)) == "1");
+}
+
+namespace {
+
+// A statement that keeps the database busy for a few seconds.
+std::string slow_statement(const std::string& driver) {
+  return driver == "postgres" ? "SELECT pg_sleep(3);"
+                              : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000) "
+                                "SELECT count(*) FROM c;";
+}
+
+// Waits until `database` has a tracking table, i.e. a run holds the lock.
+void wait_for_tracking_table(gander::test::TestDatabase& database) {
+  const std::string sql = database.driver() == "postgres"
+                              ? "SELECT count(*) FROM pg_tables WHERE tablename = 'schema_migrations'"
+                              : "SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'";
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    if (*database.scalar(sql) == "1") return;
+    ::usleep(20 * 1000);
+  }
+  FAIL("no run created the tracking table");
+}
+
+}  // namespace
+
+TEST_CASE("a run that cannot get the lock in time says who holds it and exits 4") {
+  const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
+  const gander::test::TempDir dir;
+  const auto database = gander::test::make_test_database(driver, dir.path());
+  dir.write("migrations/00001_slow.sql", "-- +goose Up\n" + slow_statement(driver) + "\n");
+  const std::vector<std::string> base = {"--driver", driver, "--db", database->dsn(), "--dir",
+                                         (dir.path() / "migrations").string()};
+  std::vector<std::string> slow_args = base;
+  slow_args.push_back("up");
+  RunningGander slow = gander::test::start_gander(slow_args);
+  wait_for_tracking_table(*database);
+
+  std::vector<std::string> waiting_args = base;
+  waiting_args.insert(waiting_args.end(), {"--lock-timeout", "300ms", "up"});
+  const ProcessResult waiting = gander::test::run_gander(waiting_args);
+  INFO(waiting.out << waiting.err);
+  CHECK(waiting.exit_code == 4);
+  CHECK_THAT(waiting.err, Catch::Contains("waiting for the migration lock, held by"));
+  CHECK_THAT(waiting.err, Catch::Contains("timed out after"));
+  if (driver == "postgres") CHECK_THAT(waiting.err, Catch::Contains("pid " + std::to_string(slow.pid()) + " ") ||
+                                                        Catch::Contains("gander"));
+
+  const ProcessResult finished = slow.wait();
+  INFO(finished.out << finished.err);
+  CHECK(finished.exit_code == 0);
+  CHECK(*database->scalar("SELECT count(*) FROM schema_migrations") == "1");
+}
+
+TEST_CASE("SIGINT during a migration rolls it back releases the lock and exits non-zero") {
+  const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
+  const gander::test::TempDir dir;
+  const auto database = gander::test::make_test_database(driver, dir.path());
+  dir.write("migrations/00001_slow.sql",
+            "-- +goose Up\nCREATE TABLE started (id INTEGER);\n" + slow_statement(driver) + "\n");
+  const std::vector<std::string> args = {"--driver", driver, "--db", database->dsn(), "--dir",
+                                         (dir.path() / "migrations").string(), "up"};
+  RunningGander running = gander::test::start_gander(args);
+  wait_for_tracking_table(*database);
+  ::usleep(500 * 1000);  // into the slow statement
+  ::kill(running.pid(), SIGINT);
+  const ProcessResult interrupted = running.wait();
+  INFO(interrupted.out << interrupted.err);
+  CHECK(interrupted.exit_code == 1);
+  CHECK_THAT(interrupted.err, Catch::Contains("00001_slow.sql:3: statement 2") && Catch::Contains("interrupted"));
+  CHECK(*database->scalar("SELECT count(*) FROM schema_migrations") == "0");
+
+  const ProcessResult status = gander::test::run_gander({"--driver", driver, "--db", database->dsn(), "--dir",
+                                                         (dir.path() / "migrations").string(), "status"});
+  CHECK(status.exit_code == 0);
+  CHECK_THAT(status.out, Catch::Contains("pending"));
 }
