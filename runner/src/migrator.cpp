@@ -146,7 +146,8 @@ RunResult Migrator::Impl::run(Choose choose, bool allows_out_of_order_pending) {
   for (const Action& action : choose(plan, options)) {
     result.steps.push_back(run_action(store, migrations.find(action.name), action.direction));
   }
-  if (m_options.is_dry_run) {
+  // Reading the rows again costs a query, so only a run that changed them does.
+  if (m_options.is_dry_run || result.steps.empty()) {
     result.version = newest_applied_version(plan);
   } else {
     result.version = newest_applied_version(make_plan(files, store.read_rows(), options));
