@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # A throwaway PostgreSQL server for the tests: a fresh cluster in a temporary
-# directory, listening on 127.0.0.1 only, on a free port. Exports PGHOST,
+# directory, listening on 127.0.0.1 only, on a free port. fsync is off for
+# speed unless GANDER_PG_FSYNC=on (benchmarks). Exports PGHOST,
 # PGPORT, PGUSER and PGDATABASE so that libpq (and libpqxx) find it.
 
 gander_start_postgres() {
@@ -24,7 +25,7 @@ gander_start_postgres() {
   "${run_as[@]}" "$bin/initdb" -D "$gander_pg_dir/data" -U gander -A trust --no-sync >"$gander_pg_dir/initdb.log" 2>&1 ||
     { cat "$gander_pg_dir/initdb.log" >&2; return 1; }
   "${run_as[@]}" "$bin/pg_ctl" -D "$gander_pg_dir/data" -l "$gander_pg_dir/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $gander_pg_dir -c fsync=off" start >/dev/null ||
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $gander_pg_dir -c fsync=${GANDER_PG_FSYNC:-off}" start >/dev/null ||
     { cat "$gander_pg_dir/server.log" >&2; return 1; }
   gander_pg_bin=$bin
   export PGHOST=127.0.0.1 PGPORT=$port PGUSER=gander PGDATABASE=postgres
