@@ -75,3 +75,30 @@ TEST_CASE("the migrations directory comes from --dir, then GANDER_DIR, then GOOS
   CHECK_THAT(validate({}, std::nullopt, std::nullopt).out, Catch::Contains("001_migrations.sql"));
   CHECK_THAT(validate({}, "", "goose").out, Catch::Contains("001_goose.sql"));
 }
+
+TEST_CASE("a DSN password never appears in verbose output or a connection error") {
+  const gander::test::TempDir dir;
+  dir.write("migrations/00001_a.sql", "-- +goose Up\nSELECT 1;\n");
+  for (const std::string dsn : {"postgres://app:hunter2@127.0.0.1:1/app?connect_timeout=2",
+                                "host=127.0.0.1 port=1 user=app password=hunter2 connect_timeout=2"}) {
+    const auto result = run_gander({"-v", "--db", dsn, "--dir", (dir.path() / "migrations").string(), "up"});
+    INFO(result.err);
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.err, Catch::Contains("postgres database") && Catch::Contains("***"));
+    CHECK_THAT(result.err, Catch::Contains("cannot connect to PostgreSQL"));
+    CHECK_THAT(result.err + result.out, !Catch::Contains("hunter2"));
+  }
+}
+
+TEST_CASE("malformed flags for the runner are usage errors with exit 2") {
+  const gander::test::TempDir dir;
+  dir.write("migrations/00001_a.sql", "-- +goose Up\nSELECT 1;\n");
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--lock-timeout", "soon", "status"}, {"--lock", "sometimes", "status"},
+        {"--driver", "mysql", "status"}, {"--table", "bad name", "status"}, {"down", "extra"}}) {
+    const auto result = run_gander(args, {}, dir.path().string());
+    INFO(result.err);
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.err, Catch::StartsWith("gander: error: "));
+  }
+}

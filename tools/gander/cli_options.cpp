@@ -69,7 +69,7 @@ po::options_description visible_options() {
       ("json", po::bool_switch(), "print machine-readable JSON")
       ("strict", po::bool_switch(), "refuse plain SQL files without goose annotations, as goose does")
       ("no-color", po::bool_switch(), "no colour in output (also: NO_COLOR set)")
-      ("verbose,v", po::bool_switch(), "print each statement as it runs")
+      ("verbose,v", po::bool_switch(), "say which database is used and when each migration starts (on stderr)")
       ("timestamp", po::bool_switch(),
        "create: version the new file by the UTC time (yyyymmddHHMMSS) instead of the next sequential number")
       ("help,h", po::bool_switch(), "show help; 'gander COMMAND --help' for one command")
