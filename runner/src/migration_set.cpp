@@ -38,6 +38,9 @@ MigrationSet::MigrationSet(const MigrationSource& source, const InspectOptions& 
   std::sort(m_migrations.begin(), m_migrations.end(), [](const LoadedMigration& left, const LoadedMigration& right) {
     return migration_order_less(left.version, left.inspected.name, right.version, right.inspected.name);
   });
+  for (std::size_t index = 0; index < m_migrations.size(); ++index) {
+    m_index_by_name.emplace(m_migrations[index].inspected.name, index);
+  }
 }
 
 std::vector<MigrationFile> MigrationSet::files() const {
@@ -51,9 +54,8 @@ std::vector<MigrationFile> MigrationSet::files() const {
 }
 
 const LoadedMigration& MigrationSet::find(const std::string& name) const {
-  for (const LoadedMigration& loaded : m_migrations) {
-    if (loaded.inspected.name == name) return loaded;
-  }
+  const auto found = m_index_by_name.find(name);
+  if (found != m_index_by_name.end()) return m_migrations[found->second];
   throw Error(ErrorKind::missing_file, "no migration file named " + name);
 }
 

@@ -3,6 +3,7 @@
 // Every migration of a source, read, parsed and checksummed once per run.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,7 @@ class MigrationSet {
 
  private:
   std::vector<LoadedMigration> m_migrations;
+  std::map<std::string, std::size_t> m_index_by_name;
 };
 
 }  // namespace gander

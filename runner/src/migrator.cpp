@@ -243,8 +243,12 @@ std::optional<std::int64_t> Migrator::Impl::applied_version() {
 
 void Migrator::Impl::resolve(const std::string& filename, Resolution resolution) {
   Store& store = connect();
-  const std::unique_ptr<StoreLock> lock = take_lock(store);
-  store.prepare_table();
+  // A dry run only checks that there is something to resolve: no lock, no table change.
+  std::unique_ptr<StoreLock> lock;
+  if (!m_options.is_dry_run) {
+    lock = take_lock(store);
+    store.prepare_table();
+  }
   const std::vector<AppliedRow> rows = store.read_rows();
   const auto row = std::find_if(rows.begin(), rows.end(),
                                 [&](const AppliedRow& candidate) { return candidate.filename == filename; });

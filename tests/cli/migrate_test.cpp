@@ -330,6 +330,11 @@ TEST_CASE("an interrupted NO TRANSACTION migration stays partial until resolved"
   CHECK(fixture.gander({"status"}).exit_code == 3);
 
   CHECK(fixture.gander({"resolve", "00001_notx.sql"}).exit_code == 2);
+  const ProcessResult dry = fixture.gander({"resolve", "00001_notx.sql", "--rolled-back", "--dry-run"});
+  INFO(describe(dry));
+  CHECK(dry.exit_code == 0);
+  CHECK_THAT(dry.out, Catch::Contains("nothing was changed"));
+  CHECK(fixture.rows() == 1);
   const ProcessResult resolved = fixture.gander({"resolve", "00001_notx.sql", "--rolled-back"});
   INFO(describe(resolved));
   CHECK(resolved.exit_code == 0);

@@ -3,7 +3,6 @@
 // TRANSACTION migration.
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 
 #include <catch2/catch.hpp>
@@ -13,21 +12,8 @@
 #include "temp_dir.hpp"
 #include "test_database.hpp"
 
-namespace {
-
 using gander::test::ProcessResult;
 using gander::test::run_gander;
-
-std::map<std::string, std::string> stored_checksums(const std::filesystem::path& file) {
-  std::map<std::string, std::string> checksums;
-  std::ifstream in(file);
-  std::string checksum;
-  std::string name;
-  while (in >> checksum >> name) checksums[name] = checksum;
-  return checksums;
-}
-
-}  // namespace
 
 TEST_CASE("the production corpus applies to an empty PostgreSQL database with the Go runner's checksums") {
   const std::filesystem::path corpus = std::filesystem::path(gander::test::require_shared_dir()) / "corpus/sub2api";
@@ -38,7 +24,8 @@ TEST_CASE("the production corpus applies to an empty PostgreSQL database with th
   INFO("exit " << first.exit_code << "\n" << first.err);
   REQUIRE(first.exit_code == 0);
 
-  const std::map<std::string, std::string> expected = stored_checksums(corpus / "checksums.sha256");
+  const std::map<std::string, std::string> expected =
+      gander::test::read_checksum_list((corpus / "checksums.sha256").string());
   REQUIRE(expected.size() == 268);
   const auto rows = database->query("SELECT filename, checksum, state FROM schema_migrations");
   CHECK(rows.size() == expected.size());

@@ -2,7 +2,6 @@
 // its runner stored. gander must read every file and agree on every value.
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 
 #include <catch2/catch.hpp>
@@ -11,22 +10,10 @@
 
 #include "shared_data.hpp"
 
-namespace {
-
-std::map<std::string, std::string> stored_checksums(const std::filesystem::path& file) {
-  std::map<std::string, std::string> checksums;
-  std::ifstream in(file);
-  std::string checksum;
-  std::string name;
-  while (in >> checksum >> name) checksums[name] = checksum;
-  return checksums;
-}
-
-}  // namespace
-
 TEST_CASE("every corpus file parses and has the checksum the Go runner stored") {
   const std::filesystem::path corpus = std::filesystem::path(gander::test::require_shared_dir()) / "corpus/sub2api";
-  const std::map<std::string, std::string> expected = stored_checksums(corpus / "checksums.sha256");
+  const std::map<std::string, std::string> expected =
+      gander::test::read_checksum_list((corpus / "checksums.sha256").string());
   REQUIRE(expected.size() == 268);
 
   const auto source = gander::open_directory_source((corpus / "migrations").string());

@@ -14,6 +14,7 @@
 #include <gander/checksum/checksum.hpp>
 #include <gander/error.hpp>
 
+#include "error_of.hpp"
 #include "test_database.hpp"
 
 namespace {
@@ -58,17 +59,6 @@ gander::RowRecord record(const std::string& filename, bool is_partial = false) {
   return row;
 }
 
-// The error `action` throws; fails the test when it throws none or another type.
-template <typename Action>
-gander::Error error_of(const Action& action) {
-  try {
-    action();
-  } catch (const gander::Error& error) {
-    return error;
-  }
-  FAIL("no gander::Error was thrown");
-  throw std::logic_error("unreachable");
-}
 
 const char* const k_legacy_table =
     "CREATE TABLE schema_migrations (filename TEXT PRIMARY KEY, checksum TEXT NOT NULL, "
@@ -206,7 +196,7 @@ TEST_CASE("postgres: foreign tracking tables are refused with their columns and 
       const auto store = fixture.open(c.table);
       for (const auto& action : std::vector<std::function<void()>>{
                [&] { store->table_shape(); }, [&] { store->prepare_table(); }, [&] { store->read_rows(); }}) {
-        const gander::Error error = error_of(action);
+        const gander::Error error = gander::test::error_of(action);
         CHECK(error.kind() == ErrorKind::config);
         CHECK_THAT(error.message(), Catch::Contains("table " + c.table + " has columns " + c.columns +
                                                     ", which is not a gander tracking table"));
@@ -270,23 +260,23 @@ TEST_CASE("postgres: an empty or comment-only statement succeeds") {
 TEST_CASE("postgres: a failing statement is an sql error with the server's message and SQLSTATE") {
   const Fixture fixture;
   const auto store = fixture.open();
-  const gander::Error missing = error_of([&] { store->execute("SELECT 1;\nSELECT * FROM no_such_table"); });
+  const gander::Error missing = gander::test::error_of([&] { store->execute("SELECT 1;\nSELECT * FROM no_such_table"); });
   CHECK(missing.kind() == ErrorKind::sql);
   CHECK(missing.context().sqlstate == std::optional<std::string>("42P01"));
   CHECK(missing.message() == "relation \"no_such_table\" does not exist");
   CHECK(std::string(missing.what()) == "relation \"no_such_table\" does not exist [SQLSTATE 42P01]");
 
   store->execute("CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)");
-  const gander::Error duplicate = error_of([&] { store->execute("INSERT INTO t VALUES (1)"); });
+  const gander::Error duplicate = gander::test::error_of([&] { store->execute("INSERT INTO t VALUES (1)"); });
   CHECK(duplicate.context().sqlstate == std::optional<std::string>("23505"));
   CHECK(duplicate.message() ==
         "duplicate key value violates unique constraint \"t_pkey\"; DETAIL: Key (id)=(1) already exists.");
 
-  const gander::Error syntax = error_of([&] { store->execute("SELEC 1"); });
+  const gander::Error syntax = gander::test::error_of([&] { store->execute("SELEC 1"); });
   CHECK(syntax.context().sqlstate == std::optional<std::string>("42601"));
   CHECK(syntax.message() == "syntax error at or near \"SELEC\"");
 
-  const gander::Error raised = error_of([&] {
+  const gander::Error raised = gander::test::error_of([&] {
     store->execute("DO $$ BEGIN RAISE EXCEPTION 'boom' USING DETAIL = E'first\\nsecond', HINT = 'try again'; END $$");
   });
   CHECK(raised.context().sqlstate == std::optional<std::string>("P0001"));
@@ -325,11 +315,11 @@ TEST_CASE("postgres: rollback without a transaction is harmless and commit witho
   const auto store = fixture.open();
   store->rollback();
   store->rollback();
-  CHECK(error_of([&] { store->commit(); }).kind() == ErrorKind::sql);
+  CHECK(gander::test::error_of([&] { store->commit(); }).kind() == ErrorKind::sql);
   store->begin();
-  CHECK(error_of([&] { store->begin(); }).kind() == ErrorKind::sql);
+  CHECK(gander::test::error_of([&] { store->begin(); }).kind() == ErrorKind::sql);
   store->commit();
-  CHECK(error_of([&] { store->commit(); }).kind() == ErrorKind::sql);  // committed once only
+  CHECK(gander::test::error_of([&] { store->commit(); }).kind() == ErrorKind::sql);  // committed once only
   store->execute("SELECT 1");
 }
 
@@ -338,8 +328,8 @@ TEST_CASE("postgres: after a failure inside a transaction rollback makes the sto
   const auto store = fixture.open();
   store->begin();
   store->execute("CREATE TABLE t (id int)");
-  CHECK(error_of([&] { store->execute("SELECT * FROM no_such_table"); }).kind() == ErrorKind::sql);
-  const gander::Error aborted = error_of([&] { store->execute("SELECT 1"); });
+  CHECK(gander::test::error_of([&] { store->execute("SELECT * FROM no_such_table"); }).kind() == ErrorKind::sql);
+  const gander::Error aborted = gander::test::error_of([&] { store->execute("SELECT 1"); });
   CHECK(aborted.context().sqlstate == std::optional<std::string>("25P02"));
   CHECK_THAT(aborted.message(), Catch::Contains("aborted by an earlier error"));
   store->rollback();
@@ -353,8 +343,8 @@ TEST_CASE("postgres: commit after a failure inside the transaction throws and ro
   const auto store = fixture.open();
   store->begin();
   store->execute("CREATE TABLE t (id int)");
-  CHECK(error_of([&] { store->execute("SELECT * FROM no_such_table"); }).kind() == ErrorKind::sql);
-  const gander::Error error = error_of([&] { store->commit(); });
+  CHECK(gander::test::error_of([&] { store->execute("SELECT * FROM no_such_table"); }).kind() == ErrorKind::sql);
+  const gander::Error error = gander::test::error_of([&] { store->commit(); });
   CHECK(error.kind() == ErrorKind::sql);
   CHECK(error.context().sqlstate == std::optional<std::string>("25P02"));
   CHECK_FALSE(fixture.exists("t"));
@@ -371,7 +361,7 @@ TEST_CASE("postgres: a commit the server refuses is an sql error and ends the tr
   store->execute("CREATE TABLE t (id int PRIMARY KEY DEFERRABLE INITIALLY DEFERRED)");
   store->begin();
   store->execute("INSERT INTO t VALUES (1), (1)");
-  const gander::Error error = error_of([&] { store->commit(); });
+  const gander::Error error = gander::test::error_of([&] { store->commit(); });
   CHECK(error.kind() == ErrorKind::sql);
   CHECK(error.context().sqlstate == std::optional<std::string>("23505"));
   CHECK(fixture.db->scalar("SELECT count(*) FROM t") == "0");
@@ -405,7 +395,7 @@ TEST_CASE("postgres: a partial row becomes applied with mark_applied") {
   CHECK_THAT(*rows[0].applied_at, Catch::Matches(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"));
   CHECK(fixture.db->query("SELECT state, version::text, execution_ms::text FROM schema_migrations") ==
         std::vector<Row>{{"applied", "3", "42"}});
-  CHECK(error_of([&] { store->mark_applied("00004_never_inserted.sql", 1); }).kind() == ErrorKind::sql);
+  CHECK(gander::test::error_of([&] { store->mark_applied("00004_never_inserted.sql", 1); }).kind() == ErrorKind::sql);
 }
 
 TEST_CASE("postgres: insert_row stores NULL for a missing version or up checksum") {
@@ -463,7 +453,7 @@ TEST_CASE("postgres: the advisory lock makes a second store wait and names the h
     described = holder;
   };
   const auto started = std::chrono::steady_clock::now();
-  const gander::Error timeout = error_of([&] { second->lock(options); });
+  const gander::Error timeout = gander::test::error_of([&] { second->lock(options); });
   CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(300));
   CHECK(timeout.kind() == ErrorKind::lock);
   CHECK(waits == 1);
@@ -533,7 +523,7 @@ TEST_CASE("postgres: the table lock makes a second store wait and names the hold
     ++waits;
     described = holder;
   };
-  const gander::Error timeout = error_of([&] { second->lock(options); });
+  const gander::Error timeout = gander::test::error_of([&] { second->lock(options); });
   CHECK(timeout.kind() == ErrorKind::lock);
   CHECK(waits == 1);
   const std::string pid = "pid " + std::to_string(::getpid()) + " on ";
@@ -564,7 +554,7 @@ TEST_CASE("postgres: the table lock of a schema-qualified table lives beside it"
   const auto held = store->lock(options);
   CHECK(fixture.db->scalar("SELECT count(*) FROM ops.\"Mixed_Case_lock\"") == "1");
   const std::string long_name(60, 'x');
-  CHECK(error_of([&] { fixture.open(long_name)->lock(options); }).kind() == ErrorKind::config);
+  CHECK(gander::test::error_of([&] { fixture.open(long_name)->lock(options); }).kind() == ErrorKind::config);
 }
 
 TEST_CASE("postgres: a release leaves another run's row of the lock table alone") {
@@ -588,7 +578,7 @@ TEST_CASE("postgres: a lock outlives its store") {
   const auto second = fixture.open();
   gander::LockOptions options;
   options.timeout = std::chrono::milliseconds(0);
-  CHECK(error_of([&] { second->lock(options); }).kind() == ErrorKind::lock);
+  CHECK(gander::test::error_of([&] { second->lock(options); }).kind() == ErrorKind::lock);
   held.reset();
   CHECK_NOTHROW(second->lock(options));
 }
@@ -602,11 +592,11 @@ TEST_CASE("postgres: releasing the lock rolls back a transaction left open") {
   gander::LockOptions options;
   options.timeout = std::chrono::milliseconds(0);
   // The lock is never taken inside a transaction.
-  CHECK(error_of([&] { store->lock(options); }).kind() == ErrorKind::sql);
+  CHECK(gander::test::error_of([&] { store->lock(options); }).kind() == ErrorKind::sql);
   held.reset();
   CHECK_FALSE(fixture.exists("abandoned"));
   CHECK(fixture.advisory_locks().empty());
-  CHECK(error_of([&] { store->commit(); }).kind() == ErrorKind::sql);
+  CHECK(gander::test::error_of([&] { store->commit(); }).kind() == ErrorKind::sql);
   store->execute("SELECT 1");
 }
 
@@ -623,7 +613,7 @@ TEST_CASE("postgres: cancel from another thread stops a running statement") {
     }
   });
   const auto started = std::chrono::steady_clock::now();
-  const gander::Error error = error_of([&] { store->execute("SELECT pg_sleep(30)"); });
+  const gander::Error error = gander::test::error_of([&] { store->execute("SELECT pg_sleep(30)"); });
   is_done = true;
   canceller.join();
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
@@ -681,7 +671,7 @@ TEST_CASE("postgres: a connection error names the DSN without its password") {
       options.driver = "postgres";
       options.dsn = c.dsn;
       const gander::Error error =
-          error_of([&] { gander::open_postgres_store(options, gander::parse_table_name("schema_migrations", true)); });
+          gander::test::error_of([&] { gander::open_postgres_store(options, gander::parse_table_name("schema_migrations", true)); });
       CHECK(error.kind() == ErrorKind::connection);
       const std::string what = error.what();
       CHECK_THAT(what, Catch::StartsWith("cannot connect to PostgreSQL ("));

@@ -18,6 +18,7 @@
 #include <optional>
 #include <thread>
 
+#include "error_of.hpp"
 #include "temp_dir.hpp"
 #include "test_database.hpp"
 
@@ -37,16 +38,6 @@ std::unique_ptr<gander::Store> open_store(const std::string& dsn, const std::str
   return gander::open_sqlite_store(options, gander::parse_table_name(table, false));
 }
 
-// The gander::Error `action` throws; fails the test when it throws none.
-gander::Error error_from(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const gander::Error& error) {
-    return error;
-  }
-  FAIL("no gander::Error was thrown");
-  throw std::logic_error("unreachable");
-}
 
 std::vector<std::string> column_names(gander::test::TestDatabase& db, const std::string& table) {
   std::vector<std::string> names;
@@ -306,7 +297,7 @@ TEST_CASE("sqlite: foreign tracking tables are refused with their columns listed
         [&] { store->read_rows(); },
     };
     for (const auto& action : actions) {
-      const gander::Error error = error_from(action);
+      const gander::Error error = gander::test::error_of(action);
       CHECK(error.kind() == ErrorKind::config);
       CHECK_THAT(error.what(), Catch::Contains("table " + std::string(c.table) + " has columns " + c.columns +
                                                ", which is not a gander tracking table"));
@@ -319,7 +310,7 @@ TEST_CASE("sqlite: foreign tracking tables are refused with their columns listed
 TEST_CASE("sqlite: a schema-qualified table name is a config error") {
   // open_store() checks the name with exactly this call before it opens
   // SQLite. (Calling open_store() here would need the PostgreSQL store to link.)
-  const gander::Error error = error_from([] { gander::parse_table_name("ops.schema_migrations", false); });
+  const gander::Error error = gander::test::error_of([] { gander::parse_table_name("ops.schema_migrations", false); });
   CHECK(error.kind() == ErrorKind::config);
   CHECK_THAT(error.what(), Catch::Contains("ops.schema_migrations") && Catch::Contains("SQLite has no schemas"));
 }
@@ -376,7 +367,7 @@ TEST_CASE("sqlite: a failing statement is Error{sql} with SQLite's message and n
   const auto db = gander::test::make_sqlite_database(dir.path());
   const auto store = open_store(db->dsn());
 
-  gander::Error error = error_from([&] { store->execute("CREATE TABLE a(x); INSERT INTO missing VALUES (1);"); });
+  gander::Error error = gander::test::error_of([&] { store->execute("CREATE TABLE a(x); INSERT INTO missing VALUES (1);"); });
   CHECK(error.kind() == ErrorKind::sql);
   CHECK(error.message() == "no such table: missing");
   CHECK_FALSE(error.context().sqlstate.has_value());
@@ -384,11 +375,11 @@ TEST_CASE("sqlite: a failing statement is Error{sql} with SQLite's message and n
   CHECK(db->scalar("SELECT count(*) FROM sqlite_master WHERE name = 'a'") == "1");
 
   store->execute("CREATE TABLE u(x UNIQUE); INSERT INTO u VALUES (1);");
-  error = error_from([&] { store->execute("INSERT INTO u VALUES (1)"); });
+  error = gander::test::error_of([&] { store->execute("INSERT INTO u VALUES (1)"); });
   CHECK(error.kind() == ErrorKind::sql);
   CHECK(error.message() == "UNIQUE constraint failed: u.x");
 
-  error = error_from([&] { store->execute("SELEC 1"); });
+  error = gander::test::error_of([&] { store->execute("SELEC 1"); });
   CHECK(error.kind() == ErrorKind::sql);
   CHECK_THAT(error.message(), Catch::Contains("syntax error"));
 }
@@ -413,7 +404,7 @@ TEST_CASE("sqlite: a second commit throws") {
   store->begin();
   store->execute("CREATE TABLE a(x)");
   store->commit();
-  const gander::Error error = error_from([&] { store->commit(); });
+  const gander::Error error = gander::test::error_of([&] { store->commit(); });
   CHECK(error.kind() == ErrorKind::sql);
   CHECK_THAT(error.message(), Catch::Contains("no transaction is active"));
   CHECK(db->scalar("SELECT count(*) FROM sqlite_master WHERE name = 'a'") == "1");
@@ -495,7 +486,7 @@ TEST_CASE("sqlite: a partial row is marked applied with its time") {
   store->insert_row(record("00003_b.sql"));
   CHECK(db->scalar("SELECT version FROM schema_migrations WHERE filename = '00003_b.sql'") == "1");
   // The primary key refuses a second row for a file.
-  CHECK(error_from([&] { store->insert_row(record("00003_b.sql")); }).kind() == ErrorKind::sql);
+  CHECK(gander::test::error_of([&] { store->insert_row(record("00003_b.sql")); }).kind() == ErrorKind::sql);
 }
 
 TEST_CASE("sqlite: delete_row removes only that file's row") {
@@ -530,7 +521,7 @@ TEST_CASE("sqlite: two stores on one file in one process exclude each other") {
     holder = description;
   };
   const auto started = std::chrono::steady_clock::now();
-  const gander::Error error = error_from([&] { second->lock(options); });
+  const gander::Error error = gander::test::error_of([&] { second->lock(options); });
   CHECK(std::chrono::steady_clock::now() - started >= 300ms);
   CHECK(error.kind() == ErrorKind::lock);
   CHECK_THAT(error.what(), Catch::StartsWith("timed out after 0.3s waiting for the migration lock on ") &&
@@ -570,7 +561,7 @@ TEST_CASE("sqlite: the lock waits for another process and is freed when that pro
   gander::LockOptions options;
   options.timeout = 300ms;
   options.on_wait = [&](const std::string&) { ++waits; };
-  CHECK(error_from([&] { store->lock(options); }).kind() == ErrorKind::lock);
+  CHECK(gander::test::error_of([&] { store->lock(options); }).kind() == ErrorKind::lock);
   CHECK(waits == 1);
 
   // SIGKILL: the process gets no chance to unlock; the kernel does.
@@ -635,12 +626,12 @@ TEST_CASE("sqlite: an in-memory database needs no lock") {
 TEST_CASE("sqlite: a database that cannot be opened is Error{connection} naming the path") {
   const gander::test::TempDir dir;
   const std::string path = (dir.path() / "no" / "such" / "dir" / "gander.db").string();
-  gander::Error error = error_from([&] { open_store(path); });
+  gander::Error error = gander::test::error_of([&] { open_store(path); });
   CHECK(error.kind() == ErrorKind::connection);
   CHECK(error.message() == "cannot open SQLite database " + path + ": unable to open database file");
 
   const std::string not_a_database = dir.write("notes.txt", std::string(4096, 'x')).string();
-  error = error_from([&] { open_store(not_a_database); });
+  error = gander::test::error_of([&] { open_store(not_a_database); });
   CHECK(error.kind() == ErrorKind::connection);
   CHECK(error.message() == "cannot open SQLite database " + not_a_database + ": file is not a database");
 }
@@ -653,7 +644,7 @@ TEST_CASE("sqlite: DSN options as goose's Go drivers take them") {
   SECTION("a plain path loses its query and the options apply") {
     const auto store = open_store(path + "?_fk=1&_journal_mode=WAL");
     store->execute(schema);
-    CHECK(error_from([&] { store->execute("INSERT INTO c VALUES (1)"); }).message() == "FOREIGN KEY constraint failed");
+    CHECK(gander::test::error_of([&] { store->execute("INSERT INTO c VALUES (1)"); }).message() == "FOREIGN KEY constraint failed");
     CHECK(std::filesystem::exists(path));
     CHECK(std::filesystem::exists(path + "-wal"));
     CHECK(std::distance(std::filesystem::directory_iterator(dir.path()), {}) == 3);  // .db, -wal, -shm
@@ -661,7 +652,7 @@ TEST_CASE("sqlite: DSN options as goose's Go drivers take them") {
   SECTION("a file: URI with modernc's _pragma") {
     const auto store = open_store("file:" + path + "?_pragma=foreign_keys(1)");
     store->execute(schema);
-    CHECK(error_from([&] { store->execute("INSERT INTO c VALUES (1)"); }).kind() == ErrorKind::sql);
+    CHECK(gander::test::error_of([&] { store->execute("INSERT INTO c VALUES (1)"); }).kind() == ErrorKind::sql);
     CHECK(std::filesystem::exists(path));
   }
   SECTION("without options foreign keys are off as in SQLite") {
@@ -670,7 +661,7 @@ TEST_CASE("sqlite: DSN options as goose's Go drivers take them") {
     CHECK_NOTHROW(store->execute("INSERT INTO c VALUES (1)"));
   }
   SECTION("a bad option value is a config error") {
-    const gander::Error error = error_from([&] { open_store(path + "?_fk=maybe"); });
+    const gander::Error error = gander::test::error_of([&] { open_store(path + "?_fk=maybe"); });
     CHECK(error.kind() == ErrorKind::config);
     CHECK_THAT(error.what(), Catch::Contains("_fk=maybe"));
   }
@@ -687,7 +678,7 @@ TEST_CASE("sqlite: another writer makes begin wait for the busy timeout and then
   SECTION("the holder keeps its transaction") {
     const auto store = open_store(db->dsn(), "schema_migrations", 200ms);
     const auto started = std::chrono::steady_clock::now();
-    const gander::Error error = error_from([&] { store->begin(); });
+    const gander::Error error = gander::test::error_of([&] { store->begin(); });
     CHECK(std::chrono::steady_clock::now() - started >= 150ms);
     CHECK(error.kind() == ErrorKind::sql);
     CHECK(error.message() == "database is locked");

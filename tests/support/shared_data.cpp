@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include <catch2/catch.hpp>
@@ -17,6 +18,16 @@ std::string require_shared_dir() {
   if (ci != nullptr && std::string(ci) == "true") FAIL(message);
   std::cerr << "\n*** SKIPPED: " << message << " ***\n\n";
   std::exit(k_skip_exit_code);
+}
+
+std::map<std::string, std::string> read_checksum_list(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) FAIL("cannot read " + path);
+  std::map<std::string, std::string> checksums;
+  std::string checksum;
+  std::string name;
+  while (in >> checksum >> name) checksums[name] = checksum;
+  return checksums;
 }
 
 }  // namespace gander::test

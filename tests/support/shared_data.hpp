@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 
 namespace gander::test {
@@ -13,5 +14,9 @@ inline constexpr int k_skip_exit_code = 125;
 // stderr and ends the process with k_skip_exit_code, which CTest shows as a
 // skip, never as a pass.
 std::string require_shared_dir();
+
+// A `sha256sum`-style list ("<checksum>  <filename>" per line), such as the
+// corpus's checksums.sha256, by file name.
+std::map<std::string, std::string> read_checksum_list(const std::string& path);
 
 }  // namespace gander::test

@@ -6,6 +6,7 @@
 #include <boost/program_options.hpp>
 
 #include <gander/error.hpp>
+#include <gander/store.hpp>
 
 namespace gander::cli {
 
@@ -34,12 +35,7 @@ constexpr EnvBinding k_env_bindings[] = {
     {"lock", "GANDER_LOCK", nullptr},
 };
 
-bool is_driver_name(const std::string& word) {
-  for (const char* driver : {"postgres", "postgresql", "pgx", "sqlite3", "sqlite"}) {
-    if (word == driver) return true;
-  }
-  return false;
-}
+bool is_driver_name(const std::string& word) { return driver_from_name(word).has_value(); }
 
 po::options_description visible_options() {
   po::options_description options("Options");

@@ -41,8 +41,9 @@ Options migrator_options(const CliOptions& cli) {
   options.dsn = cli.dsn;
   options.driver = cli.driver;
   if (options.driver.empty()) options.driver = looks_like_postgres(cli.dsn) ? "postgres" : "sqlite3";
-  const bool is_sqlite = options.driver == "sqlite3" || options.driver == "sqlite";
-  if (options.dsn.empty() && is_sqlite) options.dsn = k_default_sqlite_path;
+  if (options.dsn.empty() && driver_from_name(options.driver) == Driver::sqlite) {
+    options.dsn = k_default_sqlite_path;
+  }
   options.table = cli.table;
   options.lock_timeout = parse_duration(cli.lock_timeout, "--lock-timeout");
   if (cli.lock_method == "advisory") {

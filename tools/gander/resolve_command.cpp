@@ -23,9 +23,15 @@ int run_resolve(const CliOptions& options, std::ostream& out, std::ostream&) {
   Migrator migrator(migrator_options(options));
   const Resolution resolution = options.resolves_applied ? Resolution::applied : Resolution::rolled_back;
   migrator.resolve(filename, resolution);
-  out << "gander: " << filename
-      << (resolution == Resolution::applied ? " is now recorded as applied\n" : " is no longer recorded; 'gander up' "
-                                                                                "will run it again\n");
+  if (options.is_dry_run) {
+    out << "gander: dry run: " << filename << " is partial and would be "
+        << (resolution == Resolution::applied ? "recorded as applied" : "removed from the tracking table")
+        << "; nothing was changed\n";
+  } else if (resolution == Resolution::applied) {
+    out << "gander: " << filename << " is now recorded as applied\n";
+  } else {
+    out << "gander: " << filename << " is no longer recorded; 'gander up' will run it again\n";
+  }
   return k_exit_ok;
 }
 

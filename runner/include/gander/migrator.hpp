@@ -123,7 +123,8 @@ class Migrator {
 
   // Clears the `partial` row of `filename` after a person has checked the
   // database: `applied` records it as applied, `rolled_back` deletes the
-  // row. Throws Error{config} when there is no partial row of that name.
+  // row. Throws Error{config} when there is no partial row of that name. In
+  // a dry run it only checks that, taking no lock and changing nothing.
   void resolve(const std::string& filename, Resolution resolution);
 
   // Asks a running operation to stop: the statement in flight is cancelled,

@@ -119,11 +119,17 @@ class Store {
   virtual void cancel() noexcept = 0;
 };
 
+enum class Driver { postgres, sqlite };
+
+// The driver a name selects: "postgres", "postgresql" and "pgx" (goose's
+// names) select PostgreSQL, "sqlite3" and "sqlite" SQLite; none otherwise.
+std::optional<Driver> driver_from_name(const std::string& name);
+
 struct StoreOptions {
-  std::string driver;  // "postgres" (also "postgresql", "pgx") or "sqlite3" (also "sqlite")
+  std::string driver;  // a name driver_from_name() accepts
   std::string dsn;     // a libpq connection string or URL; a SQLite path or file: URI
   std::string table = "schema_migrations";
-  // How long SQLite waits for another writer, and the default for locks.
+  // How long a SQLite statement waits for another connection's write lock.
   std::chrono::milliseconds busy_timeout = std::chrono::minutes(5);
 };
 
