@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <map>
+#include <thread>
 
 #include <gander/migration_name.hpp>
 
@@ -51,15 +52,17 @@ class Migrator::Impl {
   // Runs a writing command: load and verify everything, then run the
   // actions `choose` picks from the verified plan.
   template <typename Choose>
-  RunResult run(Choose choose, bool allows_out_of_order_pending);
+  RunResult run(Choose choose, bool allows_out_of_order_pending, bool returns_early_when_up_to_date = false);
 
   Plan read_only_plan();
+  Plan verified_plan();
   std::optional<std::int64_t> applied_version();
   void resolve(const std::string& filename, Resolution resolution);
   void cancel() noexcept;
 
  private:
   Store& connect();
+  std::unique_ptr<Store> open_store_retrying();
   const MigrationSource& source();
   InspectOptions inspect_options() const;
   PlanOptions plan_options() const;
@@ -78,15 +81,51 @@ class Migrator::Impl {
 
 Store& Migrator::Impl::connect() {
   if (!m_store) {
-    StoreOptions store_options;
-    store_options.driver = m_options.driver;
-    store_options.dsn = m_options.dsn;
-    store_options.table = m_options.table;
-    store_options.busy_timeout = m_options.lock_timeout;
-    m_store = open_store(store_options);
+    m_store = open_store_retrying();
     m_active_store.store(m_store.get());
   }
   return *m_store;
+}
+
+std::unique_ptr<Store> Migrator::Impl::open_store_retrying() {
+  StoreOptions store_options;
+  store_options.driver = m_options.driver;
+  store_options.dsn = m_options.dsn;
+  store_options.table = m_options.table;
+  store_options.busy_timeout = m_options.lock_timeout;
+  const Clock::time_point start = Clock::now();
+  const Clock::time_point deadline = start + m_options.connect_timeout;
+  std::chrono::milliseconds backoff(100);
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return open_store(store_options);
+    } catch (const Error& error) {
+      if (error.kind() != ErrorKind::connection) throw;
+      const Clock::time_point now = Clock::now();
+      if (now >= deadline) {
+        if (attempt == 1) throw;
+        throw Error(ErrorKind::connection,
+                    error.message() + " (gave up after " + std::to_string(attempt) + " attempts in " +
+                        std::to_string(milliseconds_since(start)) + " ms)",
+                    error.context());
+      }
+      if (attempt == 1) {
+        ProgressEvent event;
+        event.kind = ProgressEvent::Kind::waiting_for_database;
+        event.detail = error.message();
+        report(event);
+      }
+      // Sleep in short slices so that cancel() is noticed promptly.
+      const Clock::time_point wake = std::min(now + backoff, deadline);
+      while (Clock::now() < wake) {
+        if (m_is_cancelled) {
+          throw Error(ErrorKind::connection, "interrupted while waiting for the database: " + error.message());
+        }
+        std::this_thread::sleep_for(std::min<Clock::duration>(wake - Clock::now(), std::chrono::milliseconds(20)));
+      }
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
+    }
+  }
 }
 
 const MigrationSource& Migrator::Impl::source() {
@@ -123,11 +162,24 @@ std::unique_ptr<StoreLock> Migrator::Impl::take_lock(Store& store) {
 }
 
 template <typename Choose>
-RunResult Migrator::Impl::run(Choose choose, bool allows_out_of_order_pending) {
+RunResult Migrator::Impl::run(Choose choose, bool allows_out_of_order_pending, bool returns_early_when_up_to_date) {
   const Clock::time_point start = Clock::now();
   // Files first: a malformed migration is reported without touching the database.
   const MigrationSet migrations(source(), inspect_options());
+  const std::vector<MigrationFile> files = migrations.files();
   Store& store = connect();
+  if (returns_early_when_up_to_date && store.table_shape() == TableShape::current) {
+    // Rows only ever move towards `applied` under the lock, so a plan that
+    // is up to date without it stays true; anything else is decided again
+    // under the lock.
+    const Plan plan = make_plan(files, store.read_rows(), plan_options());
+    if (plan.is_up_to_date()) {
+      RunResult result;
+      result.version = newest_applied_version(plan);
+      result.elapsed_ms = milliseconds_since(start);
+      return result;
+    }
+  }
   std::unique_ptr<StoreLock> lock;
   if (m_options.is_dry_run) {
     store.table_shape();  // refuses a foreign table; creates nothing
@@ -135,7 +187,6 @@ RunResult Migrator::Impl::run(Choose choose, bool allows_out_of_order_pending) {
     lock = take_lock(store);
     store.prepare_table();
   }
-  const std::vector<MigrationFile> files = migrations.files();
   PlanOptions options = plan_options();
   Plan plan = make_plan(files, store.read_rows(), options);
   // Rolling back does not care about pending files that sort early.
@@ -228,6 +279,14 @@ Plan Migrator::Impl::read_only_plan() {
   return make_plan(migrations.files(), store.read_rows(), plan_options());
 }
 
+Plan Migrator::Impl::verified_plan() {
+  Plan plan = read_only_plan();
+  PlanOptions options = plan_options();
+  options.allow_out_of_order = true;  // integrity only: pending files are not verify's business
+  check_plan(plan, options);
+  return plan;
+}
+
 std::optional<std::int64_t> Migrator::Impl::applied_version() {
   std::optional<std::pair<std::int64_t, std::string>> newest;
   for (const AppliedRow& row : connect().read_rows()) {
@@ -281,7 +340,7 @@ RunResult Migrator::up() {
         for (const std::string& name : plan.to_apply(options)) actions.push_back({name, Direction::up});
         return actions;
       },
-      true);
+      true, true);
 }
 
 RunResult Migrator::up_by_one() {
@@ -354,6 +413,8 @@ RunResult Migrator::reset() {
 }
 
 Plan Migrator::status() { return m_impl->read_only_plan(); }
+
+Plan Migrator::verify() { return m_impl->verified_plan(); }
 
 std::optional<std::int64_t> Migrator::version() { return m_impl->applied_version(); }
 

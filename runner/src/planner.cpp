@@ -78,6 +78,11 @@ bool Plan::has_integrity_problems() const {
   });
 }
 
+bool Plan::is_up_to_date() const {
+  return std::all_of(migrations.begin(), migrations.end(),
+                     [](const PlannedMigration& planned) { return planned.state == MigrationState::applied; });
+}
+
 std::vector<std::string> Plan::to_apply(const PlanOptions& options) const {
   std::vector<std::string> names;
   for (const PlannedMigration& planned : migrations) {

@@ -116,7 +116,8 @@ std::string advisory_holder(PostgresConnection& connection, std::int64_t key) {
   // (low half) and objsubid 1.
   const pqxx::result rows = connection.exec_params(
       "SELECT l.pid, a.application_name, "
-      "to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') "
+      "to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), "
+      "host(a.client_addr) || ':' || a.client_port "
       "FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid "
       "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::oid AND l.objid = $2::oid "
       "AND l.objsubid = 1 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
@@ -124,8 +125,11 @@ std::string advisory_holder(PostgresConnection& connection, std::int64_t key) {
       std::to_string(high), std::to_string(low));
   if (rows.empty()) return "a session that has just released it";
   const pqxx::row row = rows.front();
-  std::string holder = "pid " + std::string(row[0].c_str());
+  // The server's pid is what pg_stat_activity and pg_terminate_backend()
+  // take; the client's address tells which replica it is.
+  std::string holder = "server pid " + std::string(row[0].c_str());
   if (!row[1].is_null() && row[1].size() > 0) holder += " (" + std::string(row[1].c_str()) + ")";
+  holder += row[3].is_null() ? std::string(" over a local socket") : " from " + std::string(row[3].c_str());
   if (!row[2].is_null()) holder += ", connected since " + std::string(row[2].c_str()) + " UTC";
   return holder;
 }

@@ -61,6 +61,7 @@ TEST_CASE("a fresh database has every non-empty file pending, in migration order
   CHECK(states(plan) == std::vector<MigrationState>{MigrationState::pending, MigrationState::pending});
   CHECK(plan.to_apply({}) == std::vector<std::string>{"2_two.sql", "10_ten.sql"});
   CHECK_FALSE(plan.has_integrity_problems());
+  CHECK_FALSE(plan.is_up_to_date());
   CHECK_NOTHROW(gander::check_plan(plan, {}));
 }
 
@@ -72,7 +73,29 @@ TEST_CASE("applied files with equal checksums are applied and nothing is left to
       gander::make_plan(fixture.files, {row_for(fixture.files[0]), row_for(fixture.files[1])}, {});
   CHECK(states(plan) == std::vector<MigrationState>{MigrationState::applied, MigrationState::applied});
   CHECK(plan.to_apply({}).empty());
+  CHECK(plan.is_up_to_date());
   CHECK(plan.migrations[0].applied_at == std::string("2026-11-21T09:30:00Z"));
+}
+
+TEST_CASE("a plan is up to date only when every migration is applied") {
+  Fixture fixture;
+  fixture.add("1_a.sql", 1, "SELECT 1;");
+  fixture.add("2_b.sql", 2, "SELECT 2;");
+  fixture.add("3_blank.sql", 3, "\n");
+  const AppliedRow first = row_for(fixture.files[0]);
+  const AppliedRow second = row_for(fixture.files[1]);
+  CHECK(gander::make_plan(fixture.files, {first, second}, {}).is_up_to_date());
+
+  AppliedRow partial = second;
+  partial.is_partial = true;
+  CHECK_FALSE(gander::make_plan(fixture.files, {first, partial}, {}).is_up_to_date());
+  CHECK_FALSE(gander::make_plan(fixture.files, {second}, {}).is_up_to_date());  // 1_a is out of order
+  CHECK_FALSE(gander::make_plan(fixture.files, {first}, {}).is_up_to_date());   // 2_b is pending
+  AppliedRow modified = second;
+  modified.checksum = gander::checksum::file_checksum("SELECT 0;");
+  CHECK_FALSE(gander::make_plan(fixture.files, {first, modified}, {}).is_up_to_date());
+  const AppliedRow gone{"4_gone.sql", first.checksum, false, std::nullopt, std::nullopt};
+  CHECK_FALSE(gander::make_plan(fixture.files, {first, second, gone}, {}).is_up_to_date());
 }
 
 TEST_CASE("a modified file is refused with both checksums and a diagnosis") {

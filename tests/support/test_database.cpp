@@ -31,6 +31,9 @@ class SqliteDatabase final : public TestDatabase {
       sqlite3_close(db);
       throw std::runtime_error("test: cannot open " + m_path.string() + ": " + message);
     }
+    // The test inspects while gander writes: wait out a commit in progress
+    // rather than fail the test with "database is locked".
+    sqlite3_busy_timeout(db, 10000);
     std::vector<Row> rows;
     const char* tail = sql.c_str();
     std::string error;

@@ -17,6 +17,7 @@ namespace {
 constexpr const char* k_default_dir = "migrations";
 constexpr const char* k_default_table = "schema_migrations";
 constexpr const char* k_default_lock_timeout = "5m";
+constexpr const char* k_default_connect_timeout = "0s";
 
 // Options that can also come from the environment, under gander's name and
 // goose's name.
@@ -33,6 +34,7 @@ constexpr EnvBinding k_env_bindings[] = {
     {"table", "GANDER_TABLE", "GOOSE_TABLE"},
     {"lock-timeout", "GANDER_LOCK_TIMEOUT", nullptr},
     {"lock", "GANDER_LOCK", nullptr},
+    {"connect-timeout", "GANDER_CONNECT_TIMEOUT", nullptr},
 };
 
 bool is_driver_name(const std::string& word) { return driver_from_name(word).has_value(); }
@@ -53,6 +55,9 @@ po::options_description visible_options() {
        "  env: GANDER_TABLE, GOOSE_TABLE")
       ("lock-timeout", po::value<std::string>()->value_name("DURATION"),
        "how long to wait for the migration lock: 90s, 5m, 1500ms, 1h (default: 5m)\n  env: GANDER_LOCK_TIMEOUT")
+      ("connect-timeout", po::value<std::string>()->value_name("DURATION"),
+       "keep retrying the first connection this long, for a database that is still starting (default: 0s, "
+       "one attempt)\n  env: GANDER_CONNECT_TIMEOUT")
       ("lock", po::value<std::string>()->value_name("METHOD"),
        "PostgreSQL lock: advisory (default) or table, for engines without advisory locks\n  env: GANDER_LOCK")
       ("allow-out-of-order", po::bool_switch(), "apply pending migrations that sort before the newest applied one")
@@ -128,6 +133,7 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
   options.table = text("table", k_default_table);
   options.lock_timeout = text("lock-timeout", k_default_lock_timeout);
   options.lock_method = text("lock", "advisory");
+  options.connect_timeout = text("connect-timeout", k_default_connect_timeout);
   // goose's form, `gander [options] DRIVER DBSTRING COMMAND [args]`, is as
   // explicit as --driver and --db and overrides them.
   if (is_driver_name(options.command) && options.args.size() >= 2) {

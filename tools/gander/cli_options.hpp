@@ -15,6 +15,7 @@ struct CliOptions {
   std::string table;
   std::string lock_timeout;       // as written, e.g. "5m"; see migrator_options.hpp
   std::string lock_method;        // "advisory" or "table"
+  std::string connect_timeout;    // as written, e.g. "30s"
   bool is_json = false;
   bool is_strict = false;
   bool is_full = false;           // status: full checksums

@@ -79,18 +79,16 @@ void print_summary(const RunResult& result, std::ostream& out) {
 
 int run_migration(const CliOptions& options, std::ostream& out, std::ostream& err,
                   const std::function<RunResult(Migrator&)>& operation) {
-  Options migrator_settings = migrator_options(options);
+  Options migrator_settings = migrator_options(options, err);
   if (options.is_verbose) {
     err << "gander: " << migrator_settings.driver << " database "
         << (migrator_settings.dsn.empty() ? "(libpq defaults)" : redact_dsn(migrator_settings.dsn)) << ", table "
         << migrator_settings.table << ", migrations in " << migrator_settings.dir << std::endl;
   }
   const bool is_verbose = options.is_verbose;
-  migrator_settings.on_progress = [&out, &err, is_verbose](const ProgressEvent& event) {
+  migrator_settings.on_progress = [&out, &err, is_verbose,
+                                   report_waiting = migrator_settings.on_progress](const ProgressEvent& event) {
     switch (event.kind) {
-      case ProgressEvent::Kind::waiting_for_lock:
-        err << "gander: waiting for the migration lock, held by " << event.detail << std::endl;
-        break;
       case ProgressEvent::Kind::started:
         if (is_verbose) {
           err << "gander: " << (event.direction == Direction::up ? "applying " : "rolling back ") << event.name
@@ -101,6 +99,8 @@ int run_migration(const CliOptions& options, std::ostream& out, std::ostream& er
         out << (event.direction == Direction::up ? "OK    " : "DOWN  ") << event.name << " (" << event.elapsed_ms
             << " ms)" << std::endl;
         break;
+      default:
+        report_waiting(event);
     }
   };
   Migrator migrator(migrator_settings);

@@ -35,7 +35,7 @@ std::chrono::milliseconds parse_duration(const std::string& text, const std::str
   throw invalid();
 }
 
-Options migrator_options(const CliOptions& cli) {
+Options migrator_options(const CliOptions& cli, std::ostream& err) {
   Options options;
   options.dir = cli.dir;
   options.dsn = cli.dsn;
@@ -46,6 +46,7 @@ Options migrator_options(const CliOptions& cli) {
   }
   options.table = cli.table;
   options.lock_timeout = parse_duration(cli.lock_timeout, "--lock-timeout");
+  options.connect_timeout = parse_duration(cli.connect_timeout, "--connect-timeout");
   if (cli.lock_method == "advisory") {
     options.lock_method = LockMethod::advisory;
   } else if (cli.lock_method == "table") {
@@ -57,6 +58,13 @@ Options migrator_options(const CliOptions& cli) {
   options.strict_checksums = cli.is_strict_checksums;
   options.is_strict = cli.is_strict;
   options.is_dry_run = cli.is_dry_run;
+  options.on_progress = [&err, connect_timeout = cli.connect_timeout](const ProgressEvent& event) {
+    if (event.kind == ProgressEvent::Kind::waiting_for_database) {
+      err << "gander: " << event.detail << "; retrying for up to " << connect_timeout << std::endl;
+    } else if (event.kind == ProgressEvent::Kind::waiting_for_lock) {
+      err << "gander: waiting for the migration lock, held by " << event.detail << std::endl;
+    }
+  };
   return options;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <ostream>
 #include <string>
 
 #include <gander/migrator.hpp>
@@ -12,9 +13,10 @@ namespace gander::cli {
 // The library's options from the command line. The embedded default
 // (DESIGN §10): no driver and no DSN is SQLite at ./gander.db. A DSN without
 // a driver is PostgreSQL when it is a postgres:// or postgresql:// URL or a
-// libpq key=value string, and SQLite otherwise. Throws Error{config} for a
-// malformed --lock-timeout or --lock.
-Options migrator_options(const CliOptions& cli);
+// libpq key=value string, and SQLite otherwise. Waiting for the database or
+// the lock is reported on `err`, which must outlive the Migrator. Throws
+// Error{config} for a malformed --lock-timeout, --connect-timeout or --lock.
+Options migrator_options(const CliOptions& cli, std::ostream& err);
 
 // "90s", "5m", "1500ms", "1h", or a bare number of seconds. Throws
 // Error{config} naming `text` otherwise.

@@ -149,11 +149,11 @@ void print_json(const Plan& plan, std::ostream& out) {
   out << "\n";
 }
 
-int run_status(const CliOptions& options, std::ostream& out, std::ostream&) {
+int run_status(const CliOptions& options, std::ostream& out, std::ostream& err) {
   if (!options.args.empty()) {
     throw Error(ErrorKind::config, "status takes no arguments (run 'gander status --help')");
   }
-  Migrator migrator(migrator_options(options));
+  Migrator migrator(migrator_options(options, err));
   const Plan plan = migrator.status();
   if (options.is_json) print_json(plan, out);
   else print_text(plan, options, out);

@@ -11,11 +11,11 @@ namespace gander::cli {
 
 namespace {
 
-int run_version(const CliOptions& options, std::ostream& out, std::ostream&) {
+int run_version(const CliOptions& options, std::ostream& out, std::ostream& err) {
   if (!options.args.empty()) {
     throw Error(ErrorKind::config, "version takes no arguments (run 'gander version --help')");
   }
-  Migrator migrator(migrator_options(options));
+  Migrator migrator(migrator_options(options, err));
   const std::int64_t version = migrator.version().value_or(0);
   if (options.is_json) {
     JsonWriter(out).begin_object().key("version").value(version).end_object();

@@ -1,18 +1,20 @@
 #pragma once
 
 // The Migrator: what a service calls on startup and what every database
-// command of the CLI calls. It connects one Store, takes the migration lock,
-// reads and verifies every migration against the tracking table, and only
-// then applies or rolls back (DESIGN §5). It never prints; it returns values
-// and reports progress through Options::on_progress.
+// command of the CLI calls. It connects one Store, reads and verifies every
+// migration against the tracking table, and only then applies or rolls back,
+// under the migration lock (DESIGN §5, §6). It never prints; it returns
+// values and reports progress through Options::on_progress.
 //
 //   gander::Options options;
 //   options.driver = "postgres";
 //   options.dsn = "host=db user=app dbname=app";
+//   options.source = gander::embedded_migrations();  // or options.dir
+//   options.connect_timeout = std::chrono::seconds(30);
 //   gander::Migrator migrator(options);
-//   gander::RunResult result = migrator.up();  // throws gander::Error
+//   gander::UpResult result = migrator.up();  // throws gander::Error
 //
-// A Migrator connects lazily, on its first operation, and keeps that
+// A Migrator connects lazily, on its first operation, and keeps that one
 // connection until it is destroyed. It is not thread-safe, except cancel().
 
 #include <chrono>
@@ -36,7 +38,8 @@ enum class Direction { up, down };
 // What the Migrator reports while it works, for a service's log or the CLI.
 struct ProgressEvent {
   enum class Kind {
-    waiting_for_lock,  // someone else holds the lock; `detail` says who (sent once)
+    waiting_for_database,  // the first connection failed and is retried; `detail` says why (sent once)
+    waiting_for_lock,      // someone else holds the lock; `detail` says who (sent once)
     started,           // a migration starts (`name`, `direction`)
     finished,          // a migration is done (`name`, `direction`, `elapsed_ms`)
   };
@@ -55,6 +58,10 @@ struct Options {
   std::shared_ptr<const MigrationSource> source;
   std::string table = "schema_migrations";
   std::chrono::milliseconds lock_timeout = std::chrono::minutes(5);
+  // How long to keep retrying the first connection, with backoff from 100 ms
+  // to 2 s, for a database that is still starting; zero tries once. A
+  // refused login is retried too: the server may still be initialising.
+  std::chrono::milliseconds connect_timeout{0};
   LockMethod lock_method = LockMethod::advisory;
   bool allow_out_of_order = false;  // apply pending files that sort before the newest applied one
   bool strict_checksums = false;    // a line-ending or BOM difference counts as modified
@@ -81,6 +88,9 @@ struct RunResult {
   std::optional<std::int64_t> version;  // the newest applied version afterwards (before, in a dry run)
 };
 
+// DESIGN §9's name for what up() returns.
+using UpResult = RunResult;
+
 enum class Resolution { applied, rolled_back };
 
 class Migrator {
@@ -91,21 +101,26 @@ class Migrator {
   Migrator(const Migrator&) = delete;
   Migrator& operator=(const Migrator&) = delete;
 
-  // Applies every pending migration in order (DESIGN §5). Throws
+  // Applies every pending migration in order (DESIGN §5) and returns what
+  // ran. When, read without the lock, every migration is applied and
+  // matches its file, it returns at once with no steps: an up-to-date
+  // replica never queues behind another's run. Otherwise it takes the lock
+  // (held until it returns or throws) and decides again under it. Throws
   // Error{checksum_mismatch, missing_file or partial} naming every offender
   // before anything runs, Error{out_of_order}, Error{parse} for a malformed
   // file, Error{sql} for a failing statement (with file, line, statement
   // number; that migration is rolled back, or left `partial` when it runs
   // outside a transaction), Error{lock}, Error{connection}, Error{config}.
   RunResult up();
-  // The same for the next pending migration only.
+  // The same for the next pending migration only; always under the lock.
   RunResult up_by_one();
-  // The same for the pending migrations whose version is at most `version`.
+  // The same for the pending migrations whose version is at most
+  // `version`; always under the lock.
   RunResult up_to(std::int64_t version);
 
   // Rolls back the newest applied migration with its Down section and
-  // deletes its row. Throws like up(), and Error{config} when that
-  // migration has no Down section or nothing is applied.
+  // deletes its row, under the lock. Throws like up(), and Error{config}
+  // when that migration has no Down section or nothing is applied.
   RunResult down();
   // Rolls back, newest first, every applied migration with a version above
   // `version`.
@@ -116,8 +131,15 @@ class Migrator {
   RunResult reset();
 
   // The state of every migration. Read-only: takes no lock and creates no
-  // table. Throws Error{config} for a foreign tracking table.
+  // table, so SELECT on the tracking table is the only privilege it needs.
+  // Throws Error{config} for a foreign tracking table, Error{parse} for a
+  // malformed file, Error{connection}.
   Plan status();
+  // status(), then the integrity check up() makes before it runs anything:
+  // returns the plan when every applied migration matches its file, and
+  // otherwise throws Error{checksum_mismatch, missing_file or partial}
+  // naming every offender. Pending migrations are not an error. Read-only.
+  Plan verify();
   // The newest applied version; none when nothing is applied. Read-only.
   std::optional<std::int64_t> version();
 

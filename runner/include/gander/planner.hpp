@@ -58,6 +58,9 @@ struct Plan {
 
   // True when a migration is modified, missing or partial (exit code 3).
   bool has_integrity_problems() const;
+  // True when every migration is applied and matches its file: nothing
+  // pending, out of order, modified, missing or partial.
+  bool is_up_to_date() const;
   // The names `up` applies, in order: pending ones, and out-of-order ones
   // when they are allowed.
   std::vector<std::string> to_apply(const PlanOptions& options) const;

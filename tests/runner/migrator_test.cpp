@@ -1,0 +1,211 @@
+// The Migrator as a service calls it: progress events, the lock-free return
+// of an up-to-date database, verify(), and waiting for a database that is
+// not up yet. Every test runs on a real SQLite file and, where it needs a
+// server, a real PostgreSQL database.
+
+#include <gander/migrator.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "error_of.hpp"
+#include "temp_dir.hpp"
+#include "test_database.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using gander::ErrorKind;
+using gander::ProgressEvent;
+using Clock = std::chrono::steady_clock;
+
+std::string create_table_migration(const std::string& table) {
+  return "-- +goose Up\nCREATE TABLE " + table + " (id INTEGER);\n-- +goose Down\nDROP TABLE " + table + ";\n";
+}
+
+gander::Options options_for(const gander::test::TestDatabase& database, const std::filesystem::path& dir,
+                            std::vector<ProgressEvent>* events = nullptr) {
+  gander::Options options;
+  options.driver = database.driver();
+  options.dsn = database.dsn();
+  options.dir = dir.string();
+  if (events != nullptr) options.on_progress = [events](const ProgressEvent& event) { events->push_back(event); };
+  return options;
+}
+
+// Holds the migration lock of `database` as another replica would.
+std::unique_ptr<gander::StoreLock> hold_lock(gander::Store& store) {
+  gander::LockOptions lock_options;
+  lock_options.timeout = 1s;
+  return store.lock(lock_options);
+}
+
+std::unique_ptr<gander::Store> open_store(const gander::test::TestDatabase& database) {
+  gander::StoreOptions store_options;
+  store_options.driver = database.driver();
+  store_options.dsn = database.dsn();
+  return gander::open_store(store_options);
+}
+
+std::size_t count_events(const std::vector<ProgressEvent>& events, ProgressEvent::Kind kind) {
+  return static_cast<std::size_t>(
+      std::count_if(events.begin(), events.end(), [kind](const ProgressEvent& event) { return event.kind == kind; }));
+}
+
+}  // namespace
+
+TEST_CASE("up reports each migration as it starts and finishes") {
+  const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
+  const gander::test::TempDir dir;
+  const auto database = gander::test::make_test_database(driver, dir.path());
+  dir.write("migrations/00001_a.sql", create_table_migration("a"));
+  dir.write("migrations/00002_b.sql", create_table_migration("b"));
+  std::vector<ProgressEvent> events;
+  gander::Migrator migrator(options_for(*database, dir.path() / "migrations", &events));
+  const gander::UpResult result = migrator.up();
+
+  REQUIRE(events.size() == 4);
+  CHECK(events[0].kind == ProgressEvent::Kind::started);
+  CHECK(events[0].name == "00001_a.sql");
+  CHECK(events[1].kind == ProgressEvent::Kind::finished);
+  CHECK(events[1].name == "00001_a.sql");
+  CHECK(events[1].elapsed_ms == result.steps[0].elapsed_ms);
+  CHECK(events[3].kind == ProgressEvent::Kind::finished);
+  CHECK(events[3].name == "00002_b.sql");
+  CHECK(result.version == 2);
+}
+
+TEST_CASE("an up-to-date database returns from up at once while another replica holds the lock") {
+  const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
+  const gander::test::TempDir dir;
+  const auto database = gander::test::make_test_database(driver, dir.path());
+  dir.write("migrations/00001_a.sql", create_table_migration("a"));
+  gander::Migrator(options_for(*database, dir.path() / "migrations")).up();
+
+  const auto other_replica = open_store(*database);
+  const auto lock = hold_lock(*other_replica);
+  std::vector<ProgressEvent> events;
+  gander::Options options = options_for(*database, dir.path() / "migrations", &events);
+  options.lock_timeout = 300ms;
+  const gander::UpResult result = gander::Migrator(options).up();
+  CHECK(result.steps.empty());
+  CHECK(result.version == 1);
+  CHECK(events.empty());
+
+  SECTION("a pending file makes it wait for the lock") {
+    dir.write("migrations/00002_b.sql", create_table_migration("b"));
+    const gander::Error error = gander::test::error_of([&] { gander::Migrator(options).up(); });
+    CHECK(error.kind() == ErrorKind::lock);
+    CHECK(count_events(events, ProgressEvent::Kind::waiting_for_lock) == 1);
+    CHECK(*database->scalar("SELECT count(*) FROM schema_migrations") == "1");
+  }
+  SECTION("a partial row makes it wait for the lock instead of refusing without it") {
+    database->exec("UPDATE schema_migrations SET state = 'partial'");
+    const gander::Error error = gander::test::error_of([&] { gander::Migrator(options).up(); });
+    CHECK(error.kind() == ErrorKind::lock);
+    CHECK(count_events(events, ProgressEvent::Kind::waiting_for_lock) == 1);
+  }
+  SECTION("a modified file is decided under the lock too") {
+    dir.write("migrations/00001_a.sql", create_table_migration("a") + "-- edited\n");
+    CHECK(gander::test::error_of([&] { gander::Migrator(options).up(); }).kind() == ErrorKind::lock);
+  }
+}
+
+TEST_CASE("verify reads without a lock and throws what up would refuse") {
+  const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
+  const gander::test::TempDir dir;
+  const auto database = gander::test::make_test_database(driver, dir.path());
+  dir.write("migrations/00001_a.sql", create_table_migration("a"));
+  const gander::Options options = options_for(*database, dir.path() / "migrations");
+
+  // A fresh database: all pending, which is not an integrity problem, and
+  // verify creates no tracking table.
+  CHECK(gander::Migrator(options).verify().migrations.at(0).state == gander::MigrationState::pending);
+  CHECK(database->query(driver == "postgres" ? "SELECT 1 FROM pg_tables WHERE tablename = 'schema_migrations'"
+                                             : "SELECT 1 FROM sqlite_master WHERE name = 'schema_migrations'")
+            .empty());
+
+  gander::Migrator(options).up();
+  const auto other_replica = open_store(*database);
+  const auto lock = hold_lock(*other_replica);
+  dir.write("migrations/00002_b.sql", create_table_migration("b"));
+  const gander::Plan plan = gander::Migrator(options).verify();
+  CHECK(plan.migrations.at(0).state == gander::MigrationState::applied);
+  CHECK(plan.migrations.at(1).state == gander::MigrationState::pending);
+
+  dir.write("migrations/00001_a.sql", create_table_migration("a") + "-- edited\n");
+  const gander::Error error = gander::test::error_of([&] { gander::Migrator(options).verify(); });
+  CHECK(error.kind() == ErrorKind::checksum_mismatch);
+  CHECK_THAT(error.what(), Catch::Contains("00001_a.sql"));
+}
+
+TEST_CASE("connect_timeout retries a database that is not there yet and then connects") {
+  const gander::test::TempDir dir;
+  dir.write("migrations/00001_a.sql", create_table_migration("a"));
+  // SQLite cannot create a file in a directory that does not exist yet.
+  const std::filesystem::path data_dir = dir.path() / "data";
+  std::vector<ProgressEvent> events;
+  gander::Options options;
+  options.dsn = (data_dir / "app.db").string();
+  options.dir = (dir.path() / "migrations").string();
+  options.connect_timeout = 10s;
+  options.on_progress = [&events](const ProgressEvent& event) { events.push_back(event); };
+  std::thread provisioner([&] {
+    std::this_thread::sleep_for(400ms);
+    std::filesystem::create_directory(data_dir);
+  });
+  const gander::UpResult result = gander::Migrator(options).up();
+  provisioner.join();
+  CHECK(result.steps.size() == 1);
+  REQUIRE(count_events(events, ProgressEvent::Kind::waiting_for_database) == 1);
+  CHECK_THAT(events.front().detail, Catch::Contains("cannot open SQLite database"));
+}
+
+TEST_CASE("connect_timeout gives up with a connection error that counts the attempts") {
+  const gander::test::TempDir dir;
+  dir.write("migrations/00001_a.sql", create_table_migration("a"));
+  std::vector<ProgressEvent> events;
+  gander::Options options;
+  options.driver = "postgres";
+  // Port 1 on loopback refuses at once: no server is needed.
+  options.dsn = "host=127.0.0.1 port=1 dbname=app user=app password=s3cret";
+  options.dir = (dir.path() / "migrations").string();
+  options.on_progress = [&events](const ProgressEvent& event) { events.push_back(event); };
+
+  SECTION("zero tries once") {
+    const gander::Error error = gander::test::error_of([&] { gander::Migrator(options).up(); });
+    CHECK(error.kind() == ErrorKind::connection);
+    CHECK_THAT(error.what(), !Catch::Contains("gave up"));
+    CHECK(events.empty());
+  }
+  SECTION("a timeout retries with backoff until it runs out") {
+    options.connect_timeout = 700ms;
+    const Clock::time_point start = Clock::now();
+    const gander::Error error = gander::test::error_of([&] { gander::Migrator(options).up(); });
+    CHECK(Clock::now() - start >= 700ms);
+    CHECK(Clock::now() - start < 5s);
+    CHECK(error.kind() == ErrorKind::connection);
+    // 100 + 200 + 400 ms of backoff fit in 700 ms: four attempts.
+    CHECK_THAT(error.what(), Catch::Contains("gave up after 4 attempts"));
+    CHECK_THAT(error.what(), !Catch::Contains("s3cret"));
+    CHECK(count_events(events, ProgressEvent::Kind::waiting_for_database) == 1);
+  }
+  SECTION("cancel ends the wait") {
+    options.connect_timeout = 60s;
+    gander::Migrator migrator(options);
+    std::thread canceller([&] {
+      std::this_thread::sleep_for(300ms);
+      migrator.cancel();
+    });
+    const Clock::time_point start = Clock::now();
+    const gander::Error error = gander::test::error_of([&] { migrator.up(); });
+    canceller.join();
+    CHECK(Clock::now() - start < 5s);
+    CHECK(error.kind() == ErrorKind::connection);
+    CHECK_THAT(error.what(), Catch::Contains("interrupted while waiting for the database"));
+  }
+}
