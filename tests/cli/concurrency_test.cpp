@@ -16,7 +16,7 @@
 namespace {
 
 using gander::test::ProcessResult;
-using gander::test::RunningGander;
+using gander::test::RunningProcess;
 
 constexpr int k_processes = 4;
 constexpr int k_migrations = 20;
@@ -33,13 +33,13 @@ TEST_CASE("processes racing up on one fresh database apply each migration once a
               "-- +goose Up\nCREATE TABLE " + table + " (id INTEGER);\nINSERT INTO " + table +
                   " VALUES (1);\n-- +goose Down\nDROP TABLE " + table + ";\n");
   }
-  std::vector<RunningGander> running;
+  std::vector<RunningProcess> running;
   for (int process = 0; process < k_processes; ++process) {
     running.push_back(gander::test::start_gander(
         {"--driver", driver, "--db", database->dsn(), "--dir", (dir.path() / "migrations").string(), "up"}));
   }
   std::size_t applied_lines = 0;
-  for (RunningGander& gander : running) {
+  for (RunningProcess& gander : running) {
     const ProcessResult result = gander.wait();
     INFO("exit " << result.exit_code << "\n" << result.out << result.err);
     CHECK(result.exit_code == 0);
@@ -113,7 +113,7 @@ TEST_CASE("replicas starting during a long run: up to date ones return at once a
   };
   REQUIRE(gander::test::run_gander(args("released", "5s")).exit_code == 0);
 
-  RunningGander deploying = gander::test::start_gander(args("next", "5s"));
+  RunningProcess deploying = gander::test::start_gander(args("next", "5s"));
   wait_until_lock_held(*database);
   // A replica of the released version has nothing to do: it must not queue
   // behind the deploy (its lock timeout is far shorter than the run).
@@ -148,7 +148,7 @@ TEST_CASE("a run that cannot get the lock in time says who holds it and exits 4"
                                          (dir.path() / "migrations").string()};
   std::vector<std::string> slow_args = base;
   slow_args.push_back("up");
-  RunningGander slow = gander::test::start_gander(slow_args);
+  RunningProcess slow = gander::test::start_gander(slow_args);
   wait_for_tracking_table(*database);
 
   std::vector<std::string> waiting_args = base;
@@ -174,7 +174,7 @@ TEST_CASE("SIGINT during a migration rolls it back releases the lock and exits n
             "-- +goose Up\nCREATE TABLE started (id INTEGER);\n" + slow_statement(driver) + "\n");
   const std::vector<std::string> args = {"--driver", driver, "--db", database->dsn(), "--dir",
                                          (dir.path() / "migrations").string(), "up"};
-  RunningGander running = gander::test::start_gander(args);
+  RunningProcess running = gander::test::start_gander(args);
   wait_for_tracking_table(*database);
   ::usleep(500 * 1000);  // into the slow statement
   ::kill(running.pid(), SIGINT);

@@ -51,12 +51,11 @@ fs::path unique_capture_dir() {
   return dir;
 }
 
-}  // namespace
-
-RunningGander start_gander(const std::vector<std::string>& args,
-                           const std::map<std::string, std::optional<std::string>>& env, const std::string& cwd) {
-  const char* binary = std::getenv("GANDER");
-  if (binary == nullptr) throw std::runtime_error("GANDER is not set: run the CLI tests through ctest");
+// Forks `binary` with `args`. When `gate_fd` is not -1, the child first
+// blocks reading it and execs once it is closed on every other end.
+RunningProcess start_program(const std::string& binary, const std::vector<std::string>& args,
+                             const std::map<std::string, std::optional<std::string>>& env, const std::string& cwd,
+                             int gate_fd, int gate_write_fd) {
   const fs::path capture = unique_capture_dir();
   const std::string out_path = (capture / "stdout").string();
   const std::string err_path = (capture / "stderr").string();
@@ -64,7 +63,7 @@ RunningGander start_gander(const std::vector<std::string>& args,
   // Everything the child needs is built before fork: after fork in a
   // threaded process only async-signal-safe calls are allowed.
   std::vector<char*> argv;
-  argv.push_back(const_cast<char*>(binary));
+  argv.push_back(const_cast<char*>(binary.c_str()));
   for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
   const std::vector<std::string> environment = child_environment(env);
@@ -75,17 +74,61 @@ RunningGander start_gander(const std::vector<std::string>& args,
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    if (gate_fd >= 0) {
+      ::close(gate_write_fd);
+      char ignored = 0;
+      while (::read(gate_fd, &ignored, 1) < 0 && errno == EINTR) {
+      }
+    }
     const int out_fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     const int err_fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (out_fd < 0 || err_fd < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(err_fd, 2) < 0) ::_exit(126);
     if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
-    ::execve(binary, argv.data(), envp.data());
+    ::execve(binary.c_str(), argv.data(), envp.data());
     ::_exit(127);
   }
-  return RunningGander(pid, out_path, err_path, capture.string());
+  return RunningProcess(pid, out_path, err_path, capture.string());
 }
 
-RunningGander::~RunningGander() {
+}  // namespace
+
+std::string binary_from_env(const char* variable) {
+  const char* binary = std::getenv(variable);
+  if (binary == nullptr) throw std::runtime_error(std::string(variable) + " is not set: run the tests through ctest");
+  return binary;
+}
+
+RunningProcess start_process(const std::string& binary, const std::vector<std::string>& args,
+                             const std::map<std::string, std::optional<std::string>>& env, const std::string& cwd) {
+  return start_program(binary, args, env, cwd, -1, -1);
+}
+
+RunningProcess start_gander(const std::vector<std::string>& args,
+                            const std::map<std::string, std::optional<std::string>>& env, const std::string& cwd) {
+  return start_process(binary_from_env("GANDER"), args, env, cwd);
+}
+
+std::vector<RunningProcess> start_together(const std::string& binary,
+                                           const std::vector<std::vector<std::string>>& args_per_process) {
+  int gate[2];
+  if (::pipe2(gate, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  std::vector<RunningProcess> processes;
+  try {
+    for (const std::vector<std::string>& args : args_per_process) {
+      processes.push_back(start_program(binary, args, {}, {}, gate[0], gate[1]));
+    }
+  } catch (...) {
+    ::close(gate[0]);
+    ::close(gate[1]);
+    throw;
+  }
+  // Closing the last write end gives every waiting child end-of-file at once.
+  ::close(gate[1]);
+  ::close(gate[0]);
+  return processes;
+}
+
+RunningProcess::~RunningProcess() {
   if (!m_is_done && m_pid > 0) {
     ::kill(m_pid, SIGKILL);
     int status = 0;
@@ -97,7 +140,9 @@ RunningGander::~RunningGander() {
   }
 }
 
-ProcessResult RunningGander::wait() {
+std::string RunningProcess::err_so_far() const { return slurp(m_err_path); }
+
+ProcessResult RunningProcess::wait() {
   int status = 0;
   while (::waitpid(m_pid, &status, 0) < 0) {
     if (errno != EINTR) throw std::runtime_error("waitpid failed");
