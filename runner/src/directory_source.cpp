@@ -4,8 +4,11 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <system_error>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <gander/error.hpp>
 #include <gander/migration_name.hpp>
@@ -19,6 +22,11 @@ namespace {
 Error path_error(const std::string& path, const std::string& what) {
   return Error(ErrorKind::config, what, ErrorContext{path});
 }
+
+struct ClosedAtScopeEnd {
+  int fd;
+  ~ClosedAtScopeEnd() { ::close(fd); }
+};
 
 class DirectorySource final : public MigrationSource {
  public:
@@ -59,17 +67,25 @@ std::unique_ptr<MigrationSource> open_directory_source(const std::string& dir) {
 }
 
 std::string read_file(const std::string& path) {
-  std::error_code error;
-  if (fs::is_directory(path, error)) throw path_error(path, "is a directory, not a migration file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw path_error(path, std::string("cannot open: ") + std::strerror(errno));
+  // POSIX calls rather than a stream: every service start reads every
+  // migration, and open + fstat + read is all a file needs.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw path_error(path, std::string("cannot open: ") + std::strerror(errno));
+  const ClosedAtScopeEnd closer{fd};
+  struct stat status {};
+  if (::fstat(fd, &status) != 0) throw path_error(path, std::string("cannot stat: ") + std::strerror(errno));
+  if (S_ISDIR(status.st_mode)) throw path_error(path, "is a directory, not a migration file");
   std::string bytes;
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  if (size > 0) bytes.resize(static_cast<std::size_t>(size));
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
-    throw path_error(path, std::string("cannot read: ") + std::strerror(errno));
+  if (S_ISREG(status.st_mode)) bytes.reserve(static_cast<std::size_t>(status.st_size));
+  char buffer[65536];
+  for (;;) {
+    const ssize_t count = ::read(fd, buffer, sizeof buffer);
+    if (count == 0) break;
+    if (count < 0) {
+      if (errno == EINTR) continue;
+      throw path_error(path, std::string("cannot read: ") + std::strerror(errno));
+    }
+    bytes.append(buffer, static_cast<std::size_t>(count));
   }
   return bytes;
 }

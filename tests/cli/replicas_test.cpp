@@ -77,6 +77,24 @@ TEST_CASE("8 replicas starting at once apply each migration exactly once and all
   }
 }
 
+TEST_CASE("the example service refuses to start on a checksum mismatch and tells the operator what to do") {
+  const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
+  const gander::test::TempDir dir;
+  const auto database = gander::test::make_test_database(driver, dir.path());
+  const std::string service = gander::test::binary_from_env("GANDER_EXAMPLE_SERVICE");
+  REQUIRE(gander::test::start_process(service, {"--db", database->dsn()}).wait().exit_code == 0);
+  database->exec("UPDATE schema_migrations SET checksum = '" + std::string(64, '0') +
+                 "' WHERE filename = '00002_create_orders.sql'");
+
+  const ProcessResult refused = gander::test::start_process(service, {"--db", database->dsn()}).wait();
+  INFO(refused.err);
+  CHECK(refused.exit_code == 3);
+  CHECK_THAT(refused.err, Catch::Contains("refusing to start (ChecksumMismatch)") &&
+                              Catch::Contains("00002_create_orders.sql: MODIFIED db=" + std::string(64, '0')));
+  CHECK_THAT(refused.err, Catch::Contains("ship the change as a new migration"));
+  CHECK_THAT(refused.err, !Catch::Contains("ready;"));
+}
+
 TEST_CASE("a replica that starts during a slow migration waits says on whom and then starts with nothing to do") {
   const auto database = gander::test::make_postgres_database();
   const std::string service = gander::test::binary_from_env("GANDER_EXAMPLE_SERVICE");

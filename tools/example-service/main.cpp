@@ -55,11 +55,9 @@ int refuse_to_start(const gander::Error& error) {
     case gander::ErrorKind::checksum_mismatch:
     case gander::ErrorKind::missing_file:
     case gander::ErrorKind::partial:
-      log(std::string("refusing to start: the database does not match the migrations this build carries (") +
-          gander::to_string(error.kind()) + "): " + error.what());
-      log("nothing was applied. Deploy a build whose migrations match what was applied (never edit a released "
-          "migration: add a new one), or, for a partial migration, check the database and run "
-          "'gander resolve FILE --applied|--rolled-back'. 'gander status' lists every migration.");
+      log(std::string("refusing to start (") + gander::to_string(error.kind()) + "): " + error.what());
+      log("this build's migrations differ from what the database has applied, and nothing was applied: deploy "
+          "the build that applied them, or ship the change as a new migration; 'gander status' lists them all");
       return 3;
     case gander::ErrorKind::lock:
       log(std::string("refusing to start: ") + error.what());
