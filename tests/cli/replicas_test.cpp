@@ -50,7 +50,7 @@ void wait_until(const std::function<bool()>& is_done) {
 
 TEST_CASE("8 replicas starting at once apply each migration exactly once and all start") {
   const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
-  const std::string service = gander::test::binary_from_env("GANDER_EXAMPLE_SERVICE");
+  const std::string service = GANDER_EXAMPLE_SERVICE;
   for (int round = 1; round <= k_rounds; ++round) {
     INFO(driver << ", round " << round);
     const gander::test::TempDir dir;
@@ -81,7 +81,7 @@ TEST_CASE("the example service refuses to start on a checksum mismatch and tells
   const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
   const gander::test::TempDir dir;
   const auto database = gander::test::make_test_database(driver, dir.path());
-  const std::string service = gander::test::binary_from_env("GANDER_EXAMPLE_SERVICE");
+  const std::string service = GANDER_EXAMPLE_SERVICE;
   REQUIRE(gander::test::start_process(service, {"--db", database->dsn()}).wait().exit_code == 0);
   database->exec("UPDATE schema_migrations SET checksum = '" + std::string(64, '0') +
                  "' WHERE filename = '00002_create_orders.sql'");
@@ -97,7 +97,7 @@ TEST_CASE("the example service refuses to start on a checksum mismatch and tells
 
 TEST_CASE("a replica that starts during a slow migration waits says on whom and then starts with nothing to do") {
   const auto database = gander::test::make_postgres_database();
-  const std::string service = gander::test::binary_from_env("GANDER_EXAMPLE_SERVICE");
+  const std::string service = GANDER_EXAMPLE_SERVICE;
   const ProcessResult first_three = gander::test::run_gander(
       {"--db", database->dsn(), "--dir", std::string(GANDER_SAMPLE_MIGRATIONS) + "/postgres", "up-to", "3"});
   REQUIRE(first_three.exit_code == 0);

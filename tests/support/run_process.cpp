@@ -90,13 +90,13 @@ RunningProcess start_program(const std::string& binary, const std::vector<std::s
   return RunningProcess(pid, out_path, err_path, capture.string());
 }
 
-}  // namespace
-
-std::string binary_from_env(const char* variable) {
-  const char* binary = std::getenv(variable);
-  if (binary == nullptr) throw std::runtime_error(std::string(variable) + " is not set: run the tests through ctest");
+std::string gander_binary() {
+  const char* binary = std::getenv("GANDER");
+  if (binary == nullptr) throw std::runtime_error("GANDER is not set: run the CLI tests through ctest");
   return binary;
 }
+
+}  // namespace
 
 RunningProcess start_process(const std::string& binary, const std::vector<std::string>& args,
                              const std::map<std::string, std::optional<std::string>>& env, const std::string& cwd) {
@@ -105,7 +105,7 @@ RunningProcess start_process(const std::string& binary, const std::vector<std::s
 
 RunningProcess start_gander(const std::vector<std::string>& args,
                             const std::map<std::string, std::optional<std::string>>& env, const std::string& cwd) {
-  return start_process(binary_from_env("GANDER"), args, env, cwd);
+  return start_process(gander_binary(), args, env, cwd);
 }
 
 std::vector<RunningProcess> start_together(const std::string& binary,

@@ -61,9 +61,6 @@ RunningProcess start_process(const std::string& binary, const std::vector<std::s
 std::vector<RunningProcess> start_together(const std::string& binary,
                                            const std::vector<std::vector<std::string>>& args_per_process);
 
-// The path of a binary CTest names in the environment variable `variable`.
-std::string binary_from_env(const char* variable);
-
 // Runs the gander binary named by the GANDER environment variable (set by
 // CTest) with `args`, as a user would. `env` sets (value) or unsets
 // (nullopt) variables on top of this process's environment; `cwd` is the
