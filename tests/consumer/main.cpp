@@ -19,8 +19,10 @@ int main(int argc, char** argv) {
     options.dsn = argv[1];
     options.source = gander::embedded_migrations();
     gander::Migrator migrator(options);
-    for (const gander::Step& step : migrator.up().steps) std::cout << "applied " << step.name << "\n";
-    for (const gander::PlannedMigration& planned : migrator.status().migrations) {
+    const gander::RunResult result = migrator.up();
+    for (const gander::Step& step : result.steps) std::cout << "applied " << step.name << "\n";
+    const gander::Plan plan = migrator.status();
+    for (const gander::PlannedMigration& planned : plan.migrations) {
       std::cout << planned.name << " " << gander::to_string(planned.state) << " "
                 << planned.db_checksum.value_or("-") << "\n";
     }
