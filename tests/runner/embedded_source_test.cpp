@@ -27,12 +27,12 @@ std::shared_ptr<const gander::MigrationSource> sample_source() {
 
 }  // namespace
 
-TEST_CASE("an embedded source lists only the .sql names, sorted bytewise") {
+TEST_CASE("an embedded source lists only the .sql names sorted bytewise") {
   CHECK(sample_source()->sql_file_names() ==
         std::vector<std::string>{"002_a.sql", "002_\xC3\xA9t\xC3\xA9.sql", "003_empty.sql", "010_b.sql"});
 }
 
-TEST_CASE("an embedded source reads the bytes exactly, including NUL and CR") {
+TEST_CASE("an embedded source reads the bytes exactly including NUL and CR") {
   const auto source = sample_source();
   CHECK(source->read("002_a.sql") == std::string(k_bytes_with_nul, sizeof(k_bytes_with_nul) - 1));
   CHECK(source->read("002_a.sql").size() == 27);
