@@ -166,11 +166,19 @@ class PostgresStore final : public Store {
   // The columns of the table the name resolves to (through search_path when
   // unqualified), in table order; none when there is no such table.
   std::optional<std::vector<std::string>> read_columns() {
+    // Resolved in SQL over pg_class rather than with to_regclass(): that
+    // reads the catalog as of now, pg_attribute as of the statement's start,
+    // and a table another replica commits in between would show up without
+    // columns. Here every catalog row comes from the one snapshot.
     const pqxx::result result = m_connection->exec_params(
-        "SELECT c.oid IS NOT NULL, a.attname FROM (SELECT to_regclass($1) AS oid) c "
-        "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+        "WITH search AS (SELECT name, position FROM unnest(CASE WHEN $1::text IS NULL "
+        "THEN current_schemas(true) ELSE ARRAY[$1::name] END) WITH ORDINALITY AS s(name, position)), "
+        "found AS (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "JOIN search ON search.name = n.nspname WHERE c.relname = $2 ORDER BY search.position LIMIT 1) "
+        "SELECT target.oid IS NOT NULL, a.attname FROM (SELECT (SELECT oid FROM found) AS oid) target "
+        "LEFT JOIN pg_attribute a ON a.attrelid = target.oid AND a.attnum > 0 AND NOT a.attisdropped "
         "ORDER BY a.attnum",
-        m_quoted);
+        m_table.schema, m_table.name);
     if (result.empty() || !result[0][0].as<bool>()) return std::nullopt;
     std::vector<std::string> columns;
     for (const pqxx::row& row : result) {

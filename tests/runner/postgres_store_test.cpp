@@ -111,6 +111,33 @@ TEST_CASE("postgres: prepare_table on a current table runs no DDL") {
   CHECK(catalog_version() == before);
 }
 
+TEST_CASE("postgres: a table another replica creates meanwhile is never read without its columns") {
+  const Fixture fixture;
+  const auto creator = fixture.open();
+  const auto reader = fixture.open();
+  std::atomic<bool> is_done{false};
+  std::atomic<int> reads{0};
+  std::string failure;
+  std::thread reading([&] {
+    try {
+      while (!is_done) {
+        reader->table_shape();
+        ++reads;
+      }
+    } catch (const std::exception& error) {
+      failure = error.what();
+    }
+  });
+  for (int round = 0; round < 300 && failure.empty(); ++round) {
+    creator->prepare_table();
+    creator->execute("DROP TABLE schema_migrations");
+  }
+  is_done = true;
+  reading.join();
+  CHECK(failure == "");
+  CHECK(reads > 0);
+}
+
 TEST_CASE("postgres: a legacy table is read as is and upgraded in place keeping every row") {
   const Fixture fixture;
   fixture.db->exec(k_legacy_table);
