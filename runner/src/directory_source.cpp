@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gander/amendments.hpp>
 #include <gander/error.hpp>
 #include <gander/migration_name.hpp>
 
@@ -50,6 +51,13 @@ class DirectorySource final : public MigrationSource {
   std::string read(const std::string& name) const override { return read_file(display_path(name)); }
 
   std::string display_path(const std::string& name) const override { return (fs::path(m_dir) / name).string(); }
+
+  std::optional<std::string> read_amendments() const override {
+    const std::string path = display_path(k_amendments_file_name);
+    std::error_code error;
+    if (!fs::exists(path, error)) return std::nullopt;
+    return read_file(path);
+  }
 
  private:
   std::string m_dir;

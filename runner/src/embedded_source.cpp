@@ -4,6 +4,7 @@
 #include <string_view>
 #include <utility>
 
+#include <gander/amendments.hpp>
 #include <gander/error.hpp>
 #include <gander/migration_name.hpp>
 
@@ -16,6 +17,7 @@ class EmbeddedSource final : public MigrationSource {
   EmbeddedSource(std::string dir_name, const EmbeddedFile* files, std::size_t count) : m_dir_name(std::move(dir_name)) {
     for (std::size_t i = 0; i < count; ++i) {
       const std::string_view name = files[i].name;
+      if (name == k_amendments_file_name) m_amendments = std::string(files[i].bytes, files[i].size);
       if (!is_sql_file_name(name)) continue;
       if (!m_bytes_by_name.emplace(name, std::string_view(files[i].bytes, files[i].size)).second) {
         throw Error(ErrorKind::config, "embedded twice", ErrorContext{display_path(std::string(name))});
@@ -44,9 +46,12 @@ class EmbeddedSource final : public MigrationSource {
 
   std::string display_path(const std::string& name) const override { return m_dir_name + "/" + name; }
 
+  std::optional<std::string> read_amendments() const override { return m_amendments; }
+
  private:
   std::string m_dir_name;
   std::map<std::string_view, std::string_view> m_bytes_by_name;
+  std::optional<std::string> m_amendments;
 };
 
 }  // namespace

@@ -33,7 +33,7 @@ std::optional<std::int64_t> newest_applied_version(const Plan& plan) {
 std::vector<std::string> applied_newest_first(const Plan& plan) {
   std::vector<std::string> names;
   for (auto it = plan.migrations.rbegin(); it != plan.migrations.rend(); ++it) {
-    if (it->state == MigrationState::applied) names.push_back(it->name);
+    if (counts_as_applied(it->state)) names.push_back(it->name);
   }
   return names;
 }
@@ -65,7 +65,7 @@ class Migrator::Impl {
   std::unique_ptr<Store> open_store_retrying();
   const MigrationSource& source();
   InspectOptions inspect_options() const;
-  PlanOptions plan_options() const;
+  PlanOptions plan_options();
   std::unique_ptr<StoreLock> take_lock(Store& store);
   Step run_action(Store& store, const LoadedMigration& migration, Direction direction);
   void report(ProgressEvent event) const {
@@ -74,6 +74,7 @@ class Migrator::Impl {
 
   Options m_options;
   std::shared_ptr<const MigrationSource> m_source;
+  std::optional<std::vector<Amendment>> m_amendments;  // gander.amend, read once
   std::unique_ptr<Store> m_store;
   std::atomic<Store*> m_active_store{nullptr};
   std::atomic<bool> m_is_cancelled{false};
@@ -140,10 +141,16 @@ InspectOptions Migrator::Impl::inspect_options() const {
   return options;
 }
 
-PlanOptions Migrator::Impl::plan_options() const {
+PlanOptions Migrator::Impl::plan_options() {
   PlanOptions options;
   options.allow_out_of_order = m_options.allow_out_of_order;
   options.strict_checksums = m_options.strict_checksums;
+  if (!m_amendments) {
+    const std::optional<std::string> bytes = source().read_amendments();
+    m_amendments = bytes ? parse_amendments(*bytes, source().display_path(k_amendments_file_name))
+                         : std::vector<Amendment>{};
+  }
+  options.amendments = *m_amendments;
   return options;
 }
 
@@ -383,7 +390,7 @@ RunResult Migrator::down_to(std::int64_t version) {
       [version](const Plan& plan, const PlanOptions&) {
         std::vector<Action> actions;
         for (auto it = plan.migrations.rbegin(); it != plan.migrations.rend(); ++it) {
-          if (it->state == MigrationState::applied && it->version.value_or(0) > version) {
+          if (counts_as_applied(it->state) && it->version.value_or(0) > version) {
             actions.push_back({it->name, Direction::down});
           }
         }

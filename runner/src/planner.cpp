@@ -35,6 +35,11 @@ void compare(const MigrationFile& file, const AppliedRow& row, const PlanOptions
                                             : "line endings differ";
     return;
   }
+  if (const Amendment* amendment = find_amendment(options.amendments, file.name, row.checksum, file.checksum)) {
+    planned.state = MigrationState::amended;
+    planned.note = "amended: " + amendment->reason;
+    return;
+  }
   planned.state = MigrationState::modified;
   if (row.checksum == checksum::sha256_hex(file.bytes)) {
     planned.note = "the stored value is the SHA-256 of the untrimmed file (gander hashes the file with leading "
@@ -62,6 +67,7 @@ std::string describe(const PlannedMigration& planned) {
 const char* to_string(MigrationState state) {
   switch (state) {
     case MigrationState::applied: return "applied";
+    case MigrationState::amended: return "amended";
     case MigrationState::pending: return "pending";
     case MigrationState::out_of_order: return "out-of-order";
     case MigrationState::modified: return "modified";
@@ -78,9 +84,13 @@ bool Plan::has_integrity_problems() const {
   });
 }
 
+bool counts_as_applied(MigrationState state) {
+  return state == MigrationState::applied || state == MigrationState::amended;
+}
+
 bool Plan::is_up_to_date() const {
   return std::all_of(migrations.begin(), migrations.end(),
-                     [](const PlannedMigration& planned) { return planned.state == MigrationState::applied; });
+                     [](const PlannedMigration& planned) { return counts_as_applied(planned.state); });
 }
 
 std::vector<std::string> Plan::to_apply(const PlanOptions& options) const {
@@ -156,8 +166,10 @@ void check_plan(const Plan& plan, const PlanOptions& options) {
                           (count == 1 ? " applied migration does" : " applied migrations do") +
                           " not match the migration files; nothing was applied\n" + offenders +
                           "Restore a modified or deleted file from version control (e.g. git checkout -- FILE) and "
-                          "put the change in a new migration instead. A PARTIAL migration needs a person to look at "
-                          "the database first, then 'gander resolve FILE --applied' or '--rolled-back'.");
+                          "put the change in a new migration instead, or, when the change is reviewed and already "
+                          "live everywhere, record it with 'gander amend FILE --reason TEXT'. A PARTIAL migration "
+                          "needs a person to look at the database first, then 'gander resolve FILE --applied' or "
+                          "'--rolled-back'.");
   }
   if (options.allow_out_of_order) return;
   std::string out_of_order;

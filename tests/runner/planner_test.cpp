@@ -154,10 +154,31 @@ TEST_CASE("line-ending and BOM differences are not mismatches unless checksums a
   CHECK(lenient.migrations[0].note == "line endings differ");
   CHECK_FALSE(lenient.has_integrity_problems());
 
-  const PlanOptions strict{false, true};
+  PlanOptions strict;
+  strict.strict_checksums = true;
   const gander::Plan plan = gander::make_plan(fixture.files, {row}, strict);
   CHECK(plan.migrations[0].state == MigrationState::modified);
   CHECK_THROWS_AS(gander::check_plan(plan, strict), gander::Error);
+}
+
+TEST_CASE("a change recorded in gander.amend is amended: applied with the reason and nothing to do") {
+  Fixture fixture;
+  fixture.add("1_a.sql", 1, "-- +goose Up\nSELECT 1; -- fixed comment");
+  AppliedRow row = row_for(fixture.files[0]);
+  row.checksum = gander::checksum::file_checksum("-- +goose Up\nSELECT 1; -- fixd comment");
+  PlanOptions options;
+  options.amendments.push_back({"1_a.sql", row.checksum, fixture.files[0].checksum, "typo in a comment", 3});
+  const gander::Plan plan = gander::make_plan(fixture.files, {row}, options);
+  CHECK(plan.migrations[0].state == MigrationState::amended);
+  CHECK(plan.migrations[0].note == "amended: typo in a comment");
+  CHECK(plan.is_up_to_date());
+  CHECK_FALSE(plan.has_integrity_problems());
+  CHECK(plan.to_apply(options).empty());
+  CHECK_NOTHROW(gander::check_plan(plan, options));
+
+  // Only that exact change: another edit of the file is a mismatch again.
+  options.amendments.front().new_checksum = gander::checksum::file_checksum("something else");
+  CHECK(gander::make_plan(fixture.files, {row}, options).migrations[0].state == MigrationState::modified);
 }
 
 TEST_CASE("a row without a file is missing, and a partial row is partial") {
@@ -212,7 +233,8 @@ TEST_CASE("pending files before the newest applied one are out of order") {
     CHECK_THAT(error.what(), Catch::Contains("  2_b.sql\n"));
     CHECK_THAT(error.what(), Catch::Contains("--allow-out-of-order"));
   }
-  const PlanOptions allow{true, false};
+  PlanOptions allow;
+  allow.allow_out_of_order = true;
   CHECK_NOTHROW(gander::check_plan(plan, allow));
   CHECK(plan.to_apply(allow) == std::vector<std::string>{"2_b.sql", "4_d.sql"});
   CHECK(plan.to_apply({}) == std::vector<std::string>{"4_d.sql"});

@@ -30,6 +30,7 @@ std::string state_label(MigrationState state) {
     case MigrationState::missing: return "MISSING";
     case MigrationState::partial: return "PARTIAL";
     case MigrationState::applied:
+    case MigrationState::amended:
     case MigrationState::pending:
     case MigrationState::out_of_order:
       return to_string(state);
@@ -39,7 +40,9 @@ std::string state_label(MigrationState state) {
 
 const char* state_colour(MigrationState state) {
   switch (state) {
-    case MigrationState::applied: return k_green;
+    case MigrationState::applied:
+    case MigrationState::amended:
+      return k_green;
     case MigrationState::pending:
     case MigrationState::out_of_order:
       return k_yellow;
@@ -101,15 +104,15 @@ void print_text(const Plan& plan, const CliOptions& options, std::ostream& out) 
     return found == counts.end() ? std::size_t{0} : found->second;
   };
   out << "\n" << count(MigrationState::applied) << " applied, " << count(MigrationState::pending) << " pending";
-  for (const MigrationState state : {MigrationState::out_of_order, MigrationState::modified, MigrationState::missing,
-                                     MigrationState::partial}) {
+  for (const MigrationState state : {MigrationState::amended, MigrationState::out_of_order, MigrationState::modified,
+                                     MigrationState::missing, MigrationState::partial}) {
     if (count(state) > 0) out << ", " << count(state) << " " << to_string(state);
   }
   out << "\n";
   if (plan.has_integrity_problems()) {
     out << "\nA modified or missing migration stops 'gander up'. Restore the file (git checkout), or write a new\n"
-           "migration for the change; a PARTIAL one needs 'gander resolve FILE --applied|--rolled-back' after\n"
-           "checking the database.\n";
+           "migration for the change, or record a reviewed change with 'gander amend FILE --reason TEXT'; a\n"
+           "PARTIAL one needs 'gander resolve FILE --applied|--rolled-back' after checking the database.\n";
   }
 }
 
@@ -137,6 +140,7 @@ void print_json(const Plan& plan, std::ostream& out) {
   const std::map<MigrationState, std::size_t> counts = count_states(plan);
   json.key("summary").begin_object();
   for (const auto& [state, key] : {std::pair{MigrationState::applied, "applied"},
+                                   std::pair{MigrationState::amended, "amended"},
                                    std::pair{MigrationState::pending, "pending"},
                                    std::pair{MigrationState::out_of_order, "out_of_order"},
                                    std::pair{MigrationState::modified, "modified"},

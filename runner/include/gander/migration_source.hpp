@@ -6,6 +6,7 @@
 // same interface.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,11 @@ class MigrationSource {
 
   // How to show a file to the user (e.g. "migrations/00001_init.sql").
   virtual std::string display_path(const std::string& name) const = 0;
+
+  // The bytes of the reviewed amendments file (gander.amend, see
+  // amendments.hpp) that lies beside the migrations; none when there is
+  // none. Throws Error{config} when it exists and cannot be read.
+  virtual std::optional<std::string> read_amendments() const { return std::nullopt; }
 };
 
 // A source over the regular files (or links to them) directly inside `dir`;

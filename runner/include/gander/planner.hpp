@@ -11,12 +11,19 @@
 #include <string_view>
 #include <vector>
 
+#include <gander/amendments.hpp>
+
 namespace gander {
 
-enum class MigrationState { applied, pending, out_of_order, modified, missing, partial };
+// `amended`: applied, and the file changed since in a way gander.amend
+// records (DESIGN §3); it counts as applied.
+enum class MigrationState { applied, amended, pending, out_of_order, modified, missing, partial };
 
-// DESIGN §7's JSON name: "applied", "pending", "out-of-order", "modified", ...
+// DESIGN §7's JSON name: "applied", "amended", "pending", "out-of-order", ...
 const char* to_string(MigrationState state);
+
+// Applied or amended: the migration ran and its row matches its file.
+bool counts_as_applied(MigrationState state);
 
 // A migration file, read and parsed. Files that are empty after trimming are
 // passed too: they are never pending, but a row for one is a mismatch.
@@ -41,6 +48,7 @@ struct AppliedRow {
 struct PlanOptions {
   bool allow_out_of_order = false;  // apply pending files that sort before the newest applied one
   bool strict_checksums = false;    // a line-ending or BOM difference is a mismatch too
+  std::vector<Amendment> amendments;  // reviewed changes that count as applied
 };
 
 struct PlannedMigration {
@@ -50,7 +58,7 @@ struct PlannedMigration {
   std::optional<std::string> file_checksum;  // none when the file is missing
   std::optional<std::string> db_checksum;    // none when never applied
   std::optional<std::string> applied_at;
-  std::string note;  // "line endings differ", or what changed in a modified file
+  std::string note;  // "line endings differ", what changed in a modified file, or an amendment's reason
 };
 
 struct Plan {
@@ -58,8 +66,8 @@ struct Plan {
 
   // True when a migration is modified, missing or partial (exit code 3).
   bool has_integrity_problems() const;
-  // True when every migration is applied and matches its file: nothing
-  // pending, out of order, modified, missing or partial.
+  // True when every migration is applied (or amended) and matches its
+  // file: nothing pending, out of order, modified, missing or partial.
   bool is_up_to_date() const;
   // The names `up` applies, in order: pending ones, and out-of-order ones
   // when they are allowed.
