@@ -56,6 +56,7 @@ class Migrator::Impl {
 
   Plan read_only_plan();
   Plan verified_plan();
+  Amendment amendment_for(const std::string& filename, const std::string& reason);
   std::optional<std::int64_t> applied_version();
   void resolve(const std::string& filename, Resolution resolution);
   void cancel() noexcept;
@@ -294,6 +295,22 @@ Plan Migrator::Impl::verified_plan() {
   return plan;
 }
 
+Amendment Migrator::Impl::amendment_for(const std::string& filename, const std::string& reason) {
+  const Plan plan = read_only_plan();
+  const auto planned = std::find_if(plan.migrations.begin(), plan.migrations.end(),
+                                    [&](const PlannedMigration& candidate) { return candidate.name == filename; });
+  if (planned == plan.migrations.end()) {
+    throw Error(ErrorKind::config, "cannot amend " + filename + ": there is no such migration");
+  }
+  if (planned->state != MigrationState::modified) {
+    throw Error(ErrorKind::config, "cannot amend " + filename + ": it is " + to_string(planned->state) +
+                                       ", not modified; only an applied file that changed since needs an amendment");
+  }
+  Amendment amendment{filename, *planned->db_checksum, *planned->file_checksum, reason, 0};
+  amendment_line(amendment);  // refuses an empty reason or a name gander.amend cannot hold
+  return amendment;
+}
+
 std::optional<std::int64_t> Migrator::Impl::applied_version() {
   std::optional<std::pair<std::int64_t, std::string>> newest;
   for (const AppliedRow& row : connect().read_rows()) {
@@ -426,6 +443,10 @@ Plan Migrator::verify() { return m_impl->verified_plan(); }
 std::optional<std::int64_t> Migrator::version() { return m_impl->applied_version(); }
 
 void Migrator::resolve(const std::string& filename, Resolution resolution) { m_impl->resolve(filename, resolution); }
+
+Amendment Migrator::amendment_for(const std::string& filename, const std::string& reason) {
+  return m_impl->amendment_for(filename, reason);
+}
 
 void Migrator::cancel() noexcept { m_impl->cancel(); }
 

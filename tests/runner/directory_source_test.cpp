@@ -61,3 +61,13 @@ TEST_CASE("a missing or unusable path is a config error that names it") {
     }
   }
 }
+
+TEST_CASE("a directory's gander.amend is read as the amendments and not listed as a migration") {
+  const gander::test::TempDir dir;
+  dir.write("001_a.sql", "SELECT 1;");
+  const auto source = gander::open_directory_source(dir.path().string());
+  CHECK_FALSE(source->read_amendments().has_value());
+  dir.write("gander.amend", "# reviewed\n");
+  CHECK(source->read_amendments() == std::optional<std::string>("# reviewed\n"));
+  CHECK(source->sql_file_names() == std::vector<std::string>{"001_a.sql"});
+}

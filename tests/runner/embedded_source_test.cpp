@@ -69,3 +69,11 @@ TEST_CASE("two embedded files with one name are a config error") {
   CHECK(error.kind() == gander::ErrorKind::config);
   CHECK(error.context().file == "db/001_a.sql");
 }
+
+TEST_CASE("an embedded gander.amend is read as the amendments and not listed as a migration") {
+  const gander::EmbeddedFile files[] = {{"001_a.sql", "SELECT 1;", 9}, {"gander.amend", "# none yet\n", 11}};
+  const auto source = gander::open_embedded_source("migrations", files, 2);
+  CHECK(source->sql_file_names() == std::vector<std::string>{"001_a.sql"});
+  CHECK(source->read_amendments() == std::optional<std::string>("# none yet\n"));
+  CHECK_FALSE(sample_source()->read_amendments().has_value());
+}

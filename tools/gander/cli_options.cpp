@@ -66,6 +66,7 @@ po::options_description visible_options() {
       ("dry-run", po::bool_switch(), "print the plan and the exact SQL; change nothing")
       ("full", po::bool_switch(), "status: print full checksums")
       ("applied", po::bool_switch(), "resolve: record the partial migration as applied")
+      ("reason", po::value<std::string>()->value_name("TEXT"), "amend: why the applied file changed (one line)")
       ("rolled-back", po::bool_switch(), "resolve: delete the partial migration's row")
       ("json", po::bool_switch(), "print machine-readable JSON")
       ("strict", po::bool_switch(), "refuse plain SQL files without goose annotations, as goose does")
@@ -152,6 +153,7 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
   options.wants_color = !flag("no-color") && (no_color == nullptr || *no_color == '\0');
   options.is_verbose = flag("verbose");
   options.resolves_applied = flag("applied");
+  options.reason = text("reason", "");
   options.resolves_rolled_back = flag("rolled-back");
   options.is_timestamp = flag("timestamp");
   options.wants_help = flag("help");

@@ -25,6 +25,7 @@ struct CliOptions {
   bool wants_color = true;        // false with --no-color or NO_COLOR
   bool is_verbose = false;
   bool resolves_applied = false;      // resolve --applied
+  std::string reason;                 // amend --reason
   bool resolves_rolled_back = false;  // resolve --rolled-back
   bool is_timestamp = false;      // create: version by the UTC time, not the next number
   bool wants_help = false;

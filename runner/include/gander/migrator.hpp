@@ -149,6 +149,13 @@ class Migrator {
   // a dry run it only checks that, taking no lock and changing nothing.
   void resolve(const std::string& filename, Resolution resolution);
 
+  // The gander.amend line that accepts the current change of `filename`, an
+  // applied migration whose file no longer matches its stored checksum
+  // (DESIGN §3). Read-only; the caller appends it (append_amendment) after
+  // review. Throws Error{config} when `filename` is not modified (unknown,
+  // pending, applied, missing or partial) or `reason` is empty.
+  Amendment amendment_for(const std::string& filename, const std::string& reason);
+
   // Asks a running operation to stop: the statement in flight is cancelled,
   // its transaction rolled back, the lock released, and the operation throws
   // Error{sql} saying it was interrupted. Safe from any thread.
