@@ -60,6 +60,12 @@ po::options_description visible_options() {
        "one attempt)\n  env: GANDER_CONNECT_TIMEOUT")
       ("lock", po::value<std::string>()->value_name("METHOD"),
        "PostgreSQL lock: advisory (default) or table, for engines without advisory locks\n  env: GANDER_LOCK")
+      ("git-base", po::value<std::string>()->value_name("REF"),
+       "verify: compare with the migrations at this git commit, e.g. origin/main")
+      ("sum", po::value<std::string>()->value_name("[FILE]")->implicit_value("", ""),
+       "verify: compare with a sum file (default: <dir>/gander.sum)")
+      ("base-sum", po::value<std::string>()->value_name("FILE"),
+       "verify: check that every entry of an older sum file is unchanged")
       ("allow-out-of-order", po::bool_switch(), "apply pending migrations that sort before the newest applied one")
       ("allow-missing", po::bool_switch(), "same as --allow-out-of-order (goose's name)")
       ("strict-checksums", po::bool_switch(), "count line-ending or byte-order-mark differences as modified")
@@ -104,11 +110,13 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
   positional.add("command", 1).add("args", -1);
 
   po::variables_map values;
+  bool has_db_flag = false;
   try {
     // The first stored value of an option is final in Boost, so storing in
     // order of priority gives the precedence:
     // priority 1: flags on the command line;
     po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), values);
+    has_db_flag = values.count("db") > 0;
     // priority 2: GANDER_* variables;
     po::store(po::parse_environment(all, [](const std::string& name) { return env_to_option(name, true); }), values);
     // priority 3: GOOSE_* variables (separate calls: two variables for one
@@ -135,12 +143,17 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
   options.lock_timeout = text("lock-timeout", k_default_lock_timeout);
   options.lock_method = text("lock", "advisory");
   options.connect_timeout = text("connect-timeout", k_default_connect_timeout);
+  options.is_dsn_on_command_line = has_db_flag;
+  options.git_base = text("git-base", "");
+  if (values.count("sum")) options.sum_file = values["sum"].as<std::string>();
+  options.base_sum_file = text("base-sum", "");
   // goose's form, `gander [options] DRIVER DBSTRING COMMAND [args]`, is as
   // explicit as --driver and --db and overrides them.
   if (is_driver_name(options.command) && options.args.size() >= 2) {
     options.driver = options.command;
     options.dsn = options.args[0];
     options.command = options.args[1];
+    options.is_dsn_on_command_line = true;
     options.args.erase(options.args.begin(), options.args.begin() + 2);
   }
   options.is_json = flag("json");

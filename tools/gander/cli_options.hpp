@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,10 @@ struct CliOptions {
   std::string lock_timeout;       // as written, e.g. "5m"; see migrator_options.hpp
   std::string lock_method;        // "advisory" or "table"
   std::string connect_timeout;    // as written, e.g. "30s"
+  bool is_dsn_on_command_line = false;  // --db or goose's positional form, not the environment
+  std::string git_base;                 // verify --git-base REF
+  std::optional<std::string> sum_file;  // verify --sum [FILE]; empty: <dir>/gander.sum
+  std::string base_sum_file;            // verify --base-sum FILE
   bool is_json = false;
   bool is_strict = false;
   bool is_full = false;           // status: full checksums

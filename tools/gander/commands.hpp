@@ -31,5 +31,7 @@ extern const Command k_create_command;
 extern const Command k_fix_command;
 extern const Command k_show_command;
 extern const Command k_validate_command;
+extern const Command k_verify_command;
+extern const Command k_sum_command;
 
 }  // namespace gander::cli

@@ -1,0 +1,109 @@
+#pragma once
+
+// The CI immutability check (DESIGN §8): was any released migration
+// changed? "Released" is what a git commit holds (`--git-base REF`), what a
+// sum file lists (`--sum`, `--base-sum`, see sum_file.hpp), or what a
+// database has applied (`--db`, from Migrator::status()). Every check reads
+// and reports; none writes anything.
+//
+// A released file must keep its name and its DESIGN §3 checksum. A change
+// of line endings or of a byte-order mark only is accepted with a note
+// unless checksums are strict; a change that gander.amend records is
+// accepted where the mode allows it (see each function).
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gander/planner.hpp>
+
+namespace gander {
+
+enum class ViolationKind {
+  modified,           // the file's checksum differs from the released one
+  deleted,            // a released file is gone
+  renamed,            // a released file is gone and its bytes are back under a new name
+  unlisted,           // --sum: a file the sum file does not list
+  missing,            // --db: applied, and the file is gone
+  partial,            // --db: a NO TRANSACTION migration that did not finish
+  sum_tampered,       // the sum file's first line does not match its entries
+  amendment_removed,  // --git-base: a line of the base's gander.amend is gone
+};
+
+// The JSON name: "modified", ..., "sum-tampered", "amendment-removed".
+const char* to_string(ViolationKind kind);
+
+struct Violation {
+  ViolationKind kind = ViolationKind::modified;
+  std::string file;  // the migration's file name; for sum-tampered the sum file's path
+  std::optional<std::string> expected_checksum;  // the released one (base, sum entry, database)
+  std::optional<std::string> actual_checksum;    // the file's now
+  std::optional<std::string> renamed_to;         // renamed: the new file name
+  std::string note;                              // what else is known, e.g. "only line endings differ"
+};
+
+// A released file whose change is allowed.
+struct AcceptedChange {
+  std::string file;
+  std::string reason;  // "line endings differ", or "amended: <the amendment's reason>"
+  std::string expected_checksum;
+  std::string actual_checksum;
+};
+
+enum class VerifyMode { git_base, sum, base_sum, database };
+
+// The JSON name: "git-base", "sum", "base-sum", "db".
+const char* to_string(VerifyMode mode);
+
+struct VerifyReport {
+  VerifyMode mode = VerifyMode::git_base;
+  std::string base;  // what was compared with: the REF, the sum file's path, the DSN (password hidden)
+  std::string dir;   // the migrations directory as given
+  std::size_t checked = 0;             // released migrations compared
+  std::vector<std::string> new_files;  // files not released yet (allowed), in migration order
+  std::vector<Violation> violations;   // in migration order; a sum-tampered one first
+  std::vector<AcceptedChange> accepted;
+
+  bool is_clean() const { return violations.empty(); }
+};
+
+struct VerifyOptions {
+  bool strict_checksums = false;  // a line-ending or byte-order-mark change is a violation too
+};
+
+// Compares the *.sql files directly in `dir` with those in the same
+// directory at git commit `ref`, read with the `git` command from the
+// repository that contains `dir`. Amendments: a modified file is accepted
+// when the working tree's gander.amend has lines that `ref`'s did not
+// (the same change adds them), for this file, from the checksum at `ref`
+// to the file's checksum now, and also from every checksum that `ref`'s
+// gander.amend amended to the one at `ref` (databases may still hold it).
+// A line of `ref`'s gander.amend that is gone is a violation. Throws
+// Error{config} when `dir` is not a readable directory inside a git work
+// tree or `ref` is not a commit there, Error{parse} for a malformed
+// gander.amend (either one).
+VerifyReport verify_against_git(const std::string& dir, const std::string& ref, const VerifyOptions& options);
+
+// Compares `dir` with the sum file at `sum_path`: every listed file must be
+// unchanged, and every *.sql file must be listed. A first line that does
+// not match the entries is a violation too. Amendments do not apply: after
+// a reviewed change, `gander sum` rewrites the file. Throws Error{config}
+// for an unreadable directory or sum file, or a malformed sum file
+// (file:line).
+VerifyReport verify_against_sum(const std::string& dir, const std::string& sum_path, const VerifyOptions& options);
+
+// Checks that every entry of an older sum file is still in `dir`,
+// unchanged; new files are allowed. A change that the working tree's
+// gander.amend records is accepted. Throws like verify_against_sum, and
+// Error{parse} for a malformed gander.amend.
+VerifyReport verify_against_base_sum(const std::string& dir, const std::string& sum_path,
+                                     const VerifyOptions& options);
+
+// The report for a database's state, from Migrator::status(): modified,
+// missing and partial migrations are violations; line-ending-only and
+// amended ones are accepted; pending ones are new. `base` names the
+// database (its password hidden).
+VerifyReport verify_report_from_plan(const Plan& plan, const std::string& base, const std::string& dir);
+
+}  // namespace gander
