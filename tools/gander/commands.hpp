@@ -30,5 +30,6 @@ extern const Command k_create_command;
 extern const Command k_fix_command;
 extern const Command k_show_command;
 extern const Command k_validate_command;
+extern const Command k_lint_command;
 
 }  // namespace gander::cli
