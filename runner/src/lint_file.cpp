@@ -1,6 +1,7 @@
 #include <gander/lint.hpp>
 
 #include <algorithm>
+#include <utility>
 
 #include <gander/migration_name.hpp>
 #include <gander/parser/migration.hpp>

@@ -101,7 +101,7 @@ const std::string k_lint_details = lint_details();
 }  // namespace
 
 const Command k_lint_command{
-    "lint", "lint [--dir DIR] [--strict]",
+    "lint", "lint [--dir DIR] [--strict] [--json]",
     "Check the migrations, without a database, for what will fail or do harm when they run.",
     k_lint_details.c_str(), run_lint};
 
