@@ -61,9 +61,9 @@ void print_text(const std::string& dir, const LintReport& report, const Counts& 
     out << to_string(finding.severity) << ": " << finding.file << ":" << finding.line << ": " << finding.rule << ": "
         << finding.message << "\n";
   }
-  out << plural(counts.errors, "error") << ", " << plural(counts.warnings, "warning")
-      << (is_strict && counts.warnings > 0 ? " (--strict: warnings fail too)" : "") << " ("
-      << plural(report.file_count, ".sql file") << " in " << dir << ")\n";
+  out << plural(counts.errors, "error") << ", " << plural(counts.warnings, "warning") << " ("
+      << plural(report.file_count, ".sql file") << " in " << dir << ")"
+      << (is_strict && counts.warnings > 0 ? "; --strict: warnings fail too" : "") << "\n";
 }
 
 int run_lint(const CliOptions& options, std::ostream& out, std::ostream&) {
