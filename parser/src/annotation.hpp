@@ -4,9 +4,11 @@
 #include <string>
 #include <string_view>
 
+#include <gander/parser/line_rules.hpp>
+
 namespace gander::parser::detail {
 
-enum class Annotation { up, down, statement_begin, statement_end, no_transaction, envsub_on, envsub_off };
+using parser::Annotation;
 
 // goose treats a line as an annotation when, trimmed, it starts with "--"
 // and it contains "+goose" anywhere (case-sensitive).

@@ -6,6 +6,9 @@
 
 namespace gander::parser::detail {
 
+// A UTF-8 byte-order mark: skipped at the very start of a file (DESIGN §2).
+inline constexpr std::string_view k_bom = "\xEF\xBB\xBF";
+
 // Splits text into lines the way Go's bufio.ScanLines does (split on '\n',
 // drop one trailing '\r', a last line without '\n' still counts), but with
 // no maximum line length. Lines are views into the text.

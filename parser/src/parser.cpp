@@ -14,8 +14,7 @@ namespace gander::parser {
 namespace {
 
 using detail::Annotation;
-
-constexpr std::string_view k_bom = "\xEF\xBB\xBF";
+using detail::k_bom;
 
 // goose's states. goose parses each direction separately; this machine runs
 // once and keeps the statements of whichever section it is in. That gives

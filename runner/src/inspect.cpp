@@ -39,10 +39,8 @@ std::vector<ValidationEntry> validate_source(const MigrationSource& source, cons
     }
     entries.push_back(std::move(entry));
   }
-  // Names arrive sorted bytewise, so a stable sort keeps the unversioned ones in name order.
-  std::stable_sort(entries.begin(), entries.end(), [](const ValidationEntry& left, const ValidationEntry& right) {
-    if (left.version.has_value() != right.version.has_value()) return left.version.has_value();
-    return left.version && migration_order_less(*left.version, left.name, *right.version, right.name);
+  std::sort(entries.begin(), entries.end(), [](const ValidationEntry& left, const ValidationEntry& right) {
+    return listing_order_less(left.version, left.name, right.version, right.name);
   });
   return entries;
 }

@@ -53,4 +53,11 @@ bool migration_order_less(std::int64_t left_version, std::string_view left_name,
   return left_name < right_name;
 }
 
+bool listing_order_less(const std::optional<std::int64_t>& left_version, std::string_view left_name,
+                        const std::optional<std::int64_t>& right_version, std::string_view right_name) {
+  if (left_version.has_value() != right_version.has_value()) return left_version.has_value();
+  if (!left_version) return left_name < right_name;
+  return migration_order_less(*left_version, left_name, *right_version, right_name);
+}
+
 }  // namespace gander

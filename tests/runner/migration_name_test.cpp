@@ -45,3 +45,11 @@ TEST_CASE("migrations order by version, then by name bytewise") {
   CHECK(gander::migration_order_less(101, "101_A.sql", 101, "101_a.sql"));
   CHECK_FALSE(gander::migration_order_less(6, "006b_a.sql", 6, "006_z.sql"));
 }
+
+TEST_CASE("a listing puts migrations in order first and then the names without a version") {
+  CHECK(gander::listing_order_less(10, "10_a.sql", std::nullopt, "a_readme.sql"));
+  CHECK_FALSE(gander::listing_order_less(std::nullopt, "a_readme.sql", 10, "10_a.sql"));
+  CHECK(gander::listing_order_less(2, "2_b.sql", 10, "10_a.sql"));
+  CHECK(gander::listing_order_less(std::nullopt, "a.sql", std::nullopt, "b.sql"));
+  CHECK_FALSE(gander::listing_order_less(std::nullopt, "b.sql", std::nullopt, "a.sql"));
+}

@@ -75,7 +75,9 @@ po::options_description visible_options() {
       ("reason", po::value<std::string>()->value_name("TEXT"), "amend: why the applied file changed (one line)")
       ("rolled-back", po::bool_switch(), "resolve: delete the partial migration's row")
       ("json", po::bool_switch(), "print machine-readable JSON")
-      ("strict", po::bool_switch(), "refuse plain SQL files without goose annotations, as goose does")
+      ("strict", po::bool_switch(),
+       "refuse plain SQL files without goose annotations, as goose does; lint: warnings fail too, plain files are "
+       "linted")
       ("no-color", po::bool_switch(), "no colour in output (also: NO_COLOR set)")
       ("verbose,v", po::bool_switch(), "say which database is used and when each migration starts (on stderr)")
       ("timestamp", po::bool_switch(),

@@ -33,5 +33,6 @@ extern const Command k_show_command;
 extern const Command k_validate_command;
 extern const Command k_verify_command;
 extern const Command k_sum_command;
+extern const Command k_lint_command;
 
 }  // namespace gander::cli

@@ -29,4 +29,10 @@ bool is_notx_name(std::string_view name);
 bool migration_order_less(std::int64_t left_version, std::string_view left_name, std::int64_t right_version,
                           std::string_view right_name);
 
+// The order in which files are listed when some names may carry no valid
+// version (validate, lint): the migrations in migration order, then the
+// other names bytewise.
+bool listing_order_less(const std::optional<std::int64_t>& left_version, std::string_view left_name,
+                        const std::optional<std::int64_t>& right_version, std::string_view right_name);
+
 }  // namespace gander

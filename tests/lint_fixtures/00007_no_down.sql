@@ -1,0 +1,3 @@
+-- Seed data that is never rolled back.
+-- +goose Up
+INSERT INTO plans (name) VALUES ('free');

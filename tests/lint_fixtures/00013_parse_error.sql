@@ -1,0 +1,3 @@
+-- +goose Up
+CREATE TABLE broken (id INTEGER);
+-- +goose StatementEnd

@@ -1,0 +1,5 @@
+-- +goose Up
+CREATE TABLE timestamped (id INTEGER);
+
+-- +goose Down
+DROP TABLE timestamped;
