@@ -1,5 +1,5 @@
 // The README's CI recipes, run as written in scratch repositories: the
-// GitHub Actions job's verify step and the pre-commit hook in tools/hooks.
+// GitHub Actions job's verify and lint steps and the pre-commit hook in tools/hooks.
 
 #include <cstdlib>
 #include <filesystem>
@@ -48,6 +48,10 @@ TEST_CASE("verify recipe: the GitHub Actions step passes a pull request that add
   const ProcessResult clean = run_gander(step, checkout.env(), workspace.string());
   INFO(clean.out << clean.err);
   CHECK(clean.exit_code == 0);
+  const std::vector<std::string> lint_step = {"lint", "--dir", "db/migrations"};
+  const ProcessResult linted = run_gander(lint_step, checkout.env(), workspace.string());
+  INFO(linted.out << linted.err);
+  CHECK(linted.exit_code == 0);
 
   checkout.write(k_users_path, "-- +goose Up\nCREATE TABLE users (id bigint);\n");
   checkout.commit_all("edit a released migration");
@@ -55,6 +59,13 @@ TEST_CASE("verify recipe: the GitHub Actions step passes a pull request that add
   INFO(edited.out << edited.err);
   CHECK(edited.exit_code == 3);
   CHECK_THAT(edited.out, Catch::Contains("MODIFIED  db/migrations/00001_users.sql"));
+
+  // The lint step fails the job on an error, such as an index built concurrently in a transaction.
+  checkout.write("db/migrations/00003_index.sql", "-- +goose Up\nCREATE INDEX CONCURRENTLY i ON orders (id);\n");
+  const ProcessResult lint_error = run_gander(lint_step, checkout.env(), workspace.string());
+  INFO(lint_error.out << lint_error.err);
+  CHECK(lint_error.exit_code == 1);
+  CHECK_THAT(lint_error.out, Catch::Contains("db/migrations/00003_index.sql:2: concurrently-in-transaction"));
 }
 
 TEST_CASE("verify recipe: the pre-commit hook refuses a commit that edits a released migration") {
