@@ -9,3 +9,9 @@ if(GANDER_SANITIZE)
   target_compile_options(gander_sanitizers INTERFACE ${gander_sanitizer_flags})
   target_link_options(gander_sanitizers INTERFACE ${gander_sanitizer_flags})
 endif()
+
+# clang-tidy with the checks of .clang-tidy at the top of the tree; its
+# WarningsAsErrors makes any finding a build error.
+if(GANDER_CLANG_TIDY)
+  find_program(gander_clang_tidy NAMES clang-tidy clang-tidy-14 REQUIRED)
+endif()

@@ -1,6 +1,7 @@
 #include <gander/checksum/checksum.hpp>
 
 #include <algorithm>
+#include <cstddef>
 #include <memory>
 #include <stdexcept>
 
@@ -19,7 +20,7 @@ struct DigestContextDeleter {
 std::string to_hex(const unsigned char* bytes, unsigned int size) {
   static constexpr char k_digits[] = "0123456789abcdef";
   std::string hex;
-  hex.reserve(size * 2);
+  hex.reserve(std::size_t{size} * 2);
   for (unsigned int i = 0; i < size; ++i) {
     hex.push_back(k_digits[bytes[i] >> 4]);
     hex.push_back(k_digits[bytes[i] & 0xF]);

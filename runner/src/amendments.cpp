@@ -95,7 +95,7 @@ std::string amendment_line(const Amendment& amendment) {
 
 std::string append_amendment(const std::string& dir, const Amendment& amendment) {
   const std::string line = amendment_line(amendment);
-  const std::string path = (std::filesystem::path(dir) / k_amendments_file_name).string();
+  std::string path = (std::filesystem::path(dir) / k_amendments_file_name).string();
   std::error_code ignored;
   const bool exists = std::filesystem::exists(path, ignored);
   std::string existing;

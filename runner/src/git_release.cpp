@@ -132,6 +132,7 @@ ReleasedTree read_released_tree(const std::string& dir, const std::string& ref) 
   std::sort(entries.begin(), entries.end(),
             [](const TreeEntry& left, const TreeEntry& right) { return left.name < right.name; });
   std::vector<std::string> object_ids;
+  object_ids.reserve(entries.size());
   for (const TreeEntry& entry : entries) object_ids.push_back(entry.object_id);
   std::vector<std::string> blobs = read_blobs(dir, object_ids);
   for (std::size_t i = 0; i < entries.size(); ++i) {

@@ -31,7 +31,7 @@ LintRuleId rule_for(OpenKind kind) {
 }
 
 std::string describe(const OpenConstruct& open) {
-  const std::string where = " that opens at line " + std::to_string(open.line);
+  std::string where = " that opens at line " + std::to_string(open.line);
   switch (open.kind) {
     case OpenKind::dollar_quote:
       if (open.statement == "DO") return "the " + open.delimiter + " body of the DO block" + where;

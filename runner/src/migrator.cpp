@@ -69,7 +69,7 @@ class Migrator::Impl {
   PlanOptions plan_options();
   std::unique_ptr<StoreLock> take_lock(Store& store);
   Step run_action(Store& store, const LoadedMigration& migration, Direction direction);
-  void report(ProgressEvent event) const {
+  void report(const ProgressEvent& event) const {
     if (m_options.on_progress) m_options.on_progress(event);
   }
 
