@@ -7,11 +7,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <cstdio>
 #include <cstring>
 #include <gander/error.hpp>
 #include <thread>
 #include <utility>
+
+#include "duration_text.hpp"
 
 namespace gander::detail {
 
@@ -25,14 +26,6 @@ constexpr std::chrono::milliseconds k_first_pause{20};
 constexpr std::chrono::milliseconds k_longest_pause{250};
 
 std::string system_message(int error) { return std::strerror(error); }
-
-// "5s", "0.3s", "12.5s".
-std::string format_seconds(std::chrono::milliseconds duration) {
-  if (duration.count() % 1000 == 0) return std::to_string(duration.count() / 1000) + "s";
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3g", static_cast<double>(duration.count()) / 1000.0);
-  return std::string(text) + "s";
-}
 
 // True when the lock was taken, false when someone else holds it.
 bool try_lock(const LockFile& file) {
@@ -93,7 +86,7 @@ std::unique_ptr<StoreLock> take_file_lock(std::shared_ptr<const LockFile> file, 
     }
     const Clock::time_point now = Clock::now();
     if (now >= deadline) {
-      throw Error(ErrorKind::lock, "timed out after " + format_seconds(options.timeout) +
+      throw Error(ErrorKind::lock, "timed out after " + duration_text(options.timeout) +
                                        " waiting for the migration lock on " + file->path() +
                                        ": another process still holds it (an flock on the database file); "
                                        "let that run finish or allow a longer lock timeout");

@@ -38,6 +38,16 @@ std::vector<std::string> applied_newest_first(const Plan& plan) {
   return names;
 }
 
+// libpq's own bound on one attempt: the retry window, within reason, so that
+// a short --connect-timeout is not overrun by a server that never answers.
+std::chrono::seconds connect_attempt_timeout(std::chrono::milliseconds retry_window) {
+  constexpr std::chrono::seconds k_default{10};
+  // libpq rounds anything shorter up to 2 s.
+  constexpr std::chrono::seconds k_shortest{2};
+  if (retry_window <= std::chrono::milliseconds::zero()) return k_default;
+  return std::clamp(std::chrono::ceil<std::chrono::seconds>(retry_window), k_shortest, k_default);
+}
+
 struct Action {
   std::string name;
   Direction direction;
@@ -95,6 +105,8 @@ std::unique_ptr<Store> Migrator::Impl::open_store_retrying() {
   store_options.dsn = m_options.dsn;
   store_options.table = m_options.table;
   store_options.busy_timeout = m_options.lock_timeout;
+  store_options.statement_timeout = m_options.statement_timeout;
+  store_options.connect_attempt_timeout = connect_attempt_timeout(m_options.connect_timeout);
   const Clock::time_point start = Clock::now();
   const Clock::time_point deadline = start + m_options.connect_timeout;
   std::chrono::milliseconds backoff(100);
@@ -254,14 +266,15 @@ Step Migrator::Impl::run_action(Store& store, const LoadedMigration& migration, 
     runner.run(step.statements, direction == Direction::up ? "it was rolled back and not recorded"
                                                            : "its rollback was undone; it stays applied");
     record.execution_ms = milliseconds_since(start);
+    // COMMIT writes the row too: on SQLite it may find the database locked.
     record_in_table([&] {
       if (direction == Direction::up) {
         store.insert_row(record);
       } else {
         store.delete_row(name);
       }
+      transaction.commit();
     });
-    transaction.commit();
   } else if (direction == Direction::up) {
     record.is_partial = true;
     record_in_table([&] { store.insert_row(record); });

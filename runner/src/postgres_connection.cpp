@@ -1,5 +1,6 @@
 #include "postgres_connection.hpp"
 
+#include <cstdlib>
 #include <utility>
 #include <vector>
 
@@ -48,6 +49,20 @@ std::string rollback_sqlstate(const pqxx::transaction_rollback& error) {
   if (dynamic_cast<const pqxx::serialization_failure*>(&error) != nullptr) return "40001";
   if (dynamic_cast<const pqxx::statement_completion_unknown*>(&error) != nullptr) return "40003";
   return "40000";
+}
+
+// libpqxx 6 reports a session that the server ended during a query as a
+// failure to read the closed connection's client encoding; say what that means.
+std::string broken_connection_detail(const pqxx::broken_connection& error) {
+  const std::string text = one_line(error.what());
+  if (text.find("Could not obtain client encoding") == std::string::npos) return text;
+  return "the server closed the session (it was terminated, or the server shut down or crashed)";
+}
+
+// The server ended the session (pg_terminate_backend, a shutdown, a crash)
+// or the connection failed: class 08 and 57P01 to 57P03.
+bool is_lost_session(const std::string& sqlstate) {
+  return starts_with(sqlstate, "08") || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03";
 }
 
 Error sql_error(const std::string& message, const std::string& sqlstate) {
@@ -112,8 +127,14 @@ std::string server_message(const std::string& libpq_message) {
                 "the connection to PostgreSQL broke during COMMIT; whether the transaction was committed is unknown: " +
                     one_line(error.what()));
   } catch (const pqxx::broken_connection& error) {
-    throw Error(ErrorKind::connection, "lost the connection to PostgreSQL: " + one_line(error.what()));
+    throw Error(ErrorKind::connection, "lost the connection to PostgreSQL: " + broken_connection_detail(error));
   } catch (const pqxx::sql_error& error) {
+    if (is_lost_session(error.sqlstate())) {
+      ErrorContext context;
+      context.sqlstate = error.sqlstate();
+      throw Error(ErrorKind::connection, "lost the connection to PostgreSQL: " + server_message(error.what()),
+                  std::move(context));
+    }
     throw sql_error(error.what(), error.sqlstate());
   } catch (const pqxx::transaction_rollback& error) {
     throw sql_error(error.what(), rollback_sqlstate(error));
@@ -126,9 +147,12 @@ std::string server_message(const std::string& libpq_message) {
   }
 }
 
-std::string with_fallback_application_name(const std::string& dsn) {
-  const std::string setting = std::string("fallback_application_name=") + k_application_name;
-  if (starts_with(dsn, "postgres://") || starts_with(dsn, "postgresql://")) {
+namespace {
+
+bool is_url(const std::string& dsn) { return starts_with(dsn, "postgres://") || starts_with(dsn, "postgresql://"); }
+
+std::string with_parameter(const std::string& dsn, const std::string& setting) {
+  if (is_url(dsn)) {
     if (dsn.find('?') == std::string::npos) return dsn + "?" + setting;
     const char last = dsn.back();
     return dsn + (last == '?' || last == '&' ? "" : "&") + setting;
@@ -136,9 +160,35 @@ std::string with_fallback_application_name(const std::string& dsn) {
   return dsn.empty() ? setting : dsn + " " + setting;
 }
 
-PostgresConnection::PostgresConnection(const std::string& dsn) {
+// Whether `dsn` sets `key`: as a key/value pair or a URL query parameter.
+bool has_parameter(const std::string& dsn, const std::string& key) {
+  for (std::size_t at = dsn.find(key); at != std::string::npos; at = dsn.find(key, at + 1)) {
+    const bool starts_word = at == 0 || dsn[at - 1] == ' ' || dsn[at - 1] == '?' || dsn[at - 1] == '&';
+    std::size_t after = at + key.size();
+    while (after < dsn.size() && dsn[after] == ' ') ++after;
+    if (starts_word && after < dsn.size() && dsn[after] == '=') return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string with_fallback_application_name(const std::string& dsn) {
+  return with_parameter(dsn, std::string("fallback_application_name=") + k_application_name);
+}
+
+std::string with_default_connect_timeout(const std::string& dsn, std::chrono::seconds seconds) {
+  const char* from_environment = std::getenv("PGCONNECT_TIMEOUT");
+  if (has_parameter(dsn, "connect_timeout") || (from_environment != nullptr && *from_environment != '\0')) {
+    return dsn;
+  }
+  return with_parameter(dsn, "connect_timeout=" + std::to_string(seconds.count()));
+}
+
+PostgresConnection::PostgresConnection(const std::string& dsn, std::chrono::seconds connect_timeout) {
   try {
-    m_connection = std::make_unique<pqxx::connection>(with_fallback_application_name(dsn));
+    m_connection = std::make_unique<pqxx::connection>(
+        with_default_connect_timeout(with_fallback_application_name(dsn), connect_timeout));
   } catch (const std::exception& error) {
     // libpq quotes pieces of a malformed DSN back, password included.
     throw Error(ErrorKind::connection, "cannot connect to PostgreSQL (" + redact_dsn(dsn) +

@@ -6,6 +6,7 @@
 // std::shared_ptr, so a lock that outlives its store can still release
 // itself on the connection that took it.
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -29,11 +30,17 @@ std::string server_message(const std::string& libpq_message);
 // gander's sessions unless the DSN names them itself.
 std::string with_fallback_application_name(const std::string& dsn);
 
+// `dsn` with connect_timeout=`seconds` added, in the DSN's own syntax, when
+// neither the DSN nor PGCONNECT_TIMEOUT sets one: libpq would otherwise wait
+// forever for a server that accepts the connection and never answers.
+std::string with_default_connect_timeout(const std::string& dsn, std::chrono::seconds seconds);
+
 class PostgresConnection {
  public:
-  // Connects to `dsn`, a libpq key/value string or a postgres:// URL. Throws
+  // Connects to `dsn`, a libpq key/value string or a postgres:// URL, giving
+  // up after `connect_timeout` unless the DSN says otherwise. Throws
   // Error{connection} whose message names the DSN without its password.
-  explicit PostgresConnection(const std::string& dsn);
+  PostgresConnection(const std::string& dsn, std::chrono::seconds connect_timeout);
   PostgresConnection(const PostgresConnection&) = delete;
   PostgresConnection& operator=(const PostgresConnection&) = delete;
 

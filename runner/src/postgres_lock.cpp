@@ -13,6 +13,8 @@
 #include <gander/checksum/checksum.hpp>
 #include <gander/error.hpp>
 
+#include "duration_text.hpp"
+
 namespace gander::detail {
 
 namespace {
@@ -27,20 +29,6 @@ constexpr milliseconds k_max_poll_delay{500};
 
 constexpr std::size_t k_max_identifier_bytes = 63;
 constexpr const char* k_lock_table_suffix = "_lock";
-
-// "0.3s", "300s".
-std::string seconds_text(milliseconds duration) {
-  const long long ms = duration.count();
-  std::string text = std::to_string(ms / 1000);
-  if (ms % 1000 != 0) {
-    char fraction[8];
-    std::snprintf(fraction, sizeof fraction, ".%03lld", ms % 1000);
-    std::string digits = fraction;
-    while (digits.back() == '0') digits.pop_back();
-    text += digits;
-  }
-  return text + "s";
-}
 
 // One way of taking the lock: a single non-blocking attempt, and a
 // description of whoever holds it now.
@@ -78,7 +66,7 @@ void wait_for_lock(const LockOptions& options, const LockProbe& probe, const std
   } catch (const Error&) {
     // Keep the first description: the timeout is the error to report.
   }
-  throw Error(ErrorKind::lock, "timed out after " + seconds_text(options.timeout) +
+  throw Error(ErrorKind::lock, "timed out after " + duration_text(options.timeout) +
                                    " waiting for the migration lock held by " + holder + " (" + what + ")" + remedy);
 }
 

@@ -1,11 +1,13 @@
 #include <gander/store.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <optional>
 #include <utility>
 
 #include <gander/error.hpp>
 
+#include "duration_text.hpp"
 #include "postgres_connection.hpp"
 #include "postgres_lock.hpp"
 
@@ -56,9 +58,16 @@ std::string joined(const std::vector<std::string>& names) {
 class PostgresStore final : public Store {
  public:
   PostgresStore(const StoreOptions& options, TableName table)
-      : m_connection(std::make_shared<PostgresConnection>(options.dsn)),
+      : m_connection(std::make_shared<PostgresConnection>(options.dsn, options.connect_attempt_timeout)),
         m_table(std::move(table)),
-        m_quoted(m_table.quoted()) {}
+        m_quoted(m_table.quoted()),
+        m_statement_timeout(options.statement_timeout) {
+    // On the session, so every statement has it; the lock wait is not cut
+    // by it, because gander polls the lock with statements that never block.
+    if (m_statement_timeout > std::chrono::milliseconds::zero()) {
+      m_connection->exec("SET statement_timeout = " + std::to_string(m_statement_timeout.count()));
+    }
+  }
 
   ~PostgresStore() override { m_connection->rollback(); }
 
@@ -132,7 +141,22 @@ class PostgresStore final : public Store {
   void commit() override { m_connection->commit(); }
   void rollback() noexcept override { m_connection->rollback(); }
 
-  void execute(const std::string& sql) override { m_connection->exec(sql); }
+  void execute(const std::string& sql) override {
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      m_connection->exec(sql);
+    } catch (const Error& error) {
+      // 57014 is also a cancel, or a lower statement_timeout that the
+      // migration set itself: only one that ran the whole time is ours.
+      const bool is_ours = m_statement_timeout > std::chrono::milliseconds::zero() &&
+                           error.context().sqlstate == std::optional<std::string>("57014") &&
+                           std::chrono::steady_clock::now() - start >= m_statement_timeout;
+      if (!is_ours) throw;
+      throw Error(ErrorKind::sql, "exceeded --statement-timeout " + detail::duration_text(m_statement_timeout) +
+                                      " (" + error.message() + ")",
+                  error.context());
+    }
+  }
 
   // applied_at is always written: an adopted table's column may have no default.
   void insert_row(const RowRecord& row) override {
@@ -210,6 +234,7 @@ class PostgresStore final : public Store {
   std::shared_ptr<PostgresConnection> m_connection;
   TableName m_table;
   std::string m_quoted;
+  std::chrono::milliseconds m_statement_timeout;
   bool m_is_known_current = false;
 };
 

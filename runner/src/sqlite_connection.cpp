@@ -2,21 +2,36 @@
 
 #include <algorithm>
 #include <climits>
+#include <thread>
+
 #include <gander/error.hpp>
 
+#include "duration_text.hpp"
 #include "sqlite_dsn.hpp"
 
 namespace gander::detail {
 
 namespace {
 
-Error open_error(const std::string& dsn, const std::string& message) {
-  return Error(ErrorKind::connection, "cannot open SQLite database " + dsn + ": " + message);
+using Clock = std::chrono::steady_clock;
+
+// How many virtual-machine instructions run between two looks at the clock.
+constexpr int k_instructions_per_deadline_check = 1000;
+// The longest sleep between two tries of a locked database.
+constexpr std::chrono::milliseconds k_longest_busy_pause{50};
+
+// Another writer holding the database is a lock error, as DESIGN §6 asks.
+Error open_error(const std::string& dsn, const Error& error) {
+  const ErrorKind kind = error.kind() == ErrorKind::lock ? ErrorKind::lock : ErrorKind::connection;
+  return Error(kind, "cannot open SQLite database " + dsn + ": " + error.message());
 }
 
 }  // namespace
 
-SqliteConnection::SqliteConnection(const std::string& dsn, std::chrono::milliseconds busy_timeout) {
+SqliteConnection::SqliteConnection(const std::string& dsn, std::chrono::milliseconds busy_timeout,
+                                   std::chrono::milliseconds statement_timeout)
+    : m_busy_timeout(std::max(busy_timeout, std::chrono::milliseconds::zero())),
+      m_statement_timeout(statement_timeout) {
   const SqliteDsn parsed = parse_sqlite_dsn(dsn);
   sqlite3* db = nullptr;
   const int code = sqlite3_open_v2(parsed.open_name.c_str(), &db,
@@ -24,9 +39,13 @@ SqliteConnection::SqliteConnection(const std::string& dsn, std::chrono::millisec
   // Owned before the result is checked: a failed open still allocates a
   // handle that must be closed.
   m_db.reset(db);
-  if (code != SQLITE_OK) throw open_error(dsn, db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code));
-  sqlite3_busy_timeout(db,
-                       static_cast<int>(std::clamp<std::chrono::milliseconds::rep>(busy_timeout.count(), 0, INT_MAX)));
+  if (code != SQLITE_OK) {
+    throw open_error(dsn, Error(ErrorKind::connection, db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code)));
+  }
+  sqlite3_busy_handler(db, &SqliteConnection::wait_while_busy, this);
+  if (m_statement_timeout > std::chrono::milliseconds::zero()) {
+    sqlite3_progress_handler(db, k_instructions_per_deadline_check, &SqliteConnection::stop_past_deadline, this);
+  }
   try {
     for (const std::string& pragma : parsed.pragmas) execute(pragma);
     // SQLite reads the file only when it first needs to; reading the schema
@@ -34,8 +53,29 @@ SqliteConnection::SqliteConnection(const std::string& dsn, std::chrono::millisec
     // of whatever statement happens to come first.
     execute("SELECT count(*) FROM sqlite_master");
   } catch (const Error& error) {
-    throw open_error(dsn, error.message());
+    throw open_error(dsn, error);
   }
+}
+
+int SqliteConnection::stop_past_deadline(void* connection) noexcept {
+  auto& self = *static_cast<SqliteConnection*>(connection);
+  if (!self.m_deadline || Clock::now() < *self.m_deadline) return 0;
+  self.m_is_past_deadline = true;
+  return 1;
+}
+
+int SqliteConnection::wait_while_busy(void* connection, int attempt) noexcept {
+  auto& self = *static_cast<SqliteConnection*>(connection);
+  const Clock::time_point now = Clock::now();
+  if (attempt == 0) self.m_busy_since = now;
+  const Clock::duration waited = now - self.m_busy_since;
+  if (waited >= self.m_busy_timeout) return 0;
+  // Short first, so a writer that commits at once costs little.
+  const Clock::duration pause = std::min<Clock::duration>(
+      {std::chrono::milliseconds(1) * (attempt + 1), k_longest_busy_pause, self.m_busy_timeout - waited});
+  std::this_thread::sleep_for(pause);
+  if (self.m_deadline) *self.m_deadline += Clock::now() - now;
+  return 1;
 }
 
 std::string SqliteConnection::file_path() const {
@@ -46,6 +86,20 @@ std::string SqliteConnection::file_path() const {
 bool SqliteConnection::is_in_transaction() const noexcept { return sqlite3_get_autocommit(m_db.get()) == 0; }
 
 void SqliteConnection::interrupt() noexcept { sqlite3_interrupt(m_db.get()); }
+
+void SqliteConnection::execute_within_timeout(const std::string& sql) {
+  if (m_statement_timeout <= std::chrono::milliseconds::zero()) return execute(sql);
+  m_deadline = Clock::now() + m_statement_timeout;
+  m_is_past_deadline = false;
+  try {
+    execute(sql);
+  } catch (...) {
+    m_deadline.reset();
+    m_is_past_deadline = false;
+    throw;
+  }
+  m_deadline.reset();
+}
 
 void SqliteConnection::execute(const std::string& sql) {
   const char* next = sql.c_str();
@@ -98,7 +152,15 @@ bool SqliteConnection::step(sqlite3_stmt* statement) {
 void SqliteConnection::check(int code) const {
   if (code == SQLITE_OK) return;
   // The primary code is the low byte of an extended one.
-  if ((code & 0xff) == SQLITE_INTERRUPT) throw Error(ErrorKind::sql, "interrupted");
+  const int primary = code & 0xff;
+  if (primary == SQLITE_INTERRUPT) {
+    throw Error(ErrorKind::sql, m_is_past_deadline ? "exceeded --statement-timeout " + duration_text(m_statement_timeout)
+                                                   : std::string("interrupted"));
+  }
+  if (primary == SQLITE_BUSY) {
+    throw Error(ErrorKind::lock, "the database is locked by another writer: its transaction did not end within " +
+                                     duration_text(m_busy_timeout) + " (--lock-timeout)");
+  }
   throw Error(ErrorKind::sql, sqlite3_errmsg(m_db.get()));
 }
 

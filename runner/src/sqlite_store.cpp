@@ -79,7 +79,7 @@ class NoLock final : public StoreLock {};
 class SqliteStore final : public Store {
  public:
   SqliteStore(const StoreOptions& options, TableName table)
-      : m_connection(options.dsn, options.busy_timeout), m_table(std::move(table)) {}
+      : m_connection(options.dsn, options.busy_timeout, options.statement_timeout), m_table(std::move(table)) {}
 
   const char* driver() const override { return "sqlite3"; }
 
@@ -93,6 +93,9 @@ class SqliteStore final : public Store {
   TableShape table_shape() override { return classify(read_columns()); }
 
   void prepare_table() override {
+    // gander never drops a column, so a current table stays current; and
+    // even an empty write transaction's COMMIT waits for every reader.
+    if (classify(read_columns()) == TableShape::current) return;
     // The columns are read inside the write transaction, so that another
     // process cannot create or upgrade the table between the look and the change.
     const bool owns_transaction = !m_connection.is_in_transaction();
@@ -154,7 +157,7 @@ class SqliteStore final : public Store {
     }
   }
 
-  void execute(const std::string& sql) override { m_connection.execute(sql); }
+  void execute(const std::string& sql) override { m_connection.execute_within_timeout(sql); }
 
   // applied_at is always written: an adopted table's column may have no default.
   void insert_row(const RowRecord& row) override {

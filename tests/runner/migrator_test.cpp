@@ -1,7 +1,7 @@
 // The Migrator as a service calls it: progress events, the lock-free return
-// of an up-to-date database, verify(), and waiting for a database that is
-// not up yet. Every test runs on a real SQLite file and, where it needs a
-// server, a real PostgreSQL database.
+// of an up-to-date database, verify(), waiting for a database that is not up
+// yet, and a statement past statement_timeout. Every test runs on a real
+// SQLite file and, where it needs a server, a real PostgreSQL database.
 
 #include <gander/migrator.hpp>
 
@@ -208,4 +208,25 @@ TEST_CASE("connect_timeout gives up with a connection error that counts the atte
     CHECK(error.kind() == ErrorKind::connection);
     CHECK_THAT(error.what(), Catch::Contains("interrupted while waiting for the database"));
   }
+}
+
+TEST_CASE("statement_timeout stops a long statement and up throws Error{sql} with nothing recorded") {
+  const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
+  const gander::test::TempDir dir;
+  const auto database = gander::test::make_test_database(driver, dir.path());
+  dir.write("migrations/00001_slow.sql",
+            "-- +goose Up\nCREATE TABLE started (id INTEGER);\n" +
+                std::string(driver == "postgres" ? "SELECT pg_sleep(30);"
+                                                 : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+                                                   "WHERE x < 500000000) SELECT count(*) FROM c;") +
+                "\n");
+  gander::Options options = options_for(*database, dir.path() / "migrations");
+  options.statement_timeout = 500ms;
+  const Clock::time_point start = Clock::now();
+  const gander::Error error = gander::test::error_of([&] { gander::Migrator(options).up(); });
+  CHECK(Clock::now() - start < 10s);
+  CHECK(error.kind() == ErrorKind::sql);
+  CHECK(error.context().statement_index == std::optional<std::size_t>(2));
+  CHECK_THAT(error.message(), Catch::Contains("exceeded --statement-timeout 0.5s"));
+  CHECK(*database->scalar("SELECT count(*) FROM schema_migrations") == "0");
 }

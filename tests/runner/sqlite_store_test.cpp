@@ -667,7 +667,7 @@ TEST_CASE("sqlite: DSN options as goose's Go drivers take them") {
   }
 }
 
-TEST_CASE("sqlite: another writer makes begin wait for the busy timeout and then fail") {
+TEST_CASE("sqlite: another writer makes begin wait for the busy timeout and then fail with a lock error") {
   const gander::test::TempDir dir;
   const auto db = gander::test::make_sqlite_database(dir.path());
   sqlite3* raw = nullptr;
@@ -680,8 +680,9 @@ TEST_CASE("sqlite: another writer makes begin wait for the busy timeout and then
     const auto started = std::chrono::steady_clock::now();
     const gander::Error error = gander::test::error_of([&] { store->begin(); });
     CHECK(std::chrono::steady_clock::now() - started >= 150ms);
-    CHECK(error.kind() == ErrorKind::sql);
-    CHECK(error.message() == "database is locked");
+    CHECK(error.kind() == ErrorKind::lock);
+    CHECK(error.message() ==
+          "the database is locked by another writer: its transaction did not end within 0.2s (--lock-timeout)");
     // Nothing is left open: the store can be used once the holder is gone.
     REQUIRE(sqlite3_exec(holder.get(), "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK);
     store->begin();
@@ -700,6 +701,44 @@ TEST_CASE("sqlite: another writer makes begin wait for the busy timeout and then
     store->execute("INSERT INTO held VALUES (1)");
     store->commit();
     CHECK(db->scalar("SELECT count(*) FROM held") == "1");
+  }
+}
+
+TEST_CASE("sqlite: a statement past the statement timeout is interrupted and a lock wait does not count") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  gander::StoreOptions options;
+  options.driver = "sqlite3";
+  options.dsn = db->dsn();
+  options.statement_timeout = 300ms;
+  const auto store = gander::open_sqlite_store(options, gander::parse_table_name("schema_migrations", false));
+  store->execute("CREATE TABLE t (id INTEGER)");
+
+  SECTION("a long statement") {
+    const auto started = std::chrono::steady_clock::now();
+    const gander::Error error = gander::test::error_of([&] {
+      store->execute(
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000000000) "
+          "SELECT count(*) FROM n");
+    });
+    CHECK(std::chrono::steady_clock::now() - started < 5s);
+    CHECK(error.kind() == ErrorKind::sql);
+    CHECK(error.message() == "exceeded --statement-timeout 0.3s");
+    CHECK_NOTHROW(store->execute("INSERT INTO t VALUES (1)"));
+  }
+  SECTION("waiting for another writer") {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(db->dsn().c_str(), &raw) == SQLITE_OK);
+    const std::unique_ptr<sqlite3, decltype(&sqlite3_close)> holder(raw, &sqlite3_close);
+    REQUIRE(sqlite3_exec(holder.get(), "BEGIN IMMEDIATE; INSERT INTO t VALUES (2);", nullptr, nullptr, nullptr) ==
+            SQLITE_OK);
+    std::thread committer([&] {
+      std::this_thread::sleep_for(800ms);
+      sqlite3_exec(holder.get(), "COMMIT", nullptr, nullptr, nullptr);
+    });
+    CHECK_NOTHROW(store->execute("INSERT INTO t VALUES (3)"));
+    committer.join();
+    CHECK(db->scalar("SELECT count(*) FROM t") == "2");
   }
 }
 

@@ -18,6 +18,7 @@ constexpr const char* k_default_dir = "migrations";
 constexpr const char* k_default_table = "schema_migrations";
 constexpr const char* k_default_lock_timeout = "5m";
 constexpr const char* k_default_connect_timeout = "0s";
+constexpr const char* k_default_statement_timeout = "0s";
 
 // Options that can also come from the environment, under gander's name and
 // goose's name.
@@ -35,6 +36,7 @@ constexpr EnvBinding k_env_bindings[] = {
     {"lock-timeout", "GANDER_LOCK_TIMEOUT", nullptr},
     {"lock", "GANDER_LOCK", nullptr},
     {"connect-timeout", "GANDER_CONNECT_TIMEOUT", nullptr},
+    {"statement-timeout", "GANDER_STATEMENT_TIMEOUT", nullptr},
 };
 
 bool is_driver_name(const std::string& word) { return driver_from_name(word).has_value(); }
@@ -58,6 +60,9 @@ po::options_description visible_options() {
       ("connect-timeout", po::value<std::string>()->value_name("DURATION"),
        "keep retrying the first connection this long, for a database that is still starting (default: 0s, "
        "one attempt)\n  env: GANDER_CONNECT_TIMEOUT")
+      ("statement-timeout", po::value<std::string>()->value_name("DURATION"),
+       "stop a migration statement that runs longer, roll its migration back and exit 1; waiting for the "
+       "migration lock does not count (default: 0s, no limit)\n  env: GANDER_STATEMENT_TIMEOUT")
       ("lock", po::value<std::string>()->value_name("METHOD"),
        "PostgreSQL lock: advisory (default) or table, for engines without advisory locks\n  env: GANDER_LOCK")
       ("git-base", po::value<std::string>()->value_name("REF"),
@@ -145,6 +150,7 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
   options.lock_timeout = text("lock-timeout", k_default_lock_timeout);
   options.lock_method = text("lock", "advisory");
   options.connect_timeout = text("connect-timeout", k_default_connect_timeout);
+  options.statement_timeout = text("statement-timeout", k_default_statement_timeout);
   options.is_dsn_on_command_line = has_db_flag;
   options.git_base = text("git-base", "");
   if (values.count("sum")) options.sum_file = values["sum"].as<std::string>();

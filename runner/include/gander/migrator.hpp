@@ -61,7 +61,15 @@ struct Options {
   // How long to keep retrying the first connection, with backoff from 100 ms
   // to 2 s, for a database that is still starting; zero tries once. A
   // refused login is retried too: the server may still be initialising.
+  // Unless the DSN or PGCONNECT_TIMEOUT sets libpq's connect_timeout, one
+  // attempt gives up after this long (at least 2 s, at most and by default
+  // 10 s), so a server that never answers cannot hang the run.
   std::chrono::milliseconds connect_timeout{0};
+  // How long one migration statement may run before it is stopped, its
+  // migration rolled back and Error{sql} "exceeded --statement-timeout"
+  // thrown; zero: no limit. Waiting for the migration lock does not count,
+  // nor, on SQLite, waiting for another writer.
+  std::chrono::milliseconds statement_timeout{0};
   LockMethod lock_method = LockMethod::advisory;
   bool allow_out_of_order = false;  // apply pending files that sort before the newest applied one
   bool strict_checksums = false;    // a line-ending or BOM difference counts as modified

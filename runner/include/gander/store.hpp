@@ -105,8 +105,10 @@ class Store {
 
   // Runs `sql`, which may hold several statements: all of them run. A
   // statement that is empty or only comments does nothing. Throws
-  // Error{sql} with the database's message (and SQLSTATE on PostgreSQL), or
-  // Error{connection} when the connection is lost.
+  // Error{sql} with the database's message (and SQLSTATE on PostgreSQL) or
+  // past StoreOptions::statement_timeout, Error{connection} when the
+  // connection is lost, Error{lock} when another SQLite writer holds the
+  // database past the busy timeout.
   virtual void execute(const std::string& sql) = 0;
 
   // Tracking-table writes, inside the caller's transaction if one is open.
@@ -129,8 +131,17 @@ struct StoreOptions {
   std::string driver;  // a name driver_from_name() accepts
   std::string dsn;     // a libpq connection string or URL; a SQLite path or file: URI
   std::string table = "schema_migrations";
-  // How long a SQLite statement waits for another connection's write lock.
+  // How long a SQLite statement waits for another connection's write lock
+  // before it fails with Error{lock}.
   std::chrono::milliseconds busy_timeout = std::chrono::minutes(5);
+  // How long one execute() may run before it fails with Error{sql}
+  // "exceeded --statement-timeout ..."; zero: no limit. SQLite: waiting for
+  // another writer does not count. PostgreSQL: the session's
+  // statement_timeout, which lock() never runs into (it polls).
+  std::chrono::milliseconds statement_timeout{0};
+  // libpq's connect_timeout when the DSN sets none, so that a server that
+  // accepts the connection and never answers cannot hang a run.
+  std::chrono::seconds connect_attempt_timeout{10};
 };
 
 // Connects by options.driver. Throws Error{config} for an unknown driver or
