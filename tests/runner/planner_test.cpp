@@ -34,7 +34,7 @@ struct Fixture {
 };
 
 AppliedRow row_for(const MigrationFile& file) {
-  return AppliedRow{file.name, file.checksum, false, "2026-11-21T09:30:00Z", file.up_checksum};
+  return AppliedRow{file.name, file.checksum, false, "2026-11-21T09:30:00Z", file.up_checksum, std::nullopt};
 }
 
 std::vector<MigrationState> states(const gander::Plan& plan) {
@@ -94,7 +94,7 @@ TEST_CASE("a plan is up to date only when every migration is applied") {
   AppliedRow modified = second;
   modified.checksum = gander::checksum::file_checksum("SELECT 0;");
   CHECK_FALSE(gander::make_plan(fixture.files, {first, modified}, {}).is_up_to_date());
-  const AppliedRow gone{"4_gone.sql", first.checksum, false, std::nullopt, std::nullopt};
+  const AppliedRow gone{"4_gone.sql", first.checksum, false, std::nullopt, std::nullopt, std::nullopt};
   CHECK_FALSE(gander::make_plan(fixture.files, {first, second, gone}, {}).is_up_to_date());
 }
 
@@ -187,7 +187,8 @@ TEST_CASE("a row without a file is missing, and a partial row is partial") {
   fixture.add("3_c_notx.sql", 3, "CREATE INDEX CONCURRENTLY i ON t (a);");
   AppliedRow partial = row_for(fixture.files[1]);
   partial.is_partial = true;
-  const AppliedRow gone{"2_gone.sql", gander::checksum::sha256_hex("x"), false, "2026-11-20T17:02:11Z", std::nullopt};
+  const AppliedRow gone{"2_gone.sql", gander::checksum::sha256_hex("x"), false, "2026-11-20T17:02:11Z",
+                        std::nullopt, std::nullopt};
   const gander::Plan plan = gander::make_plan(fixture.files, {row_for(fixture.files[0]), gone, partial}, {});
   CHECK(names(plan) == std::vector<std::string>{"1_a.sql", "2_gone.sql", "3_c_notx.sql"});
   CHECK(states(plan) ==
@@ -208,7 +209,8 @@ TEST_CASE("a row without a file is missing, and a partial row is partial") {
 TEST_CASE("a row for a file that is now empty is a mismatch, not a skip") {
   Fixture fixture;
   fixture.add("1_a.sql", 1, "\n");
-  const AppliedRow row{"1_a.sql", gander::checksum::file_checksum("SELECT 1;"), false, std::nullopt, std::nullopt};
+  const AppliedRow row{"1_a.sql", gander::checksum::file_checksum("SELECT 1;"), false, std::nullopt, std::nullopt,
+                       std::nullopt};
   const gander::Plan plan = gander::make_plan(fixture.files, {row}, {});
   REQUIRE(plan.migrations.size() == 1);
   CHECK(plan.migrations[0].state == MigrationState::modified);
@@ -245,7 +247,8 @@ TEST_CASE("files sharing a version order by name, and a missing newest row still
   fixture.add("006_b.sql", 6, "SELECT 'b';");
   fixture.add("006_a.sql", 6, "SELECT 'a';");
   fixture.add("006b_c.sql", 6, "SELECT 'c';");
-  const AppliedRow newest_gone{"007_gone.sql", gander::checksum::sha256_hex("g"), false, std::nullopt, std::nullopt};
+  const AppliedRow newest_gone{"007_gone.sql", gander::checksum::sha256_hex("g"), false, std::nullopt, std::nullopt,
+                               std::nullopt};
   const gander::Plan plan = gander::make_plan(fixture.files, {newest_gone}, {});
   CHECK(names(plan) == std::vector<std::string>{"006_a.sql", "006_b.sql", "006b_c.sql", "007_gone.sql"});
   CHECK(plan.migrations[0].state == MigrationState::out_of_order);

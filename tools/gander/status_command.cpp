@@ -133,6 +133,11 @@ void print_json(const Plan& plan, std::ostream& out) {
     write_optional(json, "checksum", planned.file_checksum);
     write_optional(json, "db_checksum", planned.db_checksum);
     write_optional(json, "applied_at", planned.applied_at);
+    if (planned.state == MigrationState::partial) {
+      json.key("statements_done");
+      if (planned.statements_done) json.value(*planned.statements_done);
+      else json.null();
+    }
     if (!planned.note.empty()) json.key("note").value(planned.note);
     json.end_object();
   }

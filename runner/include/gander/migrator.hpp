@@ -67,6 +67,13 @@ struct Options {
   bool strict_checksums = false;    // a line-ending or BOM difference counts as modified
   bool is_strict = false;           // refuse plain SQL files, as goose does
   bool is_dry_run = false;          // writing operations plan and return steps, changing nothing
+  // up, up_by_one and up_to first finish the one `partial` migration, for a
+  // NO TRANSACTION migration stopped by a transient failure (lock timeout,
+  // deadlock, lost connection): they run its statements after the recorded
+  // statements_done and mark it applied, then go on as usual. They throw
+  // Error{partial}, running nothing, when its file changed since it started
+  // or the count is not recorded. Without a partial row, nothing changes.
+  bool resume_partial = false;
   // ENVSUB values; when empty, this process's environment.
   parser::EnvLookup env;
   std::function<void(const ProgressEvent&)> on_progress;
