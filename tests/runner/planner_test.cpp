@@ -263,3 +263,29 @@ TEST_CASE("state names are DESIGN §7's JSON names") {
   CHECK(std::string(gander::to_string(MigrationState::missing)) == "missing");
   CHECK(std::string(gander::to_string(MigrationState::partial)) == "partial");
 }
+
+TEST_CASE("a partial row's note says how many of the file's statements completed or that it is not recorded") {
+  Fixture fixture;
+  fixture.add("1_backfill.sql", 1, "UPDATE t SET a = 1;");
+  fixture.files[0].up_statement_count = 5;
+  AppliedRow partial = row_for(fixture.files[0]);
+  partial.is_partial = true;
+  partial.statements_done = 2;
+  gander::Plan plan = gander::make_plan(fixture.files, {partial}, {});
+  CHECK(plan.migrations[0].statements_done == 2);
+  CHECK_THAT(plan.migrations[0].note, Catch::Contains("2 of 5 statements completed"));
+  try {
+    gander::check_plan(plan, {});
+    FAIL("accepted");
+  } catch (const gander::Error& error) {
+    CHECK(error.kind() == gander::ErrorKind::partial);
+    CHECK_THAT(error.what(), Catch::Contains("1_backfill.sql: PARTIAL") &&
+                                 Catch::Contains("2 of 5 statements completed") &&
+                                 Catch::Contains("gander up --resume"));
+  }
+
+  partial.statements_done = std::nullopt;
+  plan = gander::make_plan(fixture.files, {partial}, {});
+  CHECK_FALSE(plan.migrations[0].statements_done.has_value());
+  CHECK_THAT(plan.migrations[0].note, Catch::Contains("how many statements completed is not recorded"));
+}
