@@ -248,7 +248,7 @@ Step Migrator::Impl::run_action(Store& store, const LoadedMigration& migration, 
                 ErrorContext{migration.inspected.display_path});
   }
   Step step{name, migration.inspected.display_path, direction, parsed.use_tx,
-            direction == Direction::up ? parsed.up : parsed.down, 0};
+            direction == Direction::up ? parsed.up : parsed.down, 0, std::nullopt};
   if (m_options.is_dry_run) return step;
   if (m_is_cancelled) throw interrupted_error(name);
 
@@ -358,7 +358,7 @@ std::optional<Step> Migrator::Impl::resume_partial(Store& store, const Migration
   const std::size_t first = static_cast<std::size_t>(done);
   Step step{planned.name, migration.inspected.display_path, Direction::up, false,
             std::vector<parser::Statement>(statements.begin() + static_cast<std::ptrdiff_t>(first), statements.end()),
-            0};
+            0, first};
   if (m_options.is_dry_run) {
     planned.state = MigrationState::applied;
     return step;

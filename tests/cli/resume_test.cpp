@@ -82,6 +82,15 @@ TEST_CASE("up --resume runs only the statements that did not complete and then t
   fail_at_third_statement(fixture);
   fixture.database->exec("CREATE TABLE created_later (n INTEGER)");
 
+  const ProcessResult planned = fixture.gander({"up", "--resume", "--dry-run"});
+  INFO(describe(planned));
+  CHECK(planned.exit_code == 0);
+  CHECK_THAT(planned.out, Catch::Contains("-- resume 00001_backfill.sql") &&
+                              Catch::Contains("after its 2 completed statements") &&
+                              Catch::Contains("INSERT INTO created_later") &&
+                              !Catch::Contains("VALUES (1)") && Catch::Contains("00002_next.sql"));
+  CHECK(fixture.scalar("SELECT count(*) FROM created_later") == "0");
+
   const ProcessResult resumed = fixture.gander({"up", "--resume"});
   INFO(describe(resumed));
   REQUIRE(resumed.exit_code == 0);

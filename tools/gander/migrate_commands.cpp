@@ -50,7 +50,12 @@ void print_dry_run(const RunResult& result, const std::string& table, std::ostre
     out << "\n-- " << step.name << ": " << (is_up ? "up" : "down") << ", "
         << (step.use_tx ? "in one transaction" : "outside a transaction (NO TRANSACTION)") << "\n";
     if (step.use_tx) out << "BEGIN;\n";
-    if (!step.use_tx && is_up) out << "-- record " << step.name << " in " << table << " as partial\n";
+    if (step.resumed_after) {
+      out << "-- resume " << step.name << ", recorded in " << table << " as partial, after its " << *step.resumed_after
+          << " completed statements\n";
+    } else if (!step.use_tx && is_up) {
+      out << "-- record " << step.name << " in " << table << " as partial\n";
+    }
     for (const parser::Statement& statement : step.statements) {
       out << "-- line " << statement.line << "\n" << statement.sql << "\n";
     }

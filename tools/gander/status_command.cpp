@@ -112,7 +112,8 @@ void print_text(const Plan& plan, const CliOptions& options, std::ostream& out) 
   if (plan.has_integrity_problems()) {
     out << "\nA modified or missing migration stops 'gander up'. Restore the file (git checkout), or write a new\n"
            "migration for the change, or record a reviewed change with 'gander amend FILE --reason TEXT'; a\n"
-           "PARTIAL one needs 'gander resolve FILE --applied|--rolled-back' after checking the database.\n";
+           "PARTIAL one needs 'gander resolve FILE --applied|--rolled-back' after checking the database, or\n"
+           "'gander up --resume' when it stopped on a transient failure.\n";
   }
 }
 

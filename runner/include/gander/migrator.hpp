@@ -87,6 +87,9 @@ struct Step {
   bool use_tx = true;
   std::vector<parser::Statement> statements;  // exactly as sent to the database
   std::int64_t elapsed_ms = 0;                // zero in a dry run
+  // Set when up resumed a partial migration: how many of its statements had
+  // completed before; `statements` holds only the rest.
+  std::optional<std::size_t> resumed_after;
 };
 
 struct RunResult {
