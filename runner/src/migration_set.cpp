@@ -48,7 +48,7 @@ std::vector<MigrationFile> MigrationSet::files() const {
   files.reserve(m_migrations.size());
   for (const LoadedMigration& loaded : m_migrations) {
     files.push_back({loaded.inspected.name, loaded.version, loaded.inspected.checksum, loaded.up_checksum,
-                     loaded.bytes, loaded.inspected.migration.is_empty});
+                     loaded.bytes, loaded.inspected.migration.is_empty, loaded.inspected.migration.up.size()});
   }
   return files;
 }

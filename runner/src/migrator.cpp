@@ -7,6 +7,7 @@
 
 #include <gander/migration_name.hpp>
 
+#include "invalid_index.hpp"
 #include "migration_set.hpp"
 #include "statement_runner.hpp"
 #include "transaction.hpp"
@@ -48,6 +49,20 @@ std::chrono::seconds connect_attempt_timeout(std::chrono::milliseconds retry_win
   return std::clamp(std::chrono::ceil<std::chrono::seconds>(retry_window), k_shortest, k_default);
 }
 
+// Runs `write`, a tracking-table write; a failure names the migration it was for.
+template <typename Write>
+void recording_in_table(const InspectedMigration& migration, const std::string& table, const Write& write) {
+  try {
+    write();
+  } catch (const Error& error) {
+    ErrorContext context;
+    context.file = migration.display_path;
+    context.sqlstate = error.context().sqlstate;
+    throw Error(error.kind(), "recording " + migration.name + " in " + table + " failed: " + error.message(),
+                context);
+  }
+}
+
 struct Action {
   std::string name;
   Direction direction;
@@ -62,7 +77,7 @@ class Migrator::Impl {
   // Runs a writing command: load and verify everything, then run the
   // actions `choose` picks from the verified plan.
   template <typename Choose>
-  RunResult run(Choose choose, bool allows_out_of_order_pending, bool returns_early_when_up_to_date = false);
+  RunResult run(Choose choose, bool is_up, bool returns_early_when_up_to_date = false);
 
   Plan read_only_plan();
   Plan verified_plan();
@@ -79,6 +94,9 @@ class Migrator::Impl {
   PlanOptions plan_options();
   std::unique_ptr<StoreLock> take_lock(Store& store);
   Step run_action(Store& store, const LoadedMigration& migration, Direction direction);
+  std::optional<Step> resume_partial(Store& store, const MigrationSet& migrations, Plan& plan);
+  void apply_outside_transaction(Store& store, const LoadedMigration& migration,
+                                 const std::vector<parser::Statement>& statements, std::size_t first);
   void report(const ProgressEvent& event) const {
     if (m_options.on_progress) m_options.on_progress(event);
   }
@@ -182,7 +200,7 @@ std::unique_ptr<StoreLock> Migrator::Impl::take_lock(Store& store) {
 }
 
 template <typename Choose>
-RunResult Migrator::Impl::run(Choose choose, bool allows_out_of_order_pending, bool returns_early_when_up_to_date) {
+RunResult Migrator::Impl::run(Choose choose, bool is_up, bool returns_early_when_up_to_date) {
   const Clock::time_point start = Clock::now();
   // Files first: a malformed migration is reported without touching the database.
   const MigrationSet migrations(source(), inspect_options());
@@ -210,10 +228,16 @@ RunResult Migrator::Impl::run(Choose choose, bool allows_out_of_order_pending, b
   PlanOptions options = plan_options();
   Plan plan = make_plan(files, store.read_rows(), options);
   // Rolling back does not care about pending files that sort early.
-  options.allow_out_of_order = options.allow_out_of_order || !allows_out_of_order_pending;
+  options.allow_out_of_order = options.allow_out_of_order || !is_up;
+  RunResult result;
+  if (is_up && m_options.resume_partial) {
+    if (std::optional<Step> resumed = resume_partial(store, migrations, plan)) {
+      result.steps.push_back(std::move(*resumed));
+      if (!m_options.is_dry_run) plan = make_plan(files, store.read_rows(), options);
+    }
+  }
   check_plan(plan, options);
 
-  RunResult result;
   for (const Action& action : choose(plan, options)) {
     result.steps.push_back(run_action(store, migrations.find(action.name), action.direction));
   }
@@ -236,7 +260,7 @@ Step Migrator::Impl::run_action(Store& store, const LoadedMigration& migration, 
                 ErrorContext{migration.inspected.display_path});
   }
   Step step{name, migration.inspected.display_path, direction, parsed.use_tx,
-            direction == Direction::up ? parsed.up : parsed.down, 0};
+            direction == Direction::up ? parsed.up : parsed.down, 0, std::nullopt};
   if (m_options.is_dry_run) return step;
   if (m_is_cancelled) throw interrupted_error(name);
 
@@ -246,17 +270,8 @@ Step Migrator::Impl::run_action(Store& store, const LoadedMigration& migration, 
   event.direction = direction;
   report(event);
 
-  // A failed write to the tracking table names the migration it was for.
   const auto record_in_table = [&](const auto& write) {
-    try {
-      write();
-    } catch (const Error& error) {
-      ErrorContext context;
-      context.file = migration.inspected.display_path;
-      context.sqlstate = error.context().sqlstate;
-      throw Error(error.kind(), "recording " + name + " in " + m_options.table + " failed: " + error.message(),
-                  context);
-    }
+    recording_in_table(migration.inspected, m_options.table, write);
   };
   const Clock::time_point start = Clock::now();
   const StatementRunner runner(store, migration.inspected.display_path, m_is_cancelled);
@@ -278,15 +293,96 @@ Step Migrator::Impl::run_action(Store& store, const LoadedMigration& migration, 
   } else if (direction == Direction::up) {
     record.is_partial = true;
     record_in_table([&] { store.insert_row(record); });
-    runner.run(step.statements, "it runs outside a transaction, so the statements before it stay applied and "
-                                "it is recorded as partial; check the database, then run 'gander resolve " +
-                                    name + " --applied' or '--rolled-back'");
-    record_in_table([&] { store.mark_applied(name, milliseconds_since(start)); });
+    apply_outside_transaction(store, migration, step.statements, 0);
   } else {
     runner.run(step.statements, "it runs outside a transaction, so the statements before it were rolled back "
                                 "while the migration stays recorded as applied; check the database");
     record_in_table([&] { store.delete_row(name); });
   }
+  step.elapsed_ms = milliseconds_since(start);
+  event.kind = ProgressEvent::Kind::finished;
+  event.elapsed_ms = step.elapsed_ms;
+  report(event);
+  return step;
+}
+
+// Runs `statements` from index `first` on, recording progress in the
+// partial row after each one, then marks the migration applied.
+void Migrator::Impl::apply_outside_transaction(Store& store, const LoadedMigration& migration,
+                                               const std::vector<parser::Statement>& statements, std::size_t first) {
+  const std::string& name = migration.inspected.name;
+  const std::string& path = migration.inspected.display_path;
+  const auto record_in_table = [&](const auto& write) {
+    recording_in_table(migration.inspected, m_options.table, write);
+  };
+  const Clock::time_point start = Clock::now();
+  const StatementRunner runner(store, path, m_is_cancelled);
+  try {
+    runner.run(statements,
+               "it runs outside a transaction, so the statements before it stay applied and it is recorded as "
+               "partial; check the database, then run 'gander resolve " + name +
+                   " --applied' or '--rolled-back', or, when the failure was transient, 'gander up --resume'",
+               first, [&](std::size_t done) {
+                 record_in_table([&] { store.record_progress(name, static_cast<std::int64_t>(done)); });
+               });
+  } catch (const Error& error) {
+    const std::optional<std::size_t> index = error.context().statement_index;
+    if (m_is_cancelled || error.kind() != ErrorKind::sql || !index || *index == 0 || *index > statements.size()) {
+      throw;
+    }
+    const std::string note = invalid_index_note(store, statements[*index - 1].sql);
+    if (note.empty()) throw;
+    throw Error(error.kind(), error.message() + "; " + note, error.context());
+  }
+  record_in_table([&] { store.mark_applied(name, milliseconds_since(start)); });
+}
+
+// Options::resume_partial: finishes the one partial migration, or refuses.
+// In a dry run it returns the step and counts the migration as applied in
+// `plan`, changing nothing.
+std::optional<Step> Migrator::Impl::resume_partial(Store& store, const MigrationSet& migrations, Plan& plan) {
+  std::vector<PlannedMigration*> partials;
+  for (PlannedMigration& planned : plan.migrations) {
+    if (planned.state == MigrationState::partial) partials.push_back(&planned);
+  }
+  if (partials.empty()) return std::nullopt;
+  const auto refuse = [](const std::string& why) {
+    throw Error(ErrorKind::partial, "cannot resume: " + why +
+                                        "; nothing was run. Check the database, then run 'gander resolve FILE "
+                                        "--applied' or '--rolled-back'");
+  };
+  if (partials.size() > 1) refuse(std::to_string(partials.size()) + " migrations are partial");
+  PlannedMigration& planned = *partials.front();
+  if (!planned.file_checksum) refuse(planned.name + " is partial and its file is missing");
+  if (*planned.file_checksum != *planned.db_checksum) {
+    refuse(planned.name + " changed since it started (db=" + *planned.db_checksum +
+           " file=" + *planned.file_checksum + ")");
+  }
+  const LoadedMigration& migration = migrations.find(planned.name);
+  const std::vector<parser::Statement>& statements = migration.inspected.migration.up;
+  if (!planned.statements_done) {
+    refuse(planned.name + " does not record how many of its statements completed");
+  }
+  const std::int64_t done = *planned.statements_done;
+  if (done < 0 || static_cast<std::size_t>(done) > statements.size()) {
+    refuse(planned.name + " records " + std::to_string(done) + " completed statements but has " +
+           std::to_string(statements.size()));
+  }
+  const std::size_t first = static_cast<std::size_t>(done);
+  Step step{planned.name, migration.inspected.display_path, Direction::up, false,
+            std::vector<parser::Statement>(statements.begin() + static_cast<std::ptrdiff_t>(first), statements.end()),
+            0, first};
+  if (m_options.is_dry_run) {
+    planned.state = MigrationState::applied;
+    return step;
+  }
+  if (m_is_cancelled) throw interrupted_error(planned.name);
+  ProgressEvent event;
+  event.kind = ProgressEvent::Kind::started;
+  event.name = planned.name;
+  report(event);
+  const Clock::time_point start = Clock::now();
+  apply_outside_transaction(store, migration, statements, first);
   step.elapsed_ms = milliseconds_since(start);
   event.kind = ProgressEvent::Kind::finished;
   event.elapsed_ms = step.elapsed_ms;

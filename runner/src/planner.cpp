@@ -21,7 +21,11 @@ bool sorts_before(const PlannedMigration& left, const PlannedMigration& right) {
 void compare(const MigrationFile& file, const AppliedRow& row, const PlanOptions& options, PlannedMigration& planned) {
   if (row.is_partial) {
     planned.state = MigrationState::partial;
-    planned.note = "started outside a transaction and did not finish";
+    planned.statements_done = row.statements_done;
+    planned.note = "started outside a transaction and did not finish; " +
+                   (row.statements_done ? std::to_string(*row.statements_done) + " of " +
+                                              std::to_string(file.up_statement_count) + " statements completed"
+                                        : std::string("how many statements completed is not recorded"));
     return;
   }
   if (row.checksum == file.checksum) {
@@ -115,12 +119,12 @@ Plan make_plan(const std::vector<MigrationFile>& files, const std::vector<Applie
     if (found == row_by_name.end()) {
       if (file.is_empty) continue;  // skipped: never applied, never recorded
       plan.migrations.push_back({file.name, file.version, MigrationState::pending, file.checksum, std::nullopt,
-                                 std::nullopt, {}});
+                                 std::nullopt, {}, std::nullopt});
       continue;
     }
     const AppliedRow& row = *found->second;
     PlannedMigration planned{file.name, file.version, MigrationState::applied, file.checksum, row.checksum,
-                             row.applied_at, {}};
+                             row.applied_at, {}, std::nullopt};
     compare(file, row, options, planned);
     plan.migrations.push_back(std::move(planned));
     row_by_name.erase(found);
@@ -128,7 +132,8 @@ Plan make_plan(const std::vector<MigrationFile>& files, const std::vector<Applie
   for (const auto& [name, row] : row_by_name) {
     plan.migrations.push_back({name, migration_version_if_valid(name),
                                row->is_partial ? MigrationState::partial : MigrationState::missing, std::nullopt,
-                               row->checksum, row->applied_at, row->is_partial ? "no file" : ""});
+                               row->checksum, row->applied_at, row->is_partial ? "no file" : "",
+                               row->is_partial ? row->statements_done : std::nullopt});
   }
   std::stable_sort(plan.migrations.begin(), plan.migrations.end(), sorts_before);
 
@@ -169,7 +174,9 @@ void check_plan(const Plan& plan, const PlanOptions& options) {
                           "put the change in a new migration instead, or, when the change is reviewed and already "
                           "live everywhere, record it with 'gander amend FILE --reason TEXT'. A PARTIAL migration "
                           "needs a person to look at the database first, then 'gander resolve FILE --applied' or "
-                          "'--rolled-back'.");
+                          "'--rolled-back' (undo what its completed statements did first), or, when the failure "
+                          "was transient and the file is unchanged, 'gander up --resume' to run the statements "
+                          "that did not complete.");
   }
   if (options.allow_out_of_order) return;
   std::string out_of_order;

@@ -32,6 +32,7 @@ constexpr Column k_columns[] = {
     {"execution_ms", "BIGINT"},
     {"state", "TEXT NOT NULL DEFAULT 'applied'"},
     {"up_checksum", "TEXT"},
+    {"statements_done", "BIGINT"},
 };
 constexpr std::size_t k_legacy_column_count = 3;
 
@@ -110,17 +111,20 @@ class PostgresStore final : public Store {
   }
 
   std::vector<AppliedRow> read_rows() override {
-    bool is_legacy = false;
+    std::vector<std::string> columns;
     if (!m_is_known_current) {
-      const TableShape shape = table_shape();
-      if (shape == TableShape::missing) return {};
-      is_legacy = shape == TableShape::legacy;
+      const std::optional<std::vector<std::string>> found = read_columns();
+      if (!found) return {};
+      if (classify(*found) == TableShape::legacy) columns = *found;
     }
-    const pqxx::result result =
-        is_legacy ? m_connection->exec("SELECT filename, checksum, " + std::string(k_applied_at_sql) + " FROM " +
-                                       m_quoted + " ORDER BY filename")
-                  : m_connection->exec("SELECT filename, checksum, " + std::string(k_applied_at_sql) +
-                                       ", state = 'partial', up_checksum FROM " + m_quoted + " ORDER BY filename");
+    // A legacy table may lack any column after the first three.
+    const auto column_or_null = [&](const std::string& sql, const char* name) {
+      return columns.empty() || contains(columns, name) ? sql : std::string("NULL");
+    };
+    const pqxx::result result = m_connection->exec(
+        "SELECT filename, checksum, " + std::string(k_applied_at_sql) + ", " +
+        column_or_null("state = 'partial'", "state") + ", " + column_or_null("up_checksum", "up_checksum") + ", " +
+        column_or_null("statements_done", "statements_done") + " FROM " + m_quoted + " ORDER BY filename");
     std::vector<AppliedRow> rows;
     rows.reserve(result.size());
     for (const pqxx::row& source : result) {
@@ -128,10 +132,9 @@ class PostgresStore final : public Store {
       row.filename = source[0].c_str();
       row.checksum = source[1].c_str();
       if (!source[2].is_null()) row.applied_at = source[2].c_str();
-      if (!is_legacy) {
-        row.is_partial = !source[3].is_null() && source[3].as<bool>();
-        if (!source[4].is_null()) row.up_checksum = source[4].c_str();
-      }
+      row.is_partial = !source[3].is_null() && source[3].as<bool>();
+      if (!source[4].is_null()) row.up_checksum = source[4].c_str();
+      if (!source[5].is_null()) row.statements_done = source[5].as<std::int64_t>();
       rows.push_back(std::move(row));
     }
     return rows;
@@ -162,11 +165,12 @@ class PostgresStore final : public Store {
   void insert_row(const RowRecord& row) override {
     const std::string version = row.version ? std::to_string(*row.version) : "";
     m_connection->exec_params("INSERT INTO " + m_quoted +
-                                  " (filename, checksum, version, execution_ms, state, up_checksum, applied_at) "
-                                  "VALUES ($1, $2, $3, $4, $5, $6, now())",
+                                  " (filename, checksum, version, execution_ms, state, up_checksum, statements_done, "
+                                  "applied_at) VALUES ($1, $2, $3, $4, $5, $6, $7, now())",
                               row.filename, row.checksum, row.version ? version.c_str() : nullptr,
                               row.execution_ms, row.is_partial ? "partial" : "applied",
-                              row.up_checksum.empty() ? nullptr : row.up_checksum.c_str());
+                              row.up_checksum.empty() ? nullptr : row.up_checksum.c_str(),
+                              row.is_partial ? "0" : nullptr);
   }
 
   void mark_applied(const std::string& filename, std::int64_t execution_ms) override {
@@ -182,6 +186,17 @@ class PostgresStore final : public Store {
 
   void delete_row(const std::string& filename) override {
     m_connection->exec_params("DELETE FROM " + m_quoted + " WHERE filename = $1", filename);
+  }
+
+  void record_progress(const std::string& filename, std::int64_t statements_done) override {
+    m_connection->exec_params("UPDATE " + m_quoted + " SET statements_done = $2 WHERE filename = $1", filename,
+                              statements_done);
+  }
+
+  bool is_invalid_index(const std::string& name) override {
+    const pqxx::result result = m_connection->exec_params(
+        "SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass($1)", name);
+    return !result.empty() && result[0][0].as<bool>();
   }
 
   void cancel() noexcept override { m_connection->cancel(); }

@@ -32,6 +32,7 @@ constexpr Column k_columns[] = {
     {"execution_ms", "INTEGER"},
     {"state", "TEXT NOT NULL DEFAULT 'applied'"},
     {"up_checksum", "TEXT"},
+    {"statements_done", "INTEGER"},
 };
 constexpr std::size_t k_legacy_column_count = 3;
 
@@ -124,7 +125,9 @@ class SqliteStore final : public Store {
         m_connection.prepare(std::string("SELECT filename, checksum, ") +
                              "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', applied_at), applied_at), " +
                              (columns.contains("state") ? "state = 'partial'" : "0") + ", " +
-                             (columns.contains("up_checksum") ? "up_checksum" : "NULL") + " FROM " + m_table.quoted() +
+                             (columns.contains("up_checksum") ? "up_checksum" : "NULL") + ", " +
+                             (columns.contains("statements_done") ? "statements_done" : "NULL") + " FROM " +
+                             m_table.quoted() +
                              " ORDER BY filename");
     std::vector<AppliedRow> rows;
     while (m_connection.step(statement.get())) {
@@ -134,6 +137,9 @@ class SqliteStore final : public Store {
       row.applied_at = detail::column_text(statement.get(), 2);
       row.is_partial = sqlite3_column_int(statement.get(), 3) != 0;
       row.up_checksum = detail::column_text(statement.get(), 4);
+      if (sqlite3_column_type(statement.get(), 5) != SQLITE_NULL) {
+        row.statements_done = sqlite3_column_int64(statement.get(), 5);
+      }
       rows.push_back(std::move(row));
     }
     return rows;
@@ -163,14 +169,15 @@ class SqliteStore final : public Store {
   void insert_row(const RowRecord& row) override {
     const Statement statement = m_connection.prepare(
         "INSERT INTO " + m_table.quoted() +
-        " (filename, checksum, version, execution_ms, state, up_checksum, applied_at)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, " + k_now + ")");
+        " (filename, checksum, version, execution_ms, state, up_checksum, statements_done, applied_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, " + k_now + ")");
     m_connection.bind(statement.get(), 1, row.filename);
     m_connection.bind(statement.get(), 2, row.checksum);
     m_connection.bind(statement.get(), 3, row.version);
     m_connection.bind(statement.get(), 4, row.execution_ms);
     m_connection.bind(statement.get(), 5, std::string(row.is_partial ? "partial" : "applied"));
     m_connection.bind(statement.get(), 6, row.up_checksum);
+    m_connection.bind(statement.get(), 7, row.is_partial ? std::optional<std::int64_t>(0) : std::nullopt);
     run(statement);
   }
 
@@ -188,6 +195,17 @@ class SqliteStore final : public Store {
     m_connection.bind(statement.get(), 1, filename);
     run(statement);
   }
+
+  void record_progress(const std::string& filename, std::int64_t statements_done) override {
+    const Statement statement =
+        m_connection.prepare("UPDATE " + m_table.quoted() + " SET statements_done = ?2 WHERE filename = ?1");
+    m_connection.bind(statement.get(), 1, filename);
+    m_connection.bind(statement.get(), 2, statements_done);
+    run(statement);
+  }
+
+  // SQLite has no concurrent index builds, so no index is ever left invalid.
+  bool is_invalid_index(const std::string&) override { return false; }
 
   void cancel() noexcept override { m_connection.interrupt(); }
 
@@ -217,7 +235,7 @@ class SqliteStore final : public Store {
       throw Error(ErrorKind::config,
                   "table " + m_table.display() + " has columns (" + join(columns.names) +
                       "), which is not a gander tracking table; gander needs "
-                      "(filename, checksum, applied_at[, version, execution_ms, state, up_checksum]). "
+                      "(filename, checksum, applied_at[, version, execution_ms, state, up_checksum, statements_done]). "
                       "Use --table to choose another name");
     }
     for (const Column& column : k_columns) {

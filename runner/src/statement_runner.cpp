@@ -18,8 +18,9 @@ std::string first_line_of(const std::string& sql) {
 
 }  // namespace
 
-void StatementRunner::run(const std::vector<parser::Statement>& statements, const std::string& consequence) const {
-  for (std::size_t index = 0; index < statements.size(); ++index) {
+void StatementRunner::run(const std::vector<parser::Statement>& statements, const std::string& consequence,
+                          std::size_t first, const std::function<void(std::size_t)>& on_done) const {
+  for (std::size_t index = first; index < statements.size(); ++index) {
     const parser::Statement& statement = statements[index];
     ErrorContext context;
     context.file = m_display_path;
@@ -35,6 +36,7 @@ void StatementRunner::run(const std::vector<parser::Statement>& statements, cons
       message += "; " + consequence;
       throw Error(error.kind(), message, context);
     }
+    if (on_done) on_done(index + 1);
   }
 }
 

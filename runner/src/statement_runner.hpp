@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,9 +20,12 @@ class StatementRunner {
   StatementRunner(Store& store, std::string display_path, const std::atomic<bool>& is_cancelled)
       : m_store(store), m_display_path(std::move(display_path)), m_is_cancelled(is_cancelled) {}
 
-  // Throws the store's Error{sql or connection} with that context, and
-  // `consequence` appended; Error{sql} "interrupted" when cancelled.
-  void run(const std::vector<parser::Statement>& statements, const std::string& consequence) const;
+  // Runs the statements from index `first` on, calling `on_done(n)` after
+  // the n-th (counted from 1) succeeds. Throws the store's Error{sql or
+  // connection} with that context, and `consequence` appended; Error{sql}
+  // "interrupted" when cancelled.
+  void run(const std::vector<parser::Statement>& statements, const std::string& consequence,
+           std::size_t first = 0, const std::function<void(std::size_t)>& on_done = {}) const;
 
  private:
   Store& m_store;

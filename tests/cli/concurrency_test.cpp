@@ -189,3 +189,35 @@ TEST_CASE("SIGINT during a migration rolls it back releases the lock and exits n
   CHECK(status.exit_code == 0);
   CHECK_THAT(status.out, Catch::Contains("pending"));
 }
+
+TEST_CASE("SIGTERM during a migration rolls it back releases the lock at once and says what was interrupted") {
+  const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
+  const gander::test::TempDir dir;
+  const auto database = gander::test::make_test_database(driver, dir.path());
+  dir.write("slow/00001_slow.sql",
+            "-- +goose Up\nCREATE TABLE started (id INTEGER);\n" + slow_statement(driver) + "\n");
+  dir.write("quick/00001_quick.sql", "-- +goose Up\nCREATE TABLE quick (id INTEGER);\n");
+  const auto args = [&](const std::string& migrations) {
+    return std::vector<std::string>{"--driver", driver, "--db", database->dsn(), "--dir",
+                                    (dir.path() / migrations).string(), "--lock-timeout", "300ms", "up"};
+  };
+  RunningProcess running = gander::test::start_gander(args("slow"));
+  wait_until_lock_held(*database);
+  ::usleep(500 * 1000);  // into the slow statement
+  ::kill(running.pid(), SIGTERM);
+  const ProcessResult terminated = running.wait();
+  INFO(terminated.out << terminated.err);
+  CHECK(terminated.exit_code == 1);
+  CHECK_THAT(terminated.err, Catch::Contains("00001_slow.sql:3: statement 2") && Catch::Contains("interrupted") &&
+                                 Catch::Contains("rolled back"));
+  CHECK(*database->scalar("SELECT count(*) FROM schema_migrations") == "0");
+  CHECK_FALSE(is_lock_held(*database));
+
+  // The lock is free: a run whose timeout is far shorter than the slow
+  // statement gets it without waiting.
+  const ProcessResult next = gander::test::run_gander(args("quick"));
+  INFO(next.out << next.err);
+  CHECK(next.exit_code == 0);
+  CHECK_THAT(next.err, !Catch::Contains("waiting"));
+  CHECK(*database->scalar("SELECT count(*) FROM schema_migrations") == "1");
+}

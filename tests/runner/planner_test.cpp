@@ -34,7 +34,7 @@ struct Fixture {
 };
 
 AppliedRow row_for(const MigrationFile& file) {
-  return AppliedRow{file.name, file.checksum, false, "2026-11-21T09:30:00Z", file.up_checksum};
+  return AppliedRow{file.name, file.checksum, false, "2026-11-21T09:30:00Z", file.up_checksum, std::nullopt};
 }
 
 std::vector<MigrationState> states(const gander::Plan& plan) {
@@ -94,7 +94,7 @@ TEST_CASE("a plan is up to date only when every migration is applied") {
   AppliedRow modified = second;
   modified.checksum = gander::checksum::file_checksum("SELECT 0;");
   CHECK_FALSE(gander::make_plan(fixture.files, {first, modified}, {}).is_up_to_date());
-  const AppliedRow gone{"4_gone.sql", first.checksum, false, std::nullopt, std::nullopt};
+  const AppliedRow gone{"4_gone.sql", first.checksum, false, std::nullopt, std::nullopt, std::nullopt};
   CHECK_FALSE(gander::make_plan(fixture.files, {first, second, gone}, {}).is_up_to_date());
 }
 
@@ -187,7 +187,8 @@ TEST_CASE("a row without a file is missing, and a partial row is partial") {
   fixture.add("3_c_notx.sql", 3, "CREATE INDEX CONCURRENTLY i ON t (a);");
   AppliedRow partial = row_for(fixture.files[1]);
   partial.is_partial = true;
-  const AppliedRow gone{"2_gone.sql", gander::checksum::sha256_hex("x"), false, "2026-11-20T17:02:11Z", std::nullopt};
+  const AppliedRow gone{"2_gone.sql", gander::checksum::sha256_hex("x"), false, "2026-11-20T17:02:11Z",
+                        std::nullopt, std::nullopt};
   const gander::Plan plan = gander::make_plan(fixture.files, {row_for(fixture.files[0]), gone, partial}, {});
   CHECK(names(plan) == std::vector<std::string>{"1_a.sql", "2_gone.sql", "3_c_notx.sql"});
   CHECK(states(plan) ==
@@ -208,7 +209,8 @@ TEST_CASE("a row without a file is missing, and a partial row is partial") {
 TEST_CASE("a row for a file that is now empty is a mismatch, not a skip") {
   Fixture fixture;
   fixture.add("1_a.sql", 1, "\n");
-  const AppliedRow row{"1_a.sql", gander::checksum::file_checksum("SELECT 1;"), false, std::nullopt, std::nullopt};
+  const AppliedRow row{"1_a.sql", gander::checksum::file_checksum("SELECT 1;"), false, std::nullopt, std::nullopt,
+                       std::nullopt};
   const gander::Plan plan = gander::make_plan(fixture.files, {row}, {});
   REQUIRE(plan.migrations.size() == 1);
   CHECK(plan.migrations[0].state == MigrationState::modified);
@@ -245,7 +247,8 @@ TEST_CASE("files sharing a version order by name, and a missing newest row still
   fixture.add("006_b.sql", 6, "SELECT 'b';");
   fixture.add("006_a.sql", 6, "SELECT 'a';");
   fixture.add("006b_c.sql", 6, "SELECT 'c';");
-  const AppliedRow newest_gone{"007_gone.sql", gander::checksum::sha256_hex("g"), false, std::nullopt, std::nullopt};
+  const AppliedRow newest_gone{"007_gone.sql", gander::checksum::sha256_hex("g"), false, std::nullopt, std::nullopt,
+                               std::nullopt};
   const gander::Plan plan = gander::make_plan(fixture.files, {newest_gone}, {});
   CHECK(names(plan) == std::vector<std::string>{"006_a.sql", "006_b.sql", "006b_c.sql", "007_gone.sql"});
   CHECK(plan.migrations[0].state == MigrationState::out_of_order);
@@ -259,4 +262,30 @@ TEST_CASE("state names are DESIGN §7's JSON names") {
   CHECK(std::string(gander::to_string(MigrationState::modified)) == "modified");
   CHECK(std::string(gander::to_string(MigrationState::missing)) == "missing");
   CHECK(std::string(gander::to_string(MigrationState::partial)) == "partial");
+}
+
+TEST_CASE("a partial row's note says how many of the file's statements completed or that it is not recorded") {
+  Fixture fixture;
+  fixture.add("1_backfill.sql", 1, "UPDATE t SET a = 1;");
+  fixture.files[0].up_statement_count = 5;
+  AppliedRow partial = row_for(fixture.files[0]);
+  partial.is_partial = true;
+  partial.statements_done = 2;
+  gander::Plan plan = gander::make_plan(fixture.files, {partial}, {});
+  CHECK(plan.migrations[0].statements_done == 2);
+  CHECK_THAT(plan.migrations[0].note, Catch::Contains("2 of 5 statements completed"));
+  try {
+    gander::check_plan(plan, {});
+    FAIL("accepted");
+  } catch (const gander::Error& error) {
+    CHECK(error.kind() == gander::ErrorKind::partial);
+    CHECK_THAT(error.what(), Catch::Contains("1_backfill.sql: PARTIAL") &&
+                                 Catch::Contains("2 of 5 statements completed") &&
+                                 Catch::Contains("gander up --resume"));
+  }
+
+  partial.statements_done = std::nullopt;
+  plan = gander::make_plan(fixture.files, {partial}, {});
+  CHECK_FALSE(plan.migrations[0].statements_done.has_value());
+  CHECK_THAT(plan.migrations[0].note, Catch::Contains("how many statements completed is not recorded"));
 }

@@ -91,6 +91,7 @@ TEST_CASE("postgres: a fresh tracking table has exactly DESIGN's columns and typ
       {"execution_ms", "bigint", "YES", std::nullopt},
       {"state", "text", "NO", "'applied'::text"},
       {"up_checksum", "text", "YES", std::nullopt},
+      {"statements_done", "bigint", "YES", std::nullopt},
   };
   CHECK(columns == expected);
   CHECK(fixture.db->scalar("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
@@ -189,6 +190,33 @@ TEST_CASE("postgres: a legacy table with some of the newer columns gets only the
   CHECK(fixture.db->scalar("SELECT data_type FROM information_schema.columns WHERE table_name = 'schema_migrations' "
                            "AND column_name = 'version'") == "integer");
   CHECK(fixture.db->scalar("SELECT checksum || version || state FROM schema_migrations") == "abc1applied");
+}
+
+TEST_CASE("postgres: a seven-column table without statements_done is read as is and upgraded in place") {
+  const Fixture fixture;
+  fixture.db->exec(
+      "CREATE TABLE schema_migrations (filename TEXT PRIMARY KEY, checksum TEXT NOT NULL, "
+      "applied_at TIMESTAMPTZ NOT NULL DEFAULT now(), version BIGINT, execution_ms BIGINT, "
+      "state TEXT NOT NULL DEFAULT 'applied', up_checksum TEXT);"
+      "INSERT INTO schema_migrations (filename, checksum, version, execution_ms, state, up_checksum) "
+      "VALUES ('00001_a.sql', 'abc', 1, 5, 'partial', 'u');");
+  const auto store = fixture.open();
+  CHECK(store->table_shape() == TableShape::legacy);
+  auto rows = store->read_rows();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].is_partial);
+  CHECK(rows[0].up_checksum == "u");
+  CHECK_FALSE(rows[0].statements_done.has_value());
+
+  store->prepare_table();
+  CHECK(store->table_shape() == TableShape::current);
+  store->record_progress("00001_a.sql", 2);
+  rows = store->read_rows();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].is_partial);
+  CHECK(rows[0].statements_done == 2);
+  CHECK(fixture.db->scalar("SELECT checksum || version || execution_ms || up_checksum FROM schema_migrations") ==
+        "abc15u");
 }
 
 TEST_CASE("postgres: foreign tracking tables are refused with their columns and left unchanged") {

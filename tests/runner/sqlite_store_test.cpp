@@ -138,7 +138,7 @@ TEST_CASE("sqlite: a fresh database gets the tracking table with exactly DESIGN'
   const std::vector<gander::test::Row> expected = {
       {"filename", "TEXT", "1", "1"},    {"checksum", "TEXT", "1", "0"},        {"applied_at", "TEXT", "1", "0"},
       {"version", "INTEGER", "0", "0"},  {"execution_ms", "INTEGER", "0", "0"}, {"state", "TEXT", "1", "0"},
-      {"up_checksum", "TEXT", "0", "0"},
+      {"up_checksum", "TEXT", "0", "0"},        {"statements_done", "INTEGER", "0", "0"},
   };
   CHECK(db->query("SELECT name, type, \"notnull\", pk FROM pragma_table_info('schema_migrations') ORDER BY cid") ==
         expected);
@@ -173,7 +173,7 @@ TEST_CASE("sqlite: a legacy three-column table is upgraded in place keeping ever
 
   CHECK(column_names(*db, "schema_migrations") == std::vector<std::string>{"filename", "checksum", "applied_at",
                                                                            "version", "execution_ms", "state",
-                                                                           "up_checksum"});
+                                                                           "up_checksum", "statements_done"});
   CHECK(db->query("SELECT filename, checksum, applied_at FROM schema_migrations ORDER BY filename") == before);
   CHECK(db->query("SELECT DISTINCT state, version, execution_ms, up_checksum FROM schema_migrations") ==
         std::vector<gander::test::Row>{{"applied", std::nullopt, std::nullopt, std::nullopt}});
@@ -205,6 +205,31 @@ TEST_CASE("sqlite: a legacy table with some of the newer columns gets only the m
   rows = store->read_rows();
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].is_partial);
+}
+
+TEST_CASE("sqlite: a seven-column table without statements_done is read as is and upgraded in place") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  db->exec(
+      "CREATE TABLE schema_migrations (filename TEXT PRIMARY KEY NOT NULL, checksum TEXT NOT NULL, applied_at TEXT "
+      "NOT NULL, version INTEGER, execution_ms INTEGER, state TEXT NOT NULL DEFAULT 'applied', up_checksum TEXT);"
+      "INSERT INTO schema_migrations VALUES ('1_a.sql', 'x', '2024-03-01T10:00:00Z', 1, 5, 'partial', 'u')");
+  const auto store = open_store(db->dsn());
+  CHECK(store->table_shape() == TableShape::legacy);
+  auto rows = store->read_rows();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].is_partial);
+  CHECK(rows[0].up_checksum == "u");
+  CHECK_FALSE(rows[0].statements_done.has_value());
+
+  store->prepare_table();
+  CHECK(store->table_shape() == TableShape::current);
+  store->record_progress("1_a.sql", 2);
+  rows = store->read_rows();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].is_partial);
+  CHECK(rows[0].statements_done == 2);
+  CHECK(db->scalar("SELECT checksum || version || execution_ms || up_checksum FROM schema_migrations") == "x15u");
 }
 
 TEST_CASE("sqlite: read_rows reads a legacy table without upgrading it") {

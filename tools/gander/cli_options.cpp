@@ -75,6 +75,8 @@ po::options_description visible_options() {
       ("allow-missing", po::bool_switch(), "same as --allow-out-of-order (goose's name)")
       ("strict-checksums", po::bool_switch(), "count line-ending or byte-order-mark differences as modified")
       ("dry-run", po::bool_switch(), "print the plan and the exact SQL; change nothing")
+      ("resume", po::bool_switch(),
+       "up: first run the statements a partial NO TRANSACTION migration did not complete, if its file is unchanged")
       ("full", po::bool_switch(), "status: print full checksums")
       ("applied", po::bool_switch(), "resolve: record the partial migration as applied")
       ("reason", po::value<std::string>()->value_name("TEXT"), "amend: why the applied file changed (one line)")
@@ -168,6 +170,7 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
   options.is_strict = flag("strict");
   options.is_full = flag("full");
   options.is_dry_run = flag("dry-run");
+  options.resumes_partial = flag("resume");
   options.allows_out_of_order = flag("allow-out-of-order") || flag("allow-missing");
   options.is_strict_checksums = flag("strict-checksums");
   const char* no_color = std::getenv("NO_COLOR");

@@ -26,6 +26,7 @@ struct CliOptions {
   bool is_strict = false;
   bool is_full = false;           // status: full checksums
   bool is_dry_run = false;
+  bool resumes_partial = false;   // up --resume
   bool allows_out_of_order = false;
   bool is_strict_checksums = false;
   bool wants_color = true;        // false with --no-color or NO_COLOR

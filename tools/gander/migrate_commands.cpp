@@ -50,7 +50,12 @@ void print_dry_run(const RunResult& result, const std::string& table, std::ostre
     out << "\n-- " << step.name << ": " << (is_up ? "up" : "down") << ", "
         << (step.use_tx ? "in one transaction" : "outside a transaction (NO TRANSACTION)") << "\n";
     if (step.use_tx) out << "BEGIN;\n";
-    if (!step.use_tx && is_up) out << "-- record " << step.name << " in " << table << " as partial\n";
+    if (step.resumed_after) {
+      out << "-- resume " << step.name << ", recorded in " << table << " as partial, after its " << *step.resumed_after
+          << " completed statements\n";
+    } else if (!step.use_tx && is_up) {
+      out << "-- record " << step.name << " in " << table << " as partial\n";
+    }
     for (const parser::Statement& statement : step.statements) {
       out << "-- line " << statement.line << "\n" << statement.sql << "\n";
     }
@@ -161,7 +166,9 @@ const Command k_up_command{
     "Takes the migration lock, creates or upgrades the tracking table, verifies every applied file, then applies\n"
     "each pending migration in order: a transactional file in one transaction with its tracking row, a NO\n"
     "TRANSACTION file statement by statement between a 'partial' and an 'applied' row. Pending files that sort\n"
-    "before the newest applied one are refused unless --allow-out-of-order.\n",
+    "before the newest applied one are refused unless --allow-out-of-order.\n"
+    "With --resume, an unchanged partial migration first runs the statements it did not complete (the row\n"
+    "records how many did), then is marked applied; a changed file or an unrecorded count is refused (exit 3).\n",
     run_up};
 
 const Command k_up_by_one_command{"up-by-one", "up-by-one", "apply the next pending migration",

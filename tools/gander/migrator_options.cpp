@@ -59,6 +59,7 @@ Options migrator_options(const CliOptions& cli, std::ostream& err) {
   options.strict_checksums = cli.is_strict_checksums;
   options.is_strict = cli.is_strict;
   options.is_dry_run = cli.is_dry_run;
+  options.resume_partial = cli.resumes_partial;
   options.on_progress = [&err, connect_timeout = cli.connect_timeout](const ProgressEvent& event) {
     if (event.kind == ProgressEvent::Kind::waiting_for_database) {
       err << "gander: " << event.detail << "; retrying for up to " << connect_timeout << std::endl;

@@ -41,7 +41,8 @@ const Command k_resolve_command{
     "resolve", "resolve FILE --applied|--rolled-back", "clear the partial row of an interrupted migration",
     "A NO TRANSACTION migration that stopped half-way is recorded as partial and blocks 'gander up'. Check the\n"
     "database, then either finish the work by hand and record it with --applied, or undo what ran and delete\n"
-    "the row with --rolled-back so that 'gander up' runs the file again.\n",
+    "the row with --rolled-back so that 'gander up' runs the file again. After a transient failure, 'gander up\n"
+    "--resume' runs only the statements that did not complete.\n",
     run_resolve};
 
 }  // namespace gander::cli

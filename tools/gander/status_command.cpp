@@ -112,7 +112,8 @@ void print_text(const Plan& plan, const CliOptions& options, std::ostream& out) 
   if (plan.has_integrity_problems()) {
     out << "\nA modified or missing migration stops 'gander up'. Restore the file (git checkout), or write a new\n"
            "migration for the change, or record a reviewed change with 'gander amend FILE --reason TEXT'; a\n"
-           "PARTIAL one needs 'gander resolve FILE --applied|--rolled-back' after checking the database.\n";
+           "PARTIAL one needs 'gander resolve FILE --applied|--rolled-back' after checking the database, or\n"
+           "'gander up --resume' when it stopped on a transient failure.\n";
   }
 }
 
@@ -133,6 +134,11 @@ void print_json(const Plan& plan, std::ostream& out) {
     write_optional(json, "checksum", planned.file_checksum);
     write_optional(json, "db_checksum", planned.db_checksum);
     write_optional(json, "applied_at", planned.applied_at);
+    if (planned.state == MigrationState::partial) {
+      json.key("statements_done");
+      if (planned.statements_done) json.value(*planned.statements_done);
+      else json.null();
+    }
     if (!planned.note.empty()) json.key("note").value(planned.note);
     json.end_object();
   }

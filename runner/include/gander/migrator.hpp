@@ -75,6 +75,13 @@ struct Options {
   bool strict_checksums = false;    // a line-ending or BOM difference counts as modified
   bool is_strict = false;           // refuse plain SQL files, as goose does
   bool is_dry_run = false;          // writing operations plan and return steps, changing nothing
+  // up, up_by_one and up_to first finish the one `partial` migration, for a
+  // NO TRANSACTION migration stopped by a transient failure (lock timeout,
+  // deadlock, lost connection): they run its statements after the recorded
+  // statements_done and mark it applied, then go on as usual. They throw
+  // Error{partial}, running nothing, when its file changed since it started
+  // or the count is not recorded. Without a partial row, nothing changes.
+  bool resume_partial = false;
   // ENVSUB values; when empty, this process's environment.
   parser::EnvLookup env;
   std::function<void(const ProgressEvent&)> on_progress;
@@ -88,6 +95,9 @@ struct Step {
   bool use_tx = true;
   std::vector<parser::Statement> statements;  // exactly as sent to the database
   std::int64_t elapsed_ms = 0;                // zero in a dry run
+  // Set when up resumed a partial migration: how many of its statements had
+  // completed before; `statements` holds only the rest.
+  std::optional<std::size_t> resumed_after;
 };
 
 struct RunResult {

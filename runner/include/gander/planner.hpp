@@ -34,6 +34,7 @@ struct MigrationFile {
   std::string up_checksum;  // SHA-256 of the up statements joined by '\n'
   std::string_view bytes;   // the bytes as stored; owned by the caller, read only on a mismatch
   bool is_empty = false;
+  std::size_t up_statement_count = 0;
 };
 
 // One row of the tracking table.
@@ -43,6 +44,9 @@ struct AppliedRow {
   bool is_partial = false;
   std::optional<std::string> applied_at;   // ISO-8601 UTC, "2026-11-21T09:30:00Z"
   std::optional<std::string> up_checksum;  // none for rows adopted from another runner
+  // How many up statements of a partial migration completed; none when
+  // unknown (a row written before gander recorded it, or adopted).
+  std::optional<std::int64_t> statements_done;
 };
 
 struct PlanOptions {
@@ -59,6 +63,7 @@ struct PlannedMigration {
   std::optional<std::string> db_checksum;    // none when never applied
   std::optional<std::string> applied_at;
   std::string note;  // "line endings differ", what changed in a modified file, or an amendment's reason
+  std::optional<std::int64_t> statements_done;  // a partial migration's progress, when recorded
 };
 
 struct Plan {

@@ -71,7 +71,7 @@ struct RowRecord {
   std::optional<std::int64_t> version;
   std::string up_checksum;
   std::int64_t execution_ms = 0;
-  bool is_partial = false;  // state 'partial' instead of 'applied'
+  bool is_partial = false;  // state 'partial' instead of 'applied'; its statements_done starts at 0
 };
 
 class Store {
@@ -115,6 +115,14 @@ class Store {
   virtual void insert_row(const RowRecord& row) = 0;
   virtual void mark_applied(const std::string& filename, std::int64_t execution_ms) = 0;
   virtual void delete_row(const std::string& filename) = 0;
+  // Records that the first `statements_done` statements of the partial
+  // migration `filename` have run, so that `up --resume` knows where to go on.
+  virtual void record_progress(const std::string& filename, std::int64_t statements_done) = 0;
+
+  // On PostgreSQL, true when an index named `name` (as written in SQL,
+  // possibly schema-qualified) exists and is INVALID, as a failed CREATE
+  // INDEX CONCURRENTLY leaves it. False otherwise, and always on SQLite.
+  virtual bool is_invalid_index(const std::string& name) = 0;
 
   // Asks a statement that is running in execute() on another thread to stop;
   // it then fails with Error{sql}. Safe to call at any time from any thread.
