@@ -54,7 +54,7 @@ std::string rollback_sqlstate(const pqxx::transaction_rollback& error) {
 // libpqxx 6 reports a session that the server ended during a query as a
 // failure to read the closed connection's client encoding; say what that means.
 std::string broken_connection_detail(const pqxx::broken_connection& error) {
-  const std::string text = one_line(error.what());
+  std::string text = one_line(error.what());
   if (text.find("Could not obtain client encoding") == std::string::npos) return text;
   return "the server closed the session (it was terminated, or the server shut down or crashed)";
 }
