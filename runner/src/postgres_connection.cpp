@@ -50,6 +50,14 @@ std::string rollback_sqlstate(const pqxx::transaction_rollback& error) {
   return "40000";
 }
 
+// libpqxx 6 leaves the SQLSTATE out of insufficient_privilege too, which a
+// missing CREATE or INSERT right on the tracking table raises.
+std::string sql_error_sqlstate(const pqxx::sql_error& error) {
+  if (!error.sqlstate().empty()) return error.sqlstate();
+  if (dynamic_cast<const pqxx::insufficient_privilege*>(&error) != nullptr) return "42501";
+  return "";
+}
+
 Error sql_error(const std::string& message, const std::string& sqlstate) {
   ErrorContext context;
   if (!sqlstate.empty()) context.sqlstate = sqlstate;
@@ -114,7 +122,7 @@ std::string server_message(const std::string& libpq_message) {
   } catch (const pqxx::broken_connection& error) {
     throw Error(ErrorKind::connection, "lost the connection to PostgreSQL: " + one_line(error.what()));
   } catch (const pqxx::sql_error& error) {
-    throw sql_error(error.what(), error.sqlstate());
+    throw sql_error(error.what(), sql_error_sqlstate(error));
   } catch (const pqxx::transaction_rollback& error) {
     throw sql_error(error.what(), rollback_sqlstate(error));
   } catch (const pqxx::failure& error) {
