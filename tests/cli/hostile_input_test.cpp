@@ -2,6 +2,7 @@
 // code (README, "Bad input"), run through the built binary as a user would.
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -75,9 +76,9 @@ TEST_CASE("a 200 MB migration validates in linear time and memory") {
 TEST_CASE("a 10 MB single line is one statement") {
   const gander::test::TempDir dir;
   dir.write("migrations/00001_line.sql", "-- +goose Up\nSELECT '" + std::string(10 * 1024 * 1024, 'x') + "';\n");
-  const auto show = gander_in(dir, {"validate"});
-  CHECK(show.exit_code == 0);
-  CHECK_THAT(show.out, Catch::Contains("1 valid, 0 invalid"));
+  const auto validate = gander_in(dir, {"validate"});
+  CHECK(validate.exit_code == 0);
+  CHECK_THAT(validate.out, Catch::Contains("1 valid, 0 invalid"));
   CHECK(gander_in(dir, {"up"}).exit_code == 0);
 }
 
