@@ -29,9 +29,15 @@ struct ClosedAtScopeEnd {
   ~ClosedAtScopeEnd() { ::close(fd); }
 };
 
+bool is_inside(const fs::path& path, const fs::path& dir) {
+  const auto mismatch = std::mismatch(dir.begin(), dir.end(), path.begin(), path.end());
+  return mismatch.first == dir.end();
+}
+
 class DirectorySource final : public MigrationSource {
  public:
-  explicit DirectorySource(std::string dir) : m_dir(std::move(dir)) {}
+  DirectorySource(std::string dir, OutsideSymlinks outside_symlinks)
+      : m_dir(std::move(dir)), m_outside_symlinks(outside_symlinks) {}
 
   std::string location() const override { return m_dir; }
 
@@ -42,7 +48,15 @@ class DirectorySource final : public MigrationSource {
     std::vector<std::string> names;
     for (const fs::directory_entry& entry : it) {
       std::string name = entry.path().filename().string();
-      if (is_sql_file_name(name) && entry.is_regular_file(error)) names.push_back(std::move(name));
+      if (!is_sql_file_name(name)) continue;
+      if (entry.is_symlink(error)) check_symlink(entry.path());
+      const fs::file_type type = entry.status(error).type();
+      if (type == fs::file_type::regular) {
+        names.push_back(std::move(name));
+      } else if (type != fs::file_type::directory) {
+        // Reading a FIFO or a device would block or never end.
+        throw path_error(entry.path().string(), "is not a regular file (a pipe, socket or device)");
+      }
     }
     std::sort(names.begin(), names.end());
     return names;
@@ -60,18 +74,34 @@ class DirectorySource final : public MigrationSource {
   }
 
  private:
+  void check_symlink(const fs::path& link) const {
+    std::error_code error;
+    const fs::path target = fs::canonical(link, error);
+    if (error) {
+      throw path_error(link.string(), "is a symbolic link to " + fs::read_symlink(link, error).string() +
+                                          ", which cannot be opened");
+    }
+    if (m_outside_symlinks == OutsideSymlinks::follow) return;
+    const fs::path dir = fs::canonical(m_dir, error);
+    if (error || !is_inside(target, dir)) {
+      throw path_error(link.string(), "is a symbolic link to " + target.string() +
+                                          ", outside the migrations directory; pass --follow-symlinks to read it");
+    }
+  }
+
   std::string m_dir;
+  OutsideSymlinks m_outside_symlinks;
 };
 
 }  // namespace
 
-std::unique_ptr<MigrationSource> open_directory_source(const std::string& dir) {
+std::unique_ptr<MigrationSource> open_directory_source(const std::string& dir, OutsideSymlinks outside_symlinks) {
   std::error_code error;
   const fs::file_status status = fs::status(dir, error);
   if (status.type() == fs::file_type::not_found) throw path_error(dir, "the migrations directory does not exist");
   if (error) throw path_error(dir, "cannot open the migrations directory: " + error.message());
   if (status.type() != fs::file_type::directory) throw path_error(dir, "not a directory");
-  return std::make_unique<DirectorySource>(dir);
+  return std::make_unique<DirectorySource>(dir, outside_symlinks);
 }
 
 std::string read_file(const std::string& path) {

@@ -10,6 +10,15 @@ namespace gander {
 
 InspectedMigration inspect_bytes(const std::string& name, const std::string& display_path, const std::string& bytes,
                                  const InspectOptions& options) {
+  // goose would pass a NUL byte on, and every C client library then cuts the
+  // statement short there: the database would run less than the file says.
+  const std::size_t nul = bytes.find('\0');
+  if (nul != std::string::npos) {
+    const std::size_t newlines_before = static_cast<std::size_t>(
+        std::count(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(nul), '\n'));
+    throw Error(ErrorKind::parse, "a NUL byte: this is not a text file",
+                ErrorContext{display_path, newlines_before + 1});
+  }
   parser::ParseOptions parse_options;
   parse_options.env = options.env;
   parse_options.is_notx_name = is_notx_name(name);

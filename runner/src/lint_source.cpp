@@ -31,6 +31,12 @@ struct ListedFile {
 
 using FindingsByFile = std::vector<std::vector<LintFinding>>;
 
+bool differ_only_in_case(const std::string& left, const std::string& right) {
+  const auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; };
+  return left.size() == right.size() &&
+         std::equal(left.begin(), left.end(), right.begin(), [&](char l, char r) { return lower(l) == lower(r); });
+}
+
 // Every file after the first of a version. Files arrive in migration order,
 // so those of one version are neighbours.
 void check_duplicate_versions(const std::vector<ListedFile>& files, FindingsByFile& findings) {
@@ -42,9 +48,14 @@ void check_duplicate_versions(const std::vector<ListedFile>& files, FindingsByFi
       first_of_version = &file;
       continue;
     }
+    // On a case-insensitive file system (macOS, Windows) such a pair is one
+    // file, so a checkout there silently loses a migration.
+    const std::string case_note = differ_only_in_case(file.name, first_of_version->name)
+                                      ? " (the names differ only in case: a case-insensitive checkout keeps one)"
+                                      : "";
     findings[index].push_back(make_finding(
         LintRuleId::duplicate_version, file.display_path, 1,
-        "version " + std::to_string(*file.version) + " is also the version of " + first_of_version->name +
+        "version " + std::to_string(*file.version) + " is also the version of " + first_of_version->name + case_note +
             ": gander applies both, in file name order, but goose refuses the directory; give this file an unused "
             "version, unless a database has applied it already (the file name is its identity)"));
   }

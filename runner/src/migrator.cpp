@@ -161,7 +161,9 @@ std::unique_ptr<Store> Migrator::Impl::open_store_retrying() {
 }
 
 const MigrationSource& Migrator::Impl::source() {
-  if (!m_source) m_source = m_options.source ? m_options.source : open_directory_source(m_options.dir);
+  if (!m_source) {
+    m_source = m_options.source ? m_options.source : open_directory_source(m_options.dir, m_options.outside_symlinks);
+  }
   return *m_source;
 }
 

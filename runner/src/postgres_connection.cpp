@@ -65,6 +65,14 @@ bool is_lost_session(const std::string& sqlstate) {
   return starts_with(sqlstate, "08") || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03";
 }
 
+// libpqxx 6 leaves the SQLSTATE out of insufficient_privilege too, which a
+// missing CREATE or INSERT right on the tracking table raises.
+std::string sql_error_sqlstate(const pqxx::sql_error& error) {
+  if (!error.sqlstate().empty()) return error.sqlstate();
+  if (dynamic_cast<const pqxx::insufficient_privilege*>(&error) != nullptr) return "42501";
+  return "";
+}
+
 Error sql_error(const std::string& message, const std::string& sqlstate) {
   ErrorContext context;
   if (!sqlstate.empty()) context.sqlstate = sqlstate;
@@ -135,7 +143,7 @@ std::string server_message(const std::string& libpq_message) {
       throw Error(ErrorKind::connection, "lost the connection to PostgreSQL: " + server_message(error.what()),
                   std::move(context));
     }
-    throw sql_error(error.what(), error.sqlstate());
+    throw sql_error(error.what(), sql_error_sqlstate(error));
   } catch (const pqxx::transaction_rollback& error) {
     throw sql_error(error.what(), rollback_sqlstate(error));
   } catch (const pqxx::failure& error) {

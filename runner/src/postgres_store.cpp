@@ -95,7 +95,12 @@ class PostgresStore final : public Store {
       for (const Column& column : k_columns) {
         definitions += std::string(definitions.empty() ? "" : ", ") + column.name + " " + column.definition;
       }
-      m_connection->exec("CREATE TABLE IF NOT EXISTS " + m_quoted + " (" + definitions + ")");
+      try {
+        m_connection->exec("CREATE TABLE IF NOT EXISTS " + m_quoted + " (" + definitions + ")");
+      } catch (const Error& error) {
+        throw Error(error.kind(), "cannot create the tracking table " + m_quoted + ": " + error.message(),
+                    error.context());
+      }
     } else if (classify(*columns) == TableShape::legacy) {
       // One statement, so the columns arrive together or not at all; the
       // rows and their checksums are left as they are.

@@ -74,6 +74,8 @@ po::options_description visible_options() {
       ("allow-out-of-order", po::bool_switch(), "apply pending migrations that sort before the newest applied one")
       ("allow-missing", po::bool_switch(), "same as --allow-out-of-order (goose's name)")
       ("strict-checksums", po::bool_switch(), "count line-ending or byte-order-mark differences as modified")
+      ("follow-symlinks", po::bool_switch(),
+       "read *.sql symbolic links that lead outside --dir (refused by default; links inside it are always read)")
       ("dry-run", po::bool_switch(), "print the plan and the exact SQL; change nothing")
       ("resume", po::bool_switch(),
        "up: first run the statements a partial NO TRANSACTION migration did not complete, if its file is unchanged")
@@ -171,6 +173,7 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
   options.is_full = flag("full");
   options.is_dry_run = flag("dry-run");
   options.resumes_partial = flag("resume");
+  if (flag("follow-symlinks")) options.outside_symlinks = OutsideSymlinks::follow;
   options.allows_out_of_order = flag("allow-out-of-order") || flag("allow-missing");
   options.is_strict_checksums = flag("strict-checksums");
   const char* no_color = std::getenv("NO_COLOR");

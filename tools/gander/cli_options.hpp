@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <gander/migration_source.hpp>
+
 namespace gander::cli {
 
 // The command line, after flags and environment have been merged.
@@ -27,6 +29,7 @@ struct CliOptions {
   bool is_full = false;           // status: full checksums
   bool is_dry_run = false;
   bool resumes_partial = false;   // up --resume
+  OutsideSymlinks outside_symlinks = OutsideSymlinks::refuse;  // follow with --follow-symlinks
   bool allows_out_of_order = false;
   bool is_strict_checksums = false;
   bool wants_color = true;        // false with --no-color or NO_COLOR

@@ -70,7 +70,7 @@ int run_lint(const CliOptions& options, std::ostream& out, std::ostream&) {
   if (!options.args.empty()) {
     throw Error(ErrorKind::config, "lint takes no arguments; use --dir DIR (run 'gander lint --help')");
   }
-  const auto source = open_directory_source(options.dir);
+  const auto source = open_directory_source(options.dir, options.outside_symlinks);
   const LintReport report = lint_source(*source, LintOptions{process_env()});
   const Counts counts = count(report.findings);
   if (options.is_json) print_json(report, counts, out);

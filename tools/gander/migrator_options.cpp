@@ -38,6 +38,7 @@ std::chrono::milliseconds parse_duration(const std::string& text, const std::str
 Options migrator_options(const CliOptions& cli, std::ostream& err) {
   Options options;
   options.dir = cli.dir;
+  options.outside_symlinks = cli.outside_symlinks;
   options.dsn = cli.dsn;
   options.driver = cli.driver;
   if (options.driver.empty()) options.driver = looks_like_postgres(cli.dsn) ? "postgres" : "sqlite3";

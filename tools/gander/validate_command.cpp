@@ -74,7 +74,7 @@ int run_validate(const CliOptions& options, std::ostream& out, std::ostream& err
   if (!options.args.empty()) {
     throw Error(ErrorKind::config, "validate takes no arguments; use --dir DIR (run 'gander validate --help')");
   }
-  const auto source = open_directory_source(options.dir);
+  const auto source = open_directory_source(options.dir, options.outside_symlinks);
   const std::vector<ValidationEntry> entries =
       validate_source(*source, InspectOptions{process_env(), options.is_strict});
   if (options.is_json) print_json(options.dir, entries, out);

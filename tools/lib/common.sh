@@ -6,6 +6,10 @@ gander_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # Debian packages the library and CLI need to build.
 gander_build_packages=(g++ cmake make pkg-config libssl-dev libpqxx-dev libsqlite3-dev libboost-program-options-dev)
 
+# What tools/fuzz-parser needs: clang and its libFuzzer runtime (bookworm
+# ships libFuzzer in libclang-rt-14-dev).
+gander_fuzz_packages=(clang libclang-rt-14-dev libssl-dev)
+
 # Installs the packages that are not installed yet; does nothing (and needs
 # no network) when all are present.
 gander_ensure_packages() {

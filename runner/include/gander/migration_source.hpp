@@ -36,10 +36,18 @@ class MigrationSource {
   virtual std::optional<std::string> read_amendments() const { return std::nullopt; }
 };
 
+// What a directory source does with a *.sql symbolic link that resolves to a
+// file outside the directory. A link inside it is always read. A migration
+// that silently comes from elsewhere (a shared volume, another checkout) is
+// a file nobody reviewed with the others, so following it must be asked for.
+enum class OutsideSymlinks { refuse, follow };
+
 // A source over the regular files (or links to them) directly inside `dir`;
 // subdirectories are not searched. Throws Error{config} when `dir` is not a
-// readable directory.
-std::unique_ptr<MigrationSource> open_directory_source(const std::string& dir);
+// readable directory; listing throws Error{config} naming a *.sql link that
+// dangles or, unless `outside_symlinks` is follow, leads out of `dir`.
+std::unique_ptr<MigrationSource> open_directory_source(const std::string& dir,
+                                                       OutsideSymlinks outside_symlinks = OutsideSymlinks::refuse);
 
 // Reads a whole file. Throws Error{config} naming `path` on failure.
 std::string read_file(const std::string& path);

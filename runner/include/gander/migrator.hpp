@@ -56,6 +56,7 @@ struct Options {
   std::string dir = "migrations";
   // Where migrations come from; when null, the directory `dir`.
   std::shared_ptr<const MigrationSource> source;
+  OutsideSymlinks outside_symlinks = OutsideSymlinks::refuse;  // for `dir` (see migration_source.hpp)
   std::string table = "schema_migrations";
   std::chrono::milliseconds lock_timeout = std::chrono::minutes(5);
   // How long to keep retrying the first connection, with backoff from 100 ms
