@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include <gander/error.hpp>
+#include <gander/migration_source.hpp>
 
 namespace gander {
 
@@ -98,11 +99,7 @@ std::string append_amendment(const std::string& dir, const Amendment& amendment)
   std::string path = (std::filesystem::path(dir) / k_amendments_file_name).string();
   std::error_code ignored;
   const bool exists = std::filesystem::exists(path, ignored);
-  std::string existing;
-  if (exists) {
-    std::ifstream in(path, std::ios::binary);
-    existing.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
+  const std::string existing = exists ? read_file(path) : std::string();
   std::ofstream out(path, std::ios::binary | std::ios::app);
   if (!out) throw Error(ErrorKind::config, std::string("cannot write: ") + std::strerror(errno), ErrorContext{path});
   if (!exists) {

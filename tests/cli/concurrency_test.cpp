@@ -12,6 +12,7 @@
 #include "run_process.hpp"
 #include "temp_dir.hpp"
 #include "test_database.hpp"
+#include "wait_until.hpp"
 
 namespace {
 
@@ -67,11 +68,7 @@ void wait_for_tracking_table(gander::test::TestDatabase& database) {
   const std::string sql = database.driver() == "postgres"
                               ? "SELECT count(*) FROM pg_tables WHERE tablename = 'schema_migrations'"
                               : "SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'";
-  for (int attempt = 0; attempt < 200; ++attempt) {
-    if (*database.scalar(sql) == "1") return;
-    ::usleep(20 * 1000);
-  }
-  FAIL("no run created the tracking table");
+  gander::test::wait_until([&] { return *database.scalar(sql) == "1"; }, "a run to create the tracking table");
 }
 
 // Whether some process holds the migration lock of `database` now.
@@ -90,11 +87,7 @@ bool is_lock_held(gander::test::TestDatabase& database) {
 }
 
 void wait_until_lock_held(gander::test::TestDatabase& database) {
-  for (int attempt = 0; attempt < 300; ++attempt) {
-    if (is_lock_held(database)) return;
-    ::usleep(20 * 1000);
-  }
-  FAIL("no run took the migration lock");
+  gander::test::wait_until([&] { return is_lock_held(database); }, "a run to take the migration lock");
 }
 
 }  // namespace

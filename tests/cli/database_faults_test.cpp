@@ -19,6 +19,7 @@
 #include "run_process.hpp"
 #include "temp_dir.hpp"
 #include "test_database.hpp"
+#include "wait_until.hpp"
 
 namespace {
 
@@ -92,13 +93,14 @@ std::string sleeping_gander_pid(const std::string& dsn) {
 }
 
 std::string wait_for_sleeping_gander(const std::string& dsn) {
-  for (int attempt = 0; attempt < 500; ++attempt) {
-    const std::string pid = sleeping_gander_pid(dsn);
-    if (pid != "0") return pid;
-    ::usleep(10 * 1000);
-  }
-  FAIL("gander never reached pg_sleep()");
-  return "0";
+  std::string pid;
+  gander::test::wait_until(
+      [&] {
+        pid = sleeping_gander_pid(dsn);
+        return pid != "0";
+      },
+      "gander to reach pg_sleep()");
+  return pid;
 }
 
 // A TCP port on loopback that completes connections and never reads from

@@ -2,13 +2,10 @@
 // fresh database, round after round so that a rare race shows: every
 // replica starts, and every migration is applied by exactly one of them.
 
-#include <functional>
 #include <map>
 #include <regex>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <pqxx/pqxx>
@@ -16,6 +13,7 @@
 #include "run_process.hpp"
 #include "temp_dir.hpp"
 #include "test_database.hpp"
+#include "wait_until.hpp"
 
 namespace {
 
@@ -36,14 +34,6 @@ std::map<std::string, int> applied_counts(const std::vector<ProcessResult>& resu
     }
   }
   return counts;
-}
-
-void wait_until(const std::function<bool()>& is_done) {
-  for (int attempt = 0; attempt < 500; ++attempt) {
-    if (is_done()) return;
-    ::usleep(20 * 1000);
-  }
-  FAIL("gave up waiting after 10 s");
 }
 
 }  // namespace
@@ -109,12 +99,15 @@ TEST_CASE("a replica that starts during a slow migration waits says on whom and 
   pqxx::work writing(writer);
   writing.exec("LOCK TABLE orders IN ROW EXCLUSIVE MODE");
   RunningProcess migrating = gander::test::start_process(service, {"--db", database->dsn()});
-  wait_until([&] {
-    return *database->scalar("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND "
-                             "query LIKE 'CREATE INDEX CONCURRENTLY%'") == "1";
-  });
+  gander::test::wait_until(
+      [&] {
+        return *database->scalar("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND "
+                                 "query LIKE 'CREATE INDEX CONCURRENTLY%'") == "1";
+      },
+      "the first replica's CREATE INDEX CONCURRENTLY");
   RunningProcess waiting = gander::test::start_process(service, {"--db", database->dsn()});
-  wait_until([&] { return waiting.err_so_far().find("waiting for the lock") != std::string::npos; });
+  gander::test::wait_until([&] { return waiting.err_so_far().find("waiting for the lock") != std::string::npos; },
+                           "the second replica to report that it waits");
   // The waiter holds no snapshot, so it cannot hold up the index build once
   // the writer is done.
   writing.commit();

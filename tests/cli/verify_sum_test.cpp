@@ -1,12 +1,11 @@
 // gander sum and gander verify --sum / --base-sum.
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <catch2/catch.hpp>
 
 #include <gander/checksum/checksum.hpp>
+#include <gander/migration_source.hpp>
 
 #include "run_process.hpp"
 #include "temp_dir.hpp"
@@ -22,12 +21,7 @@ const std::string k_first = "-- +goose Up\nCREATE TABLE a (id int);\n";
 const std::string k_second = "-- +goose Up\nCREATE TABLE b (id int);\n";
 const std::string k_tenth = "-- +goose Up\nCREATE TABLE c (id int);\n";
 
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
+std::string slurp(const std::filesystem::path& path) { return gander::read_file(path.string()); }
 
 // A migrations directory summed by `gander sum`.
 struct SummedDir {
