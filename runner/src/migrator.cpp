@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <future>
 #include <map>
 #include <thread>
 
@@ -87,8 +88,21 @@ class Migrator::Impl {
   void cancel() noexcept;
 
  private:
+  // What load_while_connecting() reads from the tracking table, without the lock.
+  enum class EarlyRead { nothing, checksums_if_current, rows };
+  struct Loaded {
+    MigrationSet migrations;
+    std::optional<std::vector<AppliedRow>> rows;  // as asked; none for a table that is not current
+  };
+
+  Loaded load_while_connecting(EarlyRead early_read);
+  static std::optional<std::vector<AppliedRow>> read_without_lock(Store& store, EarlyRead early_read);
   Store& connect();
-  std::unique_ptr<Store> open_store_retrying();
+  StoreOptions store_options() const;
+  // Connects, retrying for connect_timeout from `start`; a first attempt
+  // already made (and failed) is given as `failed_first_attempt`.
+  std::unique_ptr<Store> open_store_retrying(Clock::time_point start = Clock::now(),
+                                             const std::optional<Error>& failed_first_attempt = std::nullopt);
   const MigrationSource& source();
   InspectOptions inspect_options() const;
   PlanOptions plan_options();
@@ -117,20 +131,73 @@ Store& Migrator::Impl::connect() {
   return *m_store;
 }
 
-std::unique_ptr<Store> Migrator::Impl::open_store_retrying() {
-  StoreOptions store_options;
-  store_options.driver = m_options.driver;
-  store_options.dsn = m_options.dsn;
-  store_options.table = m_options.table;
-  store_options.busy_timeout = m_options.lock_timeout;
-  store_options.statement_timeout = m_options.statement_timeout;
-  store_options.connect_attempt_timeout = connect_attempt_timeout(m_options.connect_timeout);
+// On PostgreSQL, connecting and the first queries are round trips to a
+// server that does its own work meanwhile; loading the files at the same
+// time hides them. The outcome is as if the files came first: their error
+// wins over the database's. Only the first attempt to connect runs beside
+// the files; if it fails, the retries for connect_timeout run here.
+Migrator::Impl::Loaded Migrator::Impl::load_while_connecting(EarlyRead early_read) {
+  const MigrationSource& files = source();
+  const InspectOptions options = inspect_options();
+  if (m_store) {
+    MigrationSet migrations(files, options);
+    return {std::move(migrations), read_without_lock(*m_store, early_read)};
+  }
+  using Connected = std::pair<std::unique_ptr<Store>, std::optional<std::vector<AppliedRow>>>;
+  // The future's destructor waits for the thread, also when loading throws.
   const Clock::time_point start = Clock::now();
+  std::future<Connected> connecting =
+      std::async(std::launch::async, [early_read, store_options = store_options()] {
+        std::unique_ptr<Store> store = open_store(store_options);
+        std::optional<std::vector<AppliedRow>> rows = read_without_lock(*store, early_read);
+        return Connected(std::move(store), std::move(rows));
+      });
+  MigrationSet migrations(files, options);
+  std::optional<std::vector<AppliedRow>> rows;
+  try {
+    Connected connected = connecting.get();
+    m_store = std::move(connected.first);
+    rows = std::move(connected.second);
+  } catch (const Error& error) {
+    if (error.kind() != ErrorKind::connection) throw;
+    m_store = open_store_retrying(start, error);
+    rows = read_without_lock(*m_store, early_read);
+  }
+  m_active_store.store(m_store.get());
+  return {std::move(migrations), std::move(rows)};
+}
+
+std::optional<std::vector<AppliedRow>> Migrator::Impl::read_without_lock(Store& store, EarlyRead early_read) {
+  switch (early_read) {
+    case EarlyRead::nothing: return std::nullopt;
+    case EarlyRead::checksums_if_current:
+      if (store.table_shape() != TableShape::current) return std::nullopt;
+      return store.read_checksums();
+    case EarlyRead::rows: return store.read_rows();
+  }
+  return std::nullopt;
+}
+
+StoreOptions Migrator::Impl::store_options() const {
+  StoreOptions options;
+  options.driver = m_options.driver;
+  options.dsn = m_options.dsn;
+  options.table = m_options.table;
+  options.busy_timeout = m_options.lock_timeout;
+  options.statement_timeout = m_options.statement_timeout;
+  options.connect_attempt_timeout = connect_attempt_timeout(m_options.connect_timeout);
+  return options;
+}
+
+std::unique_ptr<Store> Migrator::Impl::open_store_retrying(Clock::time_point start,
+                                                           const std::optional<Error>& failed_first_attempt) {
+  const StoreOptions options = store_options();
   const Clock::time_point deadline = start + m_options.connect_timeout;
   std::chrono::milliseconds backoff(100);
   for (int attempt = 1;; ++attempt) {
     try {
-      return open_store(store_options);
+      if (attempt == 1 && failed_first_attempt) throw *failed_first_attempt;
+      return open_store(options);
     } catch (const Error& error) {
       if (error.kind() != ErrorKind::connection) throw;
       const Clock::time_point now = Clock::now();
@@ -204,15 +271,17 @@ std::unique_ptr<StoreLock> Migrator::Impl::take_lock(Store& store) {
 template <typename Choose>
 RunResult Migrator::Impl::run(Choose choose, bool is_up, bool returns_early_when_up_to_date) {
   const Clock::time_point start = Clock::now();
-  // Files first: a malformed migration is reported without touching the database.
-  const MigrationSet migrations(source(), inspect_options());
+  // A malformed migration is reported without changing the database.
+  const Loaded loaded =
+      load_while_connecting(returns_early_when_up_to_date ? EarlyRead::checksums_if_current : EarlyRead::nothing);
+  const MigrationSet& migrations = loaded.migrations;
   const std::vector<MigrationFile> files = migrations.files();
   Store& store = connect();
-  if (returns_early_when_up_to_date && store.table_shape() == TableShape::current) {
+  if (loaded.rows) {
     // Rows only ever move towards `applied` under the lock, so a plan that
     // is up to date without it stays true; anything else is decided again
     // under the lock.
-    const Plan plan = make_plan(files, store.read_rows(), plan_options());
+    const Plan plan = make_plan(files, *loaded.rows, plan_options());
     if (plan.is_up_to_date()) {
       RunResult result;
       result.version = newest_applied_version(plan);
@@ -393,9 +462,8 @@ std::optional<Step> Migrator::Impl::resume_partial(Store& store, const Migration
 }
 
 Plan Migrator::Impl::read_only_plan() {
-  const MigrationSet migrations(source(), inspect_options());
-  Store& store = connect();
-  return make_plan(migrations.files(), store.read_rows(), plan_options());
+  const Loaded loaded = load_while_connecting(EarlyRead::rows);
+  return make_plan(loaded.migrations.files(), *loaded.rows, plan_options());
 }
 
 Plan Migrator::Impl::verified_plan() {

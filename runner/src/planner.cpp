@@ -1,7 +1,8 @@
 #include <gander/planner.hpp>
 
 #include <algorithm>
-#include <map>
+#include <string_view>
+#include <unordered_map>
 
 #include <gander/checksum/checksum.hpp>
 #include <gander/error.hpp>
@@ -110,32 +111,41 @@ std::vector<std::string> Plan::to_apply(const PlanOptions& options) const {
 
 Plan make_plan(const std::vector<MigrationFile>& files, const std::vector<AppliedRow>& rows,
                const PlanOptions& options) {
-  std::map<std::string, const AppliedRow*> row_by_name;
-  for (const AppliedRow& row : rows) row_by_name[row.filename] = &row;
+  // Every service start plans over every migration: a hash index and no
+  // sort when the files already are in order keep that linear.
+  std::unordered_map<std::string_view, std::size_t> row_index_by_name;
+  row_index_by_name.reserve(rows.size());
+  for (std::size_t index = 0; index < rows.size(); ++index) row_index_by_name[rows[index].filename] = index;
+  std::vector<bool> is_row_matched(rows.size(), false);
 
   Plan plan;
+  plan.migrations.reserve(files.size() + rows.size());
   for (const MigrationFile& file : files) {
-    const auto found = row_by_name.find(file.name);
-    if (found == row_by_name.end()) {
+    const auto found = row_index_by_name.find(file.name);
+    if (found == row_index_by_name.end()) {
       if (file.is_empty) continue;  // skipped: never applied, never recorded
       plan.migrations.push_back({file.name, file.version, MigrationState::pending, file.checksum, std::nullopt,
                                  std::nullopt, {}, std::nullopt});
       continue;
     }
-    const AppliedRow& row = *found->second;
+    const AppliedRow& row = rows[found->second];
+    is_row_matched[found->second] = true;
     PlannedMigration planned{file.name, file.version, MigrationState::applied, file.checksum, row.checksum,
                              row.applied_at, {}, std::nullopt};
     compare(file, row, options, planned);
     plan.migrations.push_back(std::move(planned));
-    row_by_name.erase(found);
   }
-  for (const auto& [name, row] : row_by_name) {
-    plan.migrations.push_back({name, migration_version_if_valid(name),
-                               row->is_partial ? MigrationState::partial : MigrationState::missing, std::nullopt,
-                               row->checksum, row->applied_at, row->is_partial ? "no file" : "",
-                               row->is_partial ? row->statements_done : std::nullopt});
+  for (std::size_t index = 0; index < rows.size(); ++index) {
+    if (is_row_matched[index]) continue;
+    const AppliedRow& row = rows[index];
+    plan.migrations.push_back({row.filename, migration_version_if_valid(row.filename),
+                               row.is_partial ? MigrationState::partial : MigrationState::missing, std::nullopt,
+                               row.checksum, row.applied_at, row.is_partial ? "no file" : "",
+                               row.is_partial ? row.statements_done : std::nullopt});
   }
-  std::stable_sort(plan.migrations.begin(), plan.migrations.end(), sorts_before);
+  if (!std::is_sorted(plan.migrations.begin(), plan.migrations.end(), sorts_before)) {
+    std::stable_sort(plan.migrations.begin(), plan.migrations.end(), sorts_before);
+  }
 
   // A pending file that sorts before the newest recorded migration is out of order.
   const auto newest = std::find_if(plan.migrations.rbegin(), plan.migrations.rend(),

@@ -129,7 +129,7 @@ class PostgresStore final : public Store {
     const pqxx::result result = m_connection->exec(
         "SELECT filename, checksum, " + std::string(k_applied_at_sql) + ", " +
         column_or_null("state = 'partial'", "state") + ", " + column_or_null("up_checksum", "up_checksum") + ", " +
-        column_or_null("statements_done", "statements_done") + " FROM " + m_quoted + " ORDER BY filename");
+        column_or_null("statements_done", "statements_done") + " FROM " + m_quoted);
     std::vector<AppliedRow> rows;
     rows.reserve(result.size());
     for (const pqxx::row& source : result) {
@@ -141,6 +141,19 @@ class PostgresStore final : public Store {
       if (!source[4].is_null()) row.up_checksum = source[4].c_str();
       if (!source[5].is_null()) row.statements_done = source[5].as<std::int64_t>();
       rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
+  std::vector<AppliedRow> read_checksums() override {
+    const pqxx::result result = m_connection->exec("SELECT filename, checksum, state = 'partial' FROM " + m_quoted);
+    std::vector<AppliedRow> rows(result.size());
+    for (pqxx::result::size_type index = 0; index < result.size(); ++index) {
+      const pqxx::row source = result[index];
+      AppliedRow& row = rows[static_cast<std::size_t>(index)];
+      row.filename = source[0].c_str();
+      row.checksum = source[1].c_str();
+      row.is_partial = source[2].as<bool>();
     }
     return rows;
   }

@@ -127,8 +127,7 @@ class SqliteStore final : public Store {
                              (columns.contains("state") ? "state = 'partial'" : "0") + ", " +
                              (columns.contains("up_checksum") ? "up_checksum" : "NULL") + ", " +
                              (columns.contains("statements_done") ? "statements_done" : "NULL") + " FROM " +
-                             m_table.quoted() +
-                             " ORDER BY filename");
+                             m_table.quoted());
     std::vector<AppliedRow> rows;
     while (m_connection.step(statement.get())) {
       AppliedRow row;
@@ -140,6 +139,20 @@ class SqliteStore final : public Store {
       if (sqlite3_column_type(statement.get(), 5) != SQLITE_NULL) {
         row.statements_done = sqlite3_column_int64(statement.get(), 5);
       }
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
+  std::vector<AppliedRow> read_checksums() override {
+    const Statement statement =
+        m_connection.prepare("SELECT filename, checksum, state = 'partial' FROM " + m_table.quoted());
+    std::vector<AppliedRow> rows;
+    while (m_connection.step(statement.get())) {
+      AppliedRow row;
+      row.filename = detail::column_text(statement.get(), 0).value_or("");
+      row.checksum = detail::column_text(statement.get(), 1).value_or("");
+      row.is_partial = sqlite3_column_int(statement.get(), 2) != 0;
       rows.push_back(std::move(row));
     }
     return rows;

@@ -361,3 +361,20 @@ TEST_CASE("a PostgreSQL server that accepts and never answers fails the connecti
     CHECK_THAT(result.err, Catch::Contains("timeout expired"));
   }
 }
+
+TEST_CASE("a malformed migration is reported at once while the database is still unreachable") {
+  const gander::test::TempDir dir;
+  dir.write("migrations/00001_a.sql", "-- +goose Up\nCREATE TABLE a (id INTEGER);\n");
+  dir.write("migrations/00002_b.sql", "-- +goose Up\n-- +goose StatementBegin\nSELECT 1;\n");
+  const Clock::time_point start = Clock::now();
+  const ProcessResult result =
+      gander::test::run_gander({"--driver", "postgres", "--db", "host=127.0.0.1 port=1 dbname=app user=app", "--dir",
+                                (dir.path() / "migrations").string(), "--connect-timeout", "30s", "up"});
+  const Clock::duration took = Clock::now() - start;
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.err, Catch::Contains("00002_b.sql") && Catch::Contains("StatementEnd"));
+  CHECK_THAT(result.err + result.out, !Catch::Contains("waiting for the database") &&
+                                          !Catch::Contains("cannot connect"));
+  CHECK(took < 10s);
+}

@@ -97,6 +97,12 @@ class Store {
   // Works on a legacy table without upgrading it (read-only callers).
   virtual std::vector<AppliedRow> read_rows() = 0;
 
+  // The filename, checksum and partial flag of every row, in one query and
+  // in no particular order; the other fields stay empty. Enough to tell
+  // whether every file is applied, and cheaper than read_rows() on a large
+  // table. Only for a table whose shape is current (see table_shape()).
+  virtual std::vector<AppliedRow> read_checksums() = 0;
+
   // Transaction control on this store's one connection.
   virtual void begin() = 0;
   virtual void commit() = 0;

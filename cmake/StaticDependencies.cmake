@@ -1,0 +1,30 @@
+# The gander command starts on every deploy and, in a service's entrypoint,
+# on every start; on a machine where a page fault is expensive, each shared
+# library it loads costs measurable time (tools/bench/startup-cost). With
+# GANDER_STATIC_DEPS the command links the C++ runtime, libpqxx, SQLite and
+# Boost.Program_options from Debian's static archives. libpq and libcrypto
+# stay shared: Debian ships no static libpq with its dependencies.
+# Sanitizer builds keep every library shared, as the sanitizers expect.
+if(GANDER_SANITIZE)
+  set(GANDER_STATIC_DEPS OFF)
+endif()
+
+if(GANDER_STATIC_DEPS)
+  # Only the gander command uses Boost, so its imported target may name the archive.
+  set(Boost_USE_STATIC_LIBS ON)
+  find_library(gander_pqxx_archive NAMES libpqxx.a REQUIRED)
+  find_library(gander_sqlite_archive NAMES libsqlite3.a REQUIRED)
+  find_library(gander_pq_library NAMES pq REQUIRED)
+endif()
+
+# gander_link_static_dependencies(TARGET): links TARGET, an executable that
+# uses gander::gander, against the archives above when GANDER_STATIC_DEPS is
+# on. The archives come after the runner on the link line, so they resolve
+# its references, and --as-needed then drops the shared copies.
+function(gander_link_static_dependencies target)
+  if(NOT GANDER_STATIC_DEPS)
+    return()
+  endif()
+  target_link_libraries(${target} PRIVATE gander_runner ${gander_pqxx_archive} ${gander_sqlite_archive} ${gander_pq_library})
+  target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc LINKER:--as-needed)
+endfunction()
