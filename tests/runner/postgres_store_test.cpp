@@ -1,5 +1,6 @@
 #include <gander/store.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -470,6 +471,28 @@ TEST_CASE("postgres: insert_row stores NULL for a missing version or up checksum
   row.filename = "x'); DROP TABLE schema_migrations; --";
   store->insert_row(row);
   CHECK(store->read_rows().size() == 2);
+}
+
+TEST_CASE("postgres: read_checksums reads every row's name checksum and state and nothing else") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  store->prepare_table();
+  store->insert_row(record("00002_b.sql", true));
+  store->insert_row(record("00001_a.sql"));
+  std::vector<gander::AppliedRow> rows = store->read_checksums();
+  std::sort(rows.begin(), rows.end(), [](const auto& left, const auto& right) { return left.filename < right.filename; });
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].filename == "00001_a.sql");
+  CHECK(rows[0].checksum == record("00001_a.sql").checksum);
+  CHECK_FALSE(rows[0].is_partial);
+  CHECK(rows[1].filename == "00002_b.sql");
+  CHECK(rows[1].checksum == record("00002_b.sql").checksum);
+  CHECK(rows[1].is_partial);
+  for (const gander::AppliedRow& row : rows) {
+    CHECK_FALSE(row.applied_at.has_value());
+    CHECK_FALSE(row.up_checksum.has_value());
+    CHECK_FALSE(row.statements_done.has_value());
+  }
 }
 
 TEST_CASE("postgres: delete_row removes only that row") {

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -512,6 +513,29 @@ TEST_CASE("sqlite: a partial row is marked applied with its time") {
   CHECK(db->scalar("SELECT version FROM schema_migrations WHERE filename = '00003_b.sql'") == "1");
   // The primary key refuses a second row for a file.
   CHECK(gander::test::error_of([&] { store->insert_row(record("00003_b.sql")); }).kind() == ErrorKind::sql);
+}
+
+TEST_CASE("sqlite: read_checksums reads every row's name checksum and state and nothing else") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  const auto store = open_store(db->dsn());
+  store->prepare_table();
+  store->insert_row(record("00002_b.sql", true));
+  store->insert_row(record("00001_a.sql"));
+  std::vector<gander::AppliedRow> rows = store->read_checksums();
+  std::sort(rows.begin(), rows.end(), [](const auto& left, const auto& right) { return left.filename < right.filename; });
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].filename == "00001_a.sql");
+  CHECK(rows[0].checksum == record("00001_a.sql").checksum);
+  CHECK_FALSE(rows[0].is_partial);
+  CHECK(rows[1].filename == "00002_b.sql");
+  CHECK(rows[1].checksum == record("00002_b.sql").checksum);
+  CHECK(rows[1].is_partial);
+  for (const gander::AppliedRow& row : rows) {
+    CHECK_FALSE(row.applied_at.has_value());
+    CHECK_FALSE(row.up_checksum.has_value());
+    CHECK_FALSE(row.statements_done.has_value());
+  }
 }
 
 TEST_CASE("sqlite: delete_row removes only that file's row") {
