@@ -52,6 +52,11 @@ class PostgresConnection {
   void commit();
   // Rolls back the open transaction, if any; never throws.
   void rollback() noexcept;
+  // Undoes the open transaction's work since SAVEPOINT `name` and drops the
+  // savepoint, so that the transaction goes on even after a failed
+  // statement. False, with the transaction unusable, when there is none or
+  // the server refuses; never throws.
+  bool rollback_to_savepoint(const std::string& name) noexcept;
 
   // Runs `sql` with the simple-query protocol, so every statement in it
   // runs: inside the open transaction, or else in autocommit.

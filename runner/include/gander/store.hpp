@@ -64,6 +64,14 @@ enum class TableShape {
   legacy,   // (filename, checksum, applied_at) and possibly some of the newer columns: upgradable in place
 };
 
+enum class BatchMethod {
+  // Each migration in its own transaction, committed without waiting for the
+  // disk; the run waits once, at its end (PostgreSQL).
+  deferred_durability,
+  // Consecutive migrations share one transaction, a savepoint each (SQLite).
+  shared_transaction,
+};
+
 // A row as gander writes it when a migration starts or completes.
 struct RowRecord {
   std::string filename;
@@ -102,6 +110,36 @@ class Store {
   virtual void commit() = 0;
   // Rolls back the open transaction, if any; never throws.
   virtual void rollback() noexcept = 0;
+
+  // How the Migrator makes a run of transactional migrations cheaper than
+  // one durable commit each, keeping each migration all-or-nothing.
+  virtual BatchMethod batch_method() const = 0;
+
+  // Savepoints inside the open transaction, so that one migration of
+  // several that share a transaction can be undone alone. Throw Error{sql}.
+  virtual void savepoint() = 0;
+  virtual void release_savepoint() = 0;
+  // Undoes what ran since savepoint() and drops the savepoint. Returns false
+  // when the whole transaction is gone instead (SQLite ends it by itself
+  // after some errors, e.g. an interrupt or a full disk). Never throws.
+  virtual bool rollback_to_savepoint() noexcept = 0;
+  // SQLite: true when the open transaction leaves a foreign key violation
+  // unresolved (a deferred constraint, PRAGMA defer_foreign_keys) that
+  // COMMIT would refuse. PostgreSQL checks deferred constraints only in
+  // COMMIT and says false (it never shares a transaction between migrations).
+  virtual bool has_unresolved_foreign_keys() = 0;
+
+  // PostgreSQL: the COMMITs that follow return without waiting for their WAL
+  // to reach the disk (synchronous_commit off for the session), until
+  // make_commits_durable(). Each is still atomic, and the server writes WAL
+  // in order, so a crash loses at most the newest of them. SQLite: nothing.
+  virtual void defer_commit_durability() = 0;
+  // Restores the session's synchronous_commit, then waits until every commit
+  // made so far on this connection is on disk (a synchronous commit of a
+  // transaction with an xid flushes the WAL up to it, and so everything
+  // before it). Needs no open transaction. SQLite: nothing (each COMMIT
+  // waits). Throws Error{sql} or Error{connection}.
+  virtual void make_commits_durable() = 0;
 
   // Runs `sql`, which may hold several statements: all of them run. A
   // statement that is empty or only comments does nothing. Throws
