@@ -365,28 +365,29 @@ void Migrator::Impl::apply(Store& store, const std::vector<LoadedAction>& action
 }
 
 // PostgreSQL: each migration is its own transaction, committed without
-// waiting for the disk; then one wait covers them all. The WAL is written in
-// order, so a server crash before that wait can lose only the newest of
-// them, each whole. Every way out waits first (a NO TRANSACTION migration
-// that follows must find them on disk, and a failure must not report as
-// applied what a crash could still take back), so no commit stays deferred.
+// waiting for the disk, except the last: its commit waits, and the WAL is
+// written in order, so that wait covers every commit before it. Until then
+// a server crash can lose only the newest of them, each whole. A failure
+// waits too before it is reported (best effort), so that what was reported
+// applied stays so; and a NO TRANSACTION migration that follows runs after
+// the wait, in a session whose commits wait again.
 void Migrator::Impl::apply_deferring_durability(Store& store, const std::vector<LoadedAction>& actions,
                                                 std::size_t first, std::size_t end, std::vector<Step>& steps) {
-  store.defer_commit_durability();
+  store.set_commit_waits_for_disk(false);
   try {
     for (std::size_t index = first; index < end; ++index) {
+      if (index + 1 == end) store.set_commit_waits_for_disk(true);
       steps.push_back(run_action(store, *actions[index].migration, actions[index].direction));
     }
   } catch (...) {
-    // Best effort: with the connection gone there is nothing left to wait
-    // for, and the failure in flight is what the caller must see.
+    // With the connection gone there is nothing left to wait for, and the
+    // failure in flight is what the caller must see.
     try {
       store.make_commits_durable();
     } catch (const Error&) {
     }
     throw;
   }
-  store.make_commits_durable();
 }
 
 // SQLite: applies actions[first, end) in one transaction, a savepoint each,

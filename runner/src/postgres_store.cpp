@@ -159,18 +159,23 @@ class PostgresStore final : public Store {
   bool rollback_to_savepoint() noexcept override { return m_connection->rollback_to_savepoint(k_savepoint); }
   bool has_unresolved_foreign_keys() override { return false; }
 
-  void defer_commit_durability() override { m_connection->exec("SET synchronous_commit TO off"); }
+  // RESET rather than "on": a setting of the server, database, role or DSN
+  // (remote_apply, say) comes back.
+  void set_commit_waits_for_disk(bool waits) override {
+    m_connection->exec(waits ? "RESET synchronous_commit" : "SET synchronous_commit TO off");
+  }
 
   void make_commits_durable() override {
     if (m_connection->has_transaction()) {
       throw Error(ErrorKind::sql, "internal error: make_commits_durable() inside a transaction");
     }
-    // RESET rather than "on": a setting of the server, database, role or DSN
-    // (remote_apply, say) comes back. txid_current() gives the transaction an
-    // xid, so its COMMIT is logged and waits for the WAL flush, which covers
-    // every commit before it. One round trip.
+    // The row lock is WAL-logged and gives the transaction an xid, so its
+    // COMMIT waits for the WAL flush, which covers every commit before it.
+    // FOR KEY SHARE is the weakest lock: it conflicts only with deleting the
+    // row or changing its key. One round trip.
     try {
-      m_connection->exec("RESET synchronous_commit; BEGIN; SELECT txid_current(); COMMIT");
+      m_connection->exec("RESET synchronous_commit; BEGIN; SELECT 1 FROM " + m_quoted +
+                         " LIMIT 1 FOR KEY SHARE; COMMIT");
     } catch (const Error& error) {
       throw Error(error.kind(),
                   "cannot confirm that the migrations of this run are on disk: " + error.message(), error.context());

@@ -184,7 +184,7 @@ class SqliteStore final : public Store {
   bool has_unresolved_foreign_keys() override { return m_connection.has_unresolved_foreign_keys(); }
 
   // Each COMMIT waits for the disk as the connection's synchronous setting says.
-  void defer_commit_durability() override {}
+  void set_commit_waits_for_disk(bool) override {}
   void make_commits_durable() override {}
 
   void execute(const std::string& sql) override { m_connection.execute_within_timeout(sql); }

@@ -267,7 +267,13 @@ TEST_CASE("PostgreSQL: a server crash right after a run keeps every migration th
   gander::test::PrivatePostgres server({"wal_writer_delay=10s"});
   const bool fails_at_the_end = GENERATE(false, true);
   const TempDir dir;
-  write_table_migrations(dir, 1, 20);
+  write_table_migrations(dir, 1, 17);
+  // The newest commits write too little WAL to fill a page, which would wake
+  // the WAL writer: only gander's wait puts them on disk.
+  for (int index = 18; index <= 20; ++index) {
+    dir.write("migrations/" + file_of(index),
+              "-- +goose Up\nINSERT INTO t1 (id, v) VALUES (" + std::to_string(index) + ", 'tail');\n");
+  }
   if (fails_at_the_end) dir.write("migrations/" + file_of(21), "-- +goose Up\nSELECT 1 / 0;\n");
   const std::vector<std::string> args = {"--driver", "postgres", "--db", server.dsn(), "--dir",
                                          (dir.path() / "migrations").string(), "up"};
@@ -275,13 +281,12 @@ TEST_CASE("PostgreSQL: a server crash right after a run keeps every migration th
   INFO(result.out << result.err);
   CHECK(result.exit_code == (fails_at_the_end ? 1 : 0));
   CHECK(count_of(result.out, "OK    ") == 20);
-  // Control: a commit that did not wait is lost in the crash, so the
-  // check below would see one of gander's lost too.
-  postgres_value(server.dsn(), "SET synchronous_commit TO off; CREATE TABLE control (id INTEGER); SELECT 1");
+  // Read without writing WAL: everything the run logged is flushed.
+  CHECK(postgres_value(server.dsn(), "SELECT pg_current_wal_flush_lsn() >= pg_current_wal_insert_lsn()") == "t");
 
   server.stop_immediately();
   server.start();
-  CHECK(postgres_value(server.dsn(), "SELECT count(*) FROM pg_tables WHERE tablename = 'control'") == "0");
   CHECK(postgres_value(server.dsn(), "SELECT count(*) FROM schema_migrations") == "20");
-  CHECK(postgres_value(server.dsn(), "SELECT count(*) FROM pg_tables WHERE tablename ~ '^t[0-9]+$'") == "20");
+  CHECK(postgres_value(server.dsn(), "SELECT count(*) FROM pg_tables WHERE tablename ~ '^t[0-9]+$'") == "17");
+  CHECK(postgres_value(server.dsn(), "SELECT count(*) FROM t1") == "4");
 }

@@ -129,16 +129,19 @@ class Store {
   // COMMIT and says false (it never shares a transaction between migrations).
   virtual bool has_unresolved_foreign_keys() = 0;
 
-  // PostgreSQL: the COMMITs that follow return without waiting for their WAL
-  // to reach the disk (synchronous_commit off for the session), until
-  // make_commits_durable(). Each is still atomic, and the server writes WAL
-  // in order, so a crash loses at most the newest of them. SQLite: nothing.
-  virtual void defer_commit_durability() = 0;
-  // Restores the session's synchronous_commit, then waits until every commit
-  // made so far on this connection is on disk (a synchronous commit of a
-  // transaction with an xid flushes the WAL up to it, and so everything
-  // before it). Needs no open transaction. SQLite: nothing (each COMMIT
-  // waits). Throws Error{sql} or Error{connection}.
+  // PostgreSQL: whether the COMMITs that follow wait for their WAL to reach
+  // the disk. false: synchronous_commit off for the session; each commit is
+  // still atomic and visible at once, and the server writes WAL in order, so
+  // a crash loses at most the newest of them. true: the session's own
+  // setting again, so the next commit that writes WAL waits, for itself and
+  // for every commit before it. SQLite: nothing (each COMMIT waits).
+  virtual void set_commit_waits_for_disk(bool waits) = 0;
+  // set_commit_waits_for_disk(true), then waits until the commits made so
+  // far on this connection are on disk, with a transaction that writes WAL
+  // (a row lock on the tracking table; a transaction that writes none, even
+  // with an xid, does not wait). With no tracking row there is nothing to
+  // lock and it waits for nothing. Needs no open transaction. SQLite:
+  // nothing. Throws Error{sql} or Error{connection}.
   virtual void make_commits_durable() = 0;
 
   // Runs `sql`, which may hold several statements: all of them run. A
