@@ -256,12 +256,17 @@ void PostgresConnection::rollback() noexcept {
 
 bool PostgresConnection::rollback_to_savepoint(const std::string& name) noexcept {
   if (!m_work) return false;
+  // libpqxx 6 has rolled back the whole transaction already.
+  if (m_is_work_failed) {
+    rollback();
+    return false;
+  }
   try {
     m_work->exec("ROLLBACK TO SAVEPOINT " + name + "; RELEASE SAVEPOINT " + name);
     m_is_work_failed = false;
     return true;
   } catch (...) {
-    m_is_work_failed = true;
+    rollback();
     return false;
   }
 }

@@ -53,9 +53,9 @@ class PostgresConnection {
   // Rolls back the open transaction, if any; never throws.
   void rollback() noexcept;
   // Undoes the open transaction's work since SAVEPOINT `name` and drops the
-  // savepoint, so that the transaction goes on even after a failed
-  // statement. False, with the transaction unusable, when there is none or
-  // the server refuses; never throws.
+  // savepoint; the transaction goes on. False, with the transaction rolled
+  // back, when there is none, when a statement in it failed (libpqxx 6 ends
+  // the whole transaction then) or when the server refuses; never throws.
   bool rollback_to_savepoint(const std::string& name) noexcept;
 
   // Runs `sql` with the simple-query protocol, so every statement in it

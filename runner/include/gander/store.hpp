@@ -120,8 +120,9 @@ class Store {
   virtual void savepoint() = 0;
   virtual void release_savepoint() = 0;
   // Undoes what ran since savepoint() and drops the savepoint. Returns false
-  // when the whole transaction is gone instead (SQLite ends it by itself
-  // after some errors, e.g. an interrupt or a full disk). Never throws.
+  // when the whole transaction is gone instead: SQLite ends it by itself
+  // after some errors (an interrupt, a full disk), and on PostgreSQL libpqxx
+  // 6 ends it after any failed statement. Never throws.
   virtual bool rollback_to_savepoint() noexcept = 0;
   // SQLite: true when the open transaction leaves a foreign key violation
   // unresolved (a deferred constraint, PRAGMA defer_foreign_keys) that
