@@ -88,6 +88,13 @@ const char* rollback_consequence(Direction direction) {
 // kill undoes little work.
 constexpr std::chrono::seconds k_longest_shared_transaction{1};
 
+// "the migrations before it in that transaction (3, from 00002_b.sql)":
+// the first `count` of `ran`, which shared a transaction with the next one.
+std::string earlier_ones(const std::vector<Step>& ran, std::size_t count) {
+  return "the migrations before it in that transaction (" + std::to_string(count) + ", from " + ran.front().name +
+         ")";
+}
+
 // `error` with `note` appended to its message.
 Error with_note(const Error& error, const std::string& note) {
   return Error(error.kind(), error.message() + note, error.context());
@@ -101,8 +108,7 @@ Error shared_commit_error(const Error& error, const std::vector<Step>& ran, cons
   context.sqlstate = error.context().sqlstate;
   std::string what = ran.back().name;
   if (ran.size() > 1) {
-    what += " and the " + std::to_string(ran.size() - 1) + " migrations before it from " + ran.front().name +
-            " (one transaction, none of them applied)";
+    what += " and " + earlier_ones(ran, ran.size() - 1);
   }
   return Error(error.kind(), "recording " + what + " in " + table + " failed: " + error.message(), context);
 }
@@ -455,9 +461,8 @@ std::size_t Migrator::Impl::apply_in_one_transaction(Store& store, const std::ve
     }
   }
   if (is_transaction_lost && failure && !ran.empty()) {
-    throw with_note(*failure, "; the " + std::to_string(ran.size()) + " migrations before it from " +
-                                  ran.front().name +
-                                  " shared its transaction, which the database ended, and are not applied");
+    throw with_note(*failure, "; the database ended its transaction, and " + earlier_ones(ran, ran.size()) +
+                                  " are not applied either");
   }
   // Waiting longer for a lock, or for a connection, would not help.
   if (commit_failure &&

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <pqxx/pqxx>
+#include <sqlite3.h>
 
 #include <catch2/catch.hpp>
 
@@ -259,6 +260,60 @@ TEST_CASE("SIGINT or SIGTERM in the middle of a run keeps the migrations reporte
   CHECK(count_of(stopped.out, "OK    ") == 30);
   CHECK(recorded(*database) == recorded_range(1, 30));
   CHECK(tables_and_rows(*database) == std::make_pair(30, 30));
+}
+
+TEST_CASE("SQLite: a write interrupted in a shared transaction says which migrations went with it") {
+  const int signal = GENERATE(SIGINT, SIGTERM);
+  const TempDir dir;
+  const auto database = gander::test::make_sqlite_database(dir.path());
+  write_table_migrations(dir, 1, 30);
+  // An interrupted write makes SQLite roll back the whole transaction.
+  dir.write("migrations/" + file_of(31),
+            "-- +goose Up\nCREATE TABLE t31 (id INTEGER);\nINSERT INTO t31 WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
+            "SELECT x + 1 FROM c WHERE x < 50000000) SELECT x FROM c;\n");
+  RunningProcess running = gander::test::start_gander(gander_args(*database, dir, {"-v", "up"}));
+  gander::test::wait_until([&] { return running.err_so_far().find("applying " + file_of(31)) != std::string::npos; },
+                           "gander to start the slow migration");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ::kill(running.pid(), signal);
+  const ProcessResult stopped = running.wait();
+  INFO(stopped.out << stopped.err);
+  CHECK(stopped.exit_code == 1);
+  CHECK_THAT(stopped.err, Catch::Contains(file_of(31) + ":3: statement 2") && Catch::Contains("interrupted"));
+  // Those committed before (a shared transaction commits after a second)
+  // were printed; the others were not and are named in the error.
+  const int applied = static_cast<int>(count_of(stopped.out, "OK    "));
+  CHECK(recorded(*database) == recorded_range(1, applied));
+  CHECK(tables_and_rows(*database) == std::make_pair(applied, applied));
+  if (applied < 30) {
+    CHECK_THAT(stopped.err, Catch::Contains("the database ended its transaction, and the migrations before it in that "
+                                            "transaction (" + std::to_string(30 - applied) + ", from " +
+                                            file_of(applied + 1) + ") are not applied either"));
+  }
+}
+
+TEST_CASE("SQLite: a shared COMMIT kept waiting past --lock-timeout names its migrations, none applied, exit 4") {
+  const TempDir dir;
+  const auto database = gander::test::make_sqlite_database(dir.path());
+  write_table_migrations(dir, 1, 1);
+  REQUIRE(gander::test::run_gander(gander_args(*database, dir, {"up"})).exit_code == 0);
+  write_table_migrations(dir, 2, 4);
+  sqlite3* reader = nullptr;
+  REQUIRE(sqlite3_open(database->dsn().c_str(), &reader) == SQLITE_OK);
+  // A read transaction holds SQLite's SHARED lock, which COMMIT must wait out.
+  REQUIRE(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM t1;", nullptr, nullptr, nullptr) == SQLITE_OK);
+  const ProcessResult blocked =
+      gander::test::run_gander(gander_args(*database, dir, {"--lock-timeout", "500ms", "up"}));
+  sqlite3_close(reader);
+  INFO(blocked.out << blocked.err);
+  CHECK(blocked.exit_code == 4);
+  CHECK_THAT(blocked.err, Catch::EndsWith(file_of(4) + ": recording " + file_of(4) +
+                                          " and the migrations before it in that transaction (2, from " + file_of(2) +
+                                          ") in schema_migrations failed: the database is locked by another writer: "
+                                          "its transaction did not end within 0.5s (--lock-timeout)\n"));
+  CHECK(count_of(blocked.out, "OK    ") == 0);
+  CHECK(recorded(*database) == file_of(1));
+  CHECK(tables_and_rows(*database) == std::make_pair(1, 1));
 }
 
 TEST_CASE("PostgreSQL: a server crash right after a run keeps every migration the run reported applied") {
