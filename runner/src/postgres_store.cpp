@@ -171,11 +171,11 @@ class PostgresStore final : public Store {
     }
     // The row lock is WAL-logged and gives the transaction an xid, so its
     // COMMIT waits for the WAL flush, which covers every commit before it.
-    // FOR KEY SHARE is the weakest lock: it conflicts only with deleting the
-    // row or changing its key. One round trip.
+    // FOR KEY SHARE is the weakest lock, and SKIP LOCKED takes another row
+    // rather than wait for a session that holds one FOR UPDATE. One round trip.
     try {
       m_connection->exec("RESET synchronous_commit; BEGIN; SELECT 1 FROM " + m_quoted +
-                         " LIMIT 1 FOR KEY SHARE; COMMIT");
+                         " LIMIT 1 FOR KEY SHARE SKIP LOCKED; COMMIT");
     } catch (const Error& error) {
       throw Error(error.kind(),
                   "cannot confirm that the migrations of this run are on disk: " + error.message(), error.context());
