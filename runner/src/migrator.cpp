@@ -69,6 +69,51 @@ struct Action {
   Direction direction;
 };
 
+// An action with its migration, ready to run.
+struct LoadedAction {
+  const LoadedMigration* migration;
+  Direction direction;
+};
+
+bool runs_in_transaction(const LoadedAction& action) { return action.migration->inspected.migration.use_tx; }
+
+// What became of a transactional migration whose statement failed.
+const char* rollback_consequence(Direction direction) {
+  return direction == Direction::up ? "it was rolled back and not recorded"
+                                    : "its rollback was undone; it stays applied";
+}
+
+// How long migrations may share one SQLite transaction before it commits:
+// long enough that 1,000 small migrations make one or two commits, short
+// enough that their progress lines are not held back for long and that a
+// kill undoes little work.
+constexpr std::chrono::seconds k_longest_shared_transaction{1};
+
+// "the migrations before it in that transaction (3, from 00002_b.sql)":
+// the first `count` of `ran`, which shared a transaction with the next one.
+std::string earlier_ones(const std::vector<Step>& ran, std::size_t count) {
+  return "the migrations before it in that transaction (" + std::to_string(count) + ", from " + ran.front().name +
+         ")";
+}
+
+// `error` with `note` appended to its message.
+Error with_note(const Error& error, const std::string& note) {
+  return Error(error.kind(), error.message() + note, error.context());
+}
+
+// The failure of the COMMIT of `ran`, migrations that shared a transaction
+// and are not applied now; it names the newest as a single migration's would.
+Error shared_commit_error(const Error& error, const std::vector<Step>& ran, const std::string& table) {
+  ErrorContext context;
+  context.file = ran.back().display_path;
+  context.sqlstate = error.context().sqlstate;
+  std::string what = ran.back().name;
+  if (ran.size() > 1) {
+    what += " and " + earlier_ones(ran, ran.size() - 1);
+  }
+  return Error(error.kind(), "recording " + what + " in " + table + " failed: " + error.message(), context);
+}
+
 }  // namespace
 
 class Migrator::Impl {
@@ -108,6 +153,15 @@ class Migrator::Impl {
   PlanOptions plan_options();
   std::unique_ptr<StoreLock> take_lock(Store& store);
   Step run_action(Store& store, const LoadedMigration& migration, Direction direction);
+  Step prepared_step(const LoadedMigration& migration, Direction direction) const;
+  void apply(Store& store, const std::vector<LoadedAction>& actions, std::vector<Step>& steps);
+  void apply_deferring_durability(Store& store, const std::vector<LoadedAction>& actions, std::size_t first,
+                                  std::size_t end, std::vector<Step>& steps);
+  std::size_t apply_in_one_transaction(Store& store, const std::vector<LoadedAction>& actions, std::size_t first,
+                                       std::size_t end, std::vector<Step>& steps);
+  void record_in_transaction(Store& store, const LoadedMigration& migration, Direction direction,
+                             std::int64_t execution_ms) const;
+  void report_step(ProgressEvent::Kind kind, const Step& step) const;
   std::optional<Step> resume_partial(Store& store, const MigrationSet& migrations, Plan& plan);
   void apply_outside_transaction(Store& store, const LoadedMigration& migration,
                                  const std::vector<parser::Statement>& statements, std::size_t first);
@@ -309,8 +363,16 @@ RunResult Migrator::Impl::run(Choose choose, bool is_up, bool returns_early_when
   }
   check_plan(plan, options);
 
+  std::vector<LoadedAction> actions;
   for (const Action& action : choose(plan, options)) {
-    result.steps.push_back(run_action(store, migrations.find(action.name), action.direction));
+    actions.push_back({&migrations.find(action.name), action.direction});
+  }
+  if (m_options.is_dry_run) {
+    for (const LoadedAction& action : actions) {
+      result.steps.push_back(run_action(store, *action.migration, action.direction));
+    }
+  } else {
+    apply(store, actions, result.steps);
   }
   // Reading the rows again costs a query, so only a run that changed them does.
   if (m_options.is_dry_run || result.steps.empty()) {
@@ -322,47 +384,199 @@ RunResult Migrator::Impl::run(Choose choose, bool is_up, bool returns_early_when
   return result;
 }
 
-Step Migrator::Impl::run_action(Store& store, const LoadedMigration& migration, Direction direction) {
+Step Migrator::Impl::prepared_step(const LoadedMigration& migration, Direction direction) const {
   const parser::Migration& parsed = migration.inspected.migration;
-  const std::string& name = migration.inspected.name;
   if (direction == Direction::down && !parsed.has_down) {
-    throw Error(ErrorKind::config, "cannot roll back " + name + ": it has no -- +goose Down section" +
+    throw Error(ErrorKind::config, "cannot roll back " + migration.inspected.name +
+                                       ": it has no -- +goose Down section" +
                                        (parsed.is_plain ? " (a plain SQL file has none)" : ""),
                 ErrorContext{migration.inspected.display_path});
   }
-  Step step{name, migration.inspected.display_path, direction, parsed.use_tx,
-            direction == Direction::up ? parsed.up : parsed.down, 0, std::nullopt};
-  if (m_options.is_dry_run) return step;
-  if (m_is_cancelled) throw interrupted_error(name);
+  return Step{migration.inspected.name, migration.inspected.display_path, direction, parsed.use_tx,
+              direction == Direction::up ? parsed.up : parsed.down, 0, std::nullopt};
+}
 
+void Migrator::Impl::report_step(ProgressEvent::Kind kind, const Step& step) const {
   ProgressEvent event;
-  event.kind = ProgressEvent::Kind::started;
-  event.name = name;
-  event.direction = direction;
+  event.kind = kind;
+  event.name = step.name;
+  event.direction = step.direction;
+  event.elapsed_ms = step.elapsed_ms;
   report(event);
+}
+
+// Writes the tracking row of a transactional migration in the open transaction.
+void Migrator::Impl::record_in_transaction(Store& store, const LoadedMigration& migration, Direction direction,
+                                           std::int64_t execution_ms) const {
+  const std::string& name = migration.inspected.name;
+  recording_in_table(migration.inspected, m_options.table, [&] {
+    if (direction == Direction::up) {
+      store.insert_row(
+          RowRecord{name, migration.inspected.checksum, migration.version, migration.up_checksum, execution_ms, false});
+    } else {
+      store.delete_row(name);
+    }
+  });
+}
+
+// Runs the actions in order. A run of consecutive transactional migrations
+// is applied as the store's BatchMethod says; every other one on its own.
+void Migrator::Impl::apply(Store& store, const std::vector<LoadedAction>& actions, std::vector<Step>& steps) {
+  std::size_t next = 0;
+  while (next < actions.size()) {
+    std::size_t end = next;
+    while (end < actions.size() && runs_in_transaction(actions[end])) ++end;
+    if (end - next < 2) {
+      // A NO TRANSACTION migration, or a lone transactional one: nothing to share.
+      steps.push_back(run_action(store, *actions[next].migration, actions[next].direction));
+      ++next;
+    } else if (store.batch_method() == BatchMethod::deferred_durability) {
+      apply_deferring_durability(store, actions, next, end, steps);
+      next = end;
+    } else {
+      while (next < end) next = apply_in_one_transaction(store, actions, next, end, steps);
+    }
+  }
+}
+
+// PostgreSQL: each migration is its own transaction, committed without
+// waiting for the disk, except the last: its commit waits, and the WAL is
+// written in order, so that wait covers every commit before it. Until then
+// a server crash can lose only the newest of them, each whole. A failure
+// waits too before it is reported (best effort), so that what was reported
+// applied stays so; and a NO TRANSACTION migration that follows runs after
+// the wait, in a session whose commits wait again.
+void Migrator::Impl::apply_deferring_durability(Store& store, const std::vector<LoadedAction>& actions,
+                                                std::size_t first, std::size_t end, std::vector<Step>& steps) {
+  store.set_commit_waits_for_disk(false);
+  try {
+    for (std::size_t index = first; index < end; ++index) {
+      if (index + 1 == end) store.set_commit_waits_for_disk(true);
+      steps.push_back(run_action(store, *actions[index].migration, actions[index].direction));
+    }
+  } catch (...) {
+    // With the connection gone there is nothing left to wait for, and the
+    // failure in flight is what the caller must see.
+    try {
+      store.make_commits_durable();
+    } catch (const Error&) {
+    }
+    throw;
+  }
+}
+
+// SQLite: applies actions[first, end) in one transaction, a savepoint each,
+// until they end, one fails, or the transaction has been open for
+// k_longest_shared_transaction; returns the index of the first action not
+// applied. A migration is reported finished only once its transaction has
+// committed. When migration k fails, 1..k-1 are committed and k's error is
+// thrown: the same error, with the same consequence, as when k ran in its
+// own transaction. When the COMMIT itself fails, the migrations are run
+// again one transaction each, which finds the one at fault as before.
+std::size_t Migrator::Impl::apply_in_one_transaction(Store& store, const std::vector<LoadedAction>& actions,
+                                                     std::size_t first, std::size_t end, std::vector<Step>& steps) {
+  std::vector<Step> ran;  // in the open transaction, not committed yet
+  std::optional<Error> failure;
+  std::optional<Error> commit_failure;
+  bool is_transaction_lost = false;
+  bool runs_next_alone = false;
+  std::size_t next = first;
+  {
+    Transaction transaction(store);
+    const Clock::time_point opened = Clock::now();
+    for (; next < end; ++next) {
+      if (next > first && Clock::now() - opened >= k_longest_shared_transaction) break;
+      const LoadedMigration& migration = *actions[next].migration;
+      const Direction direction = actions[next].direction;
+      if (m_is_cancelled) {
+        failure = interrupted_error(migration.inspected.name);
+        break;
+      }
+      Step step;
+      try {
+        step = prepared_step(migration, direction);
+        store.savepoint();
+      } catch (const Error& error) {
+        failure = error;
+        break;
+      }
+      report_step(ProgressEvent::Kind::started, step);
+      const Clock::time_point start = Clock::now();
+      try {
+        StatementRunner(store, step.display_path, m_is_cancelled).run(step.statements, rollback_consequence(direction));
+        if (store.has_unresolved_foreign_keys()) {
+          // Its own COMMIT would refuse it: run it alone, so that it fails
+          // as it always has, rather than with (or because of) its neighbours.
+          is_transaction_lost = !store.rollback_to_savepoint();
+          runs_next_alone = true;
+          break;
+        }
+        record_in_transaction(store, migration, direction, milliseconds_since(start));
+        store.release_savepoint();
+      } catch (const Error& error) {
+        is_transaction_lost = !store.rollback_to_savepoint();
+        failure = error;
+        break;
+      }
+      step.elapsed_ms = milliseconds_since(start);
+      ran.push_back(std::move(step));
+    }
+    if (!is_transaction_lost && !ran.empty()) {
+      try {
+        transaction.commit();
+      } catch (const Error& error) {
+        commit_failure = error;
+      }
+    }
+  }
+  if (is_transaction_lost && failure && !ran.empty()) {
+    throw with_note(*failure, "; the database ended its transaction, and " + earlier_ones(ran, ran.size()) +
+                                  " are not applied either");
+  }
+  // Waiting longer for a lock, or for a connection, would not help.
+  if (commit_failure &&
+      (commit_failure->kind() == ErrorKind::lock || commit_failure->kind() == ErrorKind::connection)) {
+    throw shared_commit_error(*commit_failure, ran, m_options.table);
+  }
+  if (commit_failure || is_transaction_lost) {
+    for (std::size_t index = first; index < first + ran.size(); ++index) {
+      steps.push_back(run_action(store, *actions[index].migration, actions[index].direction));
+    }
+  } else {
+    for (Step& step : ran) {
+      report_step(ProgressEvent::Kind::finished, step);
+      steps.push_back(std::move(step));
+    }
+  }
+  if (failure) throw *failure;
+  if (runs_next_alone) {
+    steps.push_back(run_action(store, *actions[next].migration, actions[next].direction));
+    return next + 1;
+  }
+  return next;
+}
+
+Step Migrator::Impl::run_action(Store& store, const LoadedMigration& migration, Direction direction) {
+  Step step = prepared_step(migration, direction);
+  if (m_options.is_dry_run) return step;
+  const std::string& name = migration.inspected.name;
+  if (m_is_cancelled) throw interrupted_error(name);
+  report_step(ProgressEvent::Kind::started, step);
 
   const auto record_in_table = [&](const auto& write) {
     recording_in_table(migration.inspected, m_options.table, write);
   };
   const Clock::time_point start = Clock::now();
   const StatementRunner runner(store, migration.inspected.display_path, m_is_cancelled);
-  RowRecord record{name, migration.inspected.checksum, migration.version, migration.up_checksum, 0, false};
-  if (parsed.use_tx) {
+  if (step.use_tx) {
     Transaction transaction(store);
-    runner.run(step.statements, direction == Direction::up ? "it was rolled back and not recorded"
-                                                           : "its rollback was undone; it stays applied");
-    record.execution_ms = milliseconds_since(start);
+    runner.run(step.statements, rollback_consequence(direction));
+    const std::int64_t execution_ms = milliseconds_since(start);
+    record_in_transaction(store, migration, direction, execution_ms);
     // COMMIT writes the row too: on SQLite it may find the database locked.
-    record_in_table([&] {
-      if (direction == Direction::up) {
-        store.insert_row(record);
-      } else {
-        store.delete_row(name);
-      }
-      transaction.commit();
-    });
+    record_in_table([&] { transaction.commit(); });
   } else if (direction == Direction::up) {
-    record.is_partial = true;
+    RowRecord record{name, migration.inspected.checksum, migration.version, migration.up_checksum, 0, true};
     record_in_table([&] { store.insert_row(record); });
     apply_outside_transaction(store, migration, step.statements, 0);
   } else {
@@ -371,9 +585,7 @@ Step Migrator::Impl::run_action(Store& store, const LoadedMigration& migration, 
     record_in_table([&] { store.delete_row(name); });
   }
   step.elapsed_ms = milliseconds_since(start);
-  event.kind = ProgressEvent::Kind::finished;
-  event.elapsed_ms = step.elapsed_ms;
-  report(event);
+  report_step(ProgressEvent::Kind::finished, step);
   return step;
 }
 

@@ -254,6 +254,23 @@ void PostgresConnection::rollback() noexcept {
   m_work.reset();
 }
 
+bool PostgresConnection::rollback_to_savepoint(const std::string& name) noexcept {
+  if (!m_work) return false;
+  // libpqxx 6 has rolled back the whole transaction already.
+  if (m_is_work_failed) {
+    rollback();
+    return false;
+  }
+  try {
+    m_work->exec("ROLLBACK TO SAVEPOINT " + name + "; RELEASE SAVEPOINT " + name);
+    m_is_work_failed = false;
+    return true;
+  } catch (...) {
+    rollback();
+    return false;
+  }
+}
+
 void PostgresConnection::throw_failed_transaction() const {
   ErrorContext context;
   context.sqlstate = "25P02";  // in_failed_sql_transaction, as the server says it

@@ -52,6 +52,11 @@ class PostgresConnection {
   void commit();
   // Rolls back the open transaction, if any; never throws.
   void rollback() noexcept;
+  // Undoes the open transaction's work since SAVEPOINT `name` and drops the
+  // savepoint; the transaction goes on. False, with the transaction rolled
+  // back, when there is none, when a statement in it failed (libpqxx 6 ends
+  // the whole transaction then) or when the server refuses; never throws.
+  bool rollback_to_savepoint(const std::string& name) noexcept;
 
   // Runs `sql` with the simple-query protocol, so every statement in it
   // runs: inside the open transaction, or else in autocommit.

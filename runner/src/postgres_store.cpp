@@ -41,6 +41,9 @@ constexpr std::size_t k_legacy_column_count = 3;
 constexpr const char* k_applied_at_sql =
     "to_char(applied_at::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
 
+// The one savepoint a migration sharing its transaction with others gets.
+constexpr const char* k_savepoint = "gander_migration";
+
 bool contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
@@ -161,6 +164,36 @@ class PostgresStore final : public Store {
   void begin() override { m_connection->begin(); }
   void commit() override { m_connection->commit(); }
   void rollback() noexcept override { m_connection->rollback(); }
+
+  BatchMethod batch_method() const override { return BatchMethod::deferred_durability; }
+
+  void savepoint() override { m_connection->exec(std::string("SAVEPOINT ") + k_savepoint); }
+  void release_savepoint() override { m_connection->exec(std::string("RELEASE SAVEPOINT ") + k_savepoint); }
+  bool rollback_to_savepoint() noexcept override { return m_connection->rollback_to_savepoint(k_savepoint); }
+  bool has_unresolved_foreign_keys() override { return false; }
+
+  // RESET rather than "on": a setting of the server, database, role or DSN
+  // (remote_apply, say) comes back.
+  void set_commit_waits_for_disk(bool waits) override {
+    m_connection->exec(waits ? "RESET synchronous_commit" : "SET synchronous_commit TO off");
+  }
+
+  void make_commits_durable() override {
+    if (m_connection->has_transaction()) {
+      throw Error(ErrorKind::sql, "internal error: make_commits_durable() inside a transaction");
+    }
+    // The row lock is WAL-logged and gives the transaction an xid, so its
+    // COMMIT waits for the WAL flush, which covers every commit before it.
+    // FOR KEY SHARE is the weakest lock, and SKIP LOCKED takes another row
+    // rather than wait for a session that holds one FOR UPDATE. One round trip.
+    try {
+      m_connection->exec("RESET synchronous_commit; BEGIN; SELECT 1 FROM " + m_quoted +
+                         " LIMIT 1 FOR KEY SHARE SKIP LOCKED; COMMIT");
+    } catch (const Error& error) {
+      throw Error(error.kind(),
+                  "cannot confirm that the migrations of this run are on disk: " + error.message(), error.context());
+    }
+  }
 
   void execute(const std::string& sql) override {
     const auto start = std::chrono::steady_clock::now();

@@ -85,6 +85,13 @@ std::string SqliteConnection::file_path() const {
 
 bool SqliteConnection::is_in_transaction() const noexcept { return sqlite3_get_autocommit(m_db.get()) == 0; }
 
+bool SqliteConnection::has_unresolved_foreign_keys() const {
+  int current = 0;
+  int highest = 0;
+  check(sqlite3_db_status(m_db.get(), SQLITE_DBSTATUS_DEFERRED_FKS, &current, &highest, 0));
+  return current != 0;
+}
+
 void SqliteConnection::interrupt() noexcept { sqlite3_interrupt(m_db.get()); }
 
 void SqliteConnection::execute_within_timeout(const std::string& sql) {

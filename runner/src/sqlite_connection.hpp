@@ -46,6 +46,10 @@ class SqliteConnection {
   // after some errors, e.g. an interrupt).
   bool is_in_transaction() const noexcept;
 
+  // True when the open transaction leaves a foreign key violation that
+  // COMMIT would refuse (deferred constraints, PRAGMA defer_foreign_keys).
+  bool has_unresolved_foreign_keys() const;
+
   // Makes the statement running on this connection, if any, fail with
   // SQLITE_INTERRUPT. Safe from any thread while the connection lives.
   void interrupt() noexcept;

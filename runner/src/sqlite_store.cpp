@@ -36,6 +36,9 @@ constexpr Column k_columns[] = {
 };
 constexpr std::size_t k_legacy_column_count = 3;
 
+// The one savepoint a migration sharing its transaction with others gets.
+constexpr const char* k_savepoint = "gander_migration";
+
 constexpr const char* k_now = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 
 bool equals_ignoring_case(const std::string& left, const char* right) {
@@ -175,6 +178,27 @@ class SqliteStore final : public Store {
       // the connection closes.
     }
   }
+
+  BatchMethod batch_method() const override { return BatchMethod::shared_transaction; }
+
+  void savepoint() override { m_connection.execute(std::string("SAVEPOINT ") + k_savepoint); }
+  void release_savepoint() override { m_connection.execute(std::string("RELEASE ") + k_savepoint); }
+
+  bool rollback_to_savepoint() noexcept override {
+    if (!m_connection.is_in_transaction()) return false;
+    try {
+      m_connection.execute(std::string("ROLLBACK TO ") + k_savepoint + "; RELEASE " + k_savepoint);
+    } catch (...) {
+      return false;
+    }
+    return m_connection.is_in_transaction();
+  }
+
+  bool has_unresolved_foreign_keys() override { return m_connection.has_unresolved_foreign_keys(); }
+
+  // Each COMMIT waits for the disk as the connection's synchronous setting says.
+  void set_commit_waits_for_disk(bool) override {}
+  void make_commits_durable() override {}
 
   void execute(const std::string& sql) override { m_connection.execute_within_timeout(sql); }
 

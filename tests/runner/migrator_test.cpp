@@ -58,25 +58,44 @@ std::size_t count_events(const std::vector<ProgressEvent>& events, ProgressEvent
 
 }  // namespace
 
-TEST_CASE("up reports each migration as it starts and finishes") {
+TEST_CASE("up reports each migration as it starts and, once it is committed, as finished") {
   const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
   const gander::test::TempDir dir;
   const auto database = gander::test::make_test_database(driver, dir.path());
-  dir.write("migrations/00001_a.sql", create_table_migration("a"));
-  dir.write("migrations/00002_b.sql", create_table_migration("b"));
+  const std::vector<std::string> names = {"00001_a.sql", "00002_b.sql", "00003_c.sql"};
+  for (const std::string& name : names) dir.write("migrations/" + name, create_table_migration(name.substr(6, 1)));
   std::vector<ProgressEvent> events;
-  gander::Migrator migrator(options_for(*database, dir.path() / "migrations", &events));
+  std::vector<std::string> rows_when_finished;  // another session's view of the tracking row
+  gander::Options options = options_for(*database, dir.path() / "migrations");
+  options.on_progress = [&](const ProgressEvent& event) {
+    events.push_back(event);
+    if (event.kind == ProgressEvent::Kind::finished) {
+      rows_when_finished.push_back(
+          *database->scalar("SELECT count(*) FROM schema_migrations WHERE filename = '" + event.name + "'"));
+    }
+  };
+  gander::Migrator migrator(options);
   const gander::UpResult result = migrator.up();
 
-  REQUIRE(events.size() == 4);
-  CHECK(events[0].kind == ProgressEvent::Kind::started);
-  CHECK(events[0].name == "00001_a.sql");
-  CHECK(events[1].kind == ProgressEvent::Kind::finished);
-  CHECK(events[1].name == "00001_a.sql");
-  CHECK(events[1].elapsed_ms == result.steps[0].elapsed_ms);
-  CHECK(events[3].kind == ProgressEvent::Kind::finished);
-  CHECK(events[3].name == "00002_b.sql");
-  CHECK(result.version == 2);
+  REQUIRE(events.size() == 6);
+  std::vector<std::string> started;
+  std::vector<std::string> finished;
+  for (std::size_t index = 0; index < events.size(); ++index) {
+    const ProgressEvent& event = events[index];
+    if (event.kind == ProgressEvent::Kind::started) {
+      started.push_back(event.name);
+    } else {
+      // Each finishes after it started, in order, with the step's time.
+      REQUIRE(event.kind == ProgressEvent::Kind::finished);
+      CHECK(finished.size() < started.size());
+      CHECK(event.elapsed_ms == result.steps.at(finished.size()).elapsed_ms);
+      finished.push_back(event.name);
+    }
+  }
+  CHECK(started == names);
+  CHECK(finished == names);
+  CHECK(rows_when_finished == std::vector<std::string>{"1", "1", "1"});
+  CHECK(result.version == 3);
 }
 
 TEST_CASE("an up-to-date database returns from up at once while another replica holds the lock") {

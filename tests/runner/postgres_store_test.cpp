@@ -427,6 +427,67 @@ TEST_CASE("postgres: a commit the server refuses is an sql error and ends the tr
   CHECK(fixture.db->scalar("SELECT count(*) FROM t") == "1");
 }
 
+TEST_CASE("postgres: rolling back to a savepoint undoes its work and the transaction goes on") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  store->begin();
+  store->execute("CREATE TABLE kept (id int)");
+  store->savepoint();
+  store->execute("CREATE TABLE undone (id int)");
+  CHECK(store->rollback_to_savepoint());
+  store->savepoint();
+  store->execute("CREATE TABLE released (id int)");
+  store->release_savepoint();
+  CHECK_FALSE(store->has_unresolved_foreign_keys());
+  store->commit();
+  CHECK(fixture.exists("kept"));
+  CHECK(fixture.exists("released"));
+  CHECK_FALSE(fixture.exists("undone"));
+  CHECK_FALSE(store->rollback_to_savepoint());  // no transaction
+}
+
+TEST_CASE("postgres: after a failed statement the whole transaction is gone, as rolling back to a savepoint says") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  store->begin();
+  store->execute("CREATE TABLE lost (id int)");
+  store->savepoint();
+  CHECK(gander::test::error_of([&] { store->execute("SELECT * FROM no_such_table"); }).kind() == ErrorKind::sql);
+  CHECK_FALSE(store->rollback_to_savepoint());
+  store->begin();
+  store->execute("CREATE TABLE next (id int)");
+  store->commit();
+  CHECK(fixture.exists("next"));
+  CHECK_FALSE(fixture.exists("lost"));
+}
+
+TEST_CASE("postgres: commits stop waiting for the disk until asked to, and make_commits_durable restores the wait") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  store->prepare_table();
+  const auto expect_synchronous_commit = [&](const std::string& value) {
+    store->execute("DO $$ BEGIN IF current_setting('synchronous_commit') <> '" + value +
+                   "' THEN RAISE EXCEPTION 'synchronous_commit is %', current_setting('synchronous_commit'); "
+                   "END IF; END $$");
+  };
+  expect_synchronous_commit("on");
+  store->set_commit_waits_for_disk(false);
+  expect_synchronous_commit("off");
+  store->set_commit_waits_for_disk(true);
+  expect_synchronous_commit("on");
+  store->set_commit_waits_for_disk(false);
+  store->begin();
+  store->insert_row({"00001_a.sql", "c", 1, "u", 0, false});
+  store->commit();
+  // Its row lock needs a row; without one it would wait for nothing.
+  store->make_commits_durable();
+  expect_synchronous_commit("on");
+  CHECK(fixture.db->scalar("SELECT count(*) FROM schema_migrations") == "1");
+  store->begin();
+  CHECK(gander::test::error_of([&] { store->make_commits_durable(); }).kind() == ErrorKind::sql);
+  store->rollback();
+}
+
 TEST_CASE("postgres: a partial row becomes applied with mark_applied") {
   const Fixture fixture;
   const auto store = fixture.open();

@@ -423,6 +423,43 @@ TEST_CASE("sqlite: a committed transaction persists") {
   CHECK(db->scalar("SELECT count(*) FROM schema_migrations") == "1");
 }
 
+TEST_CASE("sqlite: rolling back to a savepoint undoes a failed statement and the transaction goes on") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  const auto store = open_store(db->dsn());
+  CHECK_FALSE(store->rollback_to_savepoint());  // no transaction
+  store->begin();
+  store->execute("CREATE TABLE kept(x)");
+  store->savepoint();
+  store->execute("CREATE TABLE undone(x)");
+  CHECK(gander::test::error_of([&] { store->execute("SELECT * FROM no_such_table"); }).kind() == ErrorKind::sql);
+  CHECK(store->rollback_to_savepoint());
+  store->savepoint();
+  store->execute("CREATE TABLE released(x)");
+  store->release_savepoint();
+  store->commit();
+  CHECK(db->scalar("SELECT group_concat(name) FROM (SELECT name FROM sqlite_master ORDER BY name)") ==
+        "kept,released");
+}
+
+TEST_CASE("sqlite: a deferred foreign key violation is reported before COMMIT would refuse it") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  const auto store = open_store(db->dsn() + "?_foreign_keys=on");
+  store->execute("CREATE TABLE parent(id INTEGER PRIMARY KEY)");
+  store->execute("CREATE TABLE child(parent_id INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)");
+  store->begin();
+  CHECK_FALSE(store->has_unresolved_foreign_keys());
+  store->execute("INSERT INTO child VALUES (7)");
+  CHECK(store->has_unresolved_foreign_keys());
+  store->execute("INSERT INTO parent VALUES (7)");
+  CHECK_FALSE(store->has_unresolved_foreign_keys());
+  store->execute("INSERT INTO child VALUES (8)");
+  CHECK(store->has_unresolved_foreign_keys());
+  CHECK_THAT(gander::test::error_of([&] { store->commit(); }).message(), Catch::Contains("FOREIGN KEY"));
+  store->rollback();
+}
+
 TEST_CASE("sqlite: a second commit throws") {
   const gander::test::TempDir dir;
   const auto db = gander::test::make_sqlite_database(dir.path());

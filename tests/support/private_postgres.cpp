@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <utility>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -68,7 +69,8 @@ void run_as_server_user(const std::filesystem::path& binary, const std::vector<s
 
 }  // namespace
 
-PrivatePostgres::PrivatePostgres() : m_bin(server_bin()) {
+PrivatePostgres::PrivatePostgres(std::vector<std::string> settings)
+    : m_settings(std::move(settings)), m_bin(server_bin()) {
   if (m_bin.empty()) {
     const std::string message = "no PostgreSQL server binaries under /usr/lib/postgresql; this test did not run";
     const char* ci = std::getenv("CI");
@@ -107,9 +109,10 @@ std::string PrivatePostgres::dsn() const {
 }
 
 void PrivatePostgres::start() {
-  pg_ctl({"-l", (m_dir / "server.log").string(), "-w", "-t", "60", "-o",
-          "-c listen_addresses=127.0.0.1 -p " + std::to_string(m_port) + " -k " + m_dir.string() + " -c fsync=off",
-          "start"});
+  std::string options =
+      "-c listen_addresses=127.0.0.1 -p " + std::to_string(m_port) + " -k " + m_dir.string() + " -c fsync=off";
+  for (const std::string& setting : m_settings) options += " -c " + setting;
+  pg_ctl({"-l", (m_dir / "server.log").string(), "-w", "-t", "60", "-o", options, "start"});
   m_is_running = true;
 }
 

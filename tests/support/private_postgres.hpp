@@ -13,8 +13,9 @@ namespace gander::test {
 // server binaries, the test fails under CI=true and is skipped elsewhere.
 class PrivatePostgres {
  public:
-  // initdb and start. Fails the test when either fails.
-  PrivatePostgres();
+  // initdb and start, with each of `settings` ("wal_writer_delay=10s")
+  // given to the server as -c on every start. Fails the test when either fails.
+  explicit PrivatePostgres(std::vector<std::string> settings = {});
   // Stops the server if it runs and removes its files.
   ~PrivatePostgres();
   PrivatePostgres(const PrivatePostgres&) = delete;
@@ -30,6 +31,7 @@ class PrivatePostgres {
  private:
   void pg_ctl(const std::vector<std::string>& args);
 
+  std::vector<std::string> m_settings;
   std::filesystem::path m_bin;
   std::filesystem::path m_dir;
   int m_port = 0;

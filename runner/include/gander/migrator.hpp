@@ -41,7 +41,10 @@ struct ProgressEvent {
     waiting_for_database,  // the first connection failed and is retried; `detail` says why (sent once)
     waiting_for_lock,      // someone else holds the lock; `detail` says who (sent once)
     started,           // a migration starts (`name`, `direction`)
-    finished,          // a migration is done (`name`, `direction`, `elapsed_ms`)
+    // A migration is done and committed (`name`, `direction`, `elapsed_ms`). On SQLite
+    // consecutive transactional migrations share one transaction, so their
+    // `finished` events follow its COMMIT, after several `started` ones.
+    finished,
   };
   Kind kind = Kind::started;
   std::string name;

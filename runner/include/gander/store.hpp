@@ -64,6 +64,14 @@ enum class TableShape {
   legacy,   // (filename, checksum, applied_at) and possibly some of the newer columns: upgradable in place
 };
 
+enum class BatchMethod {
+  // Each migration in its own transaction, committed without waiting for the
+  // disk; the run waits once, at its end (PostgreSQL).
+  deferred_durability,
+  // Consecutive migrations share one transaction, a savepoint each (SQLite).
+  shared_transaction,
+};
+
 // A row as gander writes it when a migration starts or completes.
 struct RowRecord {
   std::string filename;
@@ -108,6 +116,40 @@ class Store {
   virtual void commit() = 0;
   // Rolls back the open transaction, if any; never throws.
   virtual void rollback() noexcept = 0;
+
+  // How the Migrator makes a run of transactional migrations cheaper than
+  // one durable commit each, keeping each migration all-or-nothing.
+  virtual BatchMethod batch_method() const = 0;
+
+  // Savepoints inside the open transaction, so that one migration of
+  // several that share a transaction can be undone alone. Throw Error{sql}.
+  virtual void savepoint() = 0;
+  virtual void release_savepoint() = 0;
+  // Undoes what ran since savepoint() and drops the savepoint. Returns false
+  // when the whole transaction is gone instead: SQLite ends it by itself
+  // after some errors (an interrupt, a full disk), and on PostgreSQL libpqxx
+  // 6 ends it after any failed statement. Never throws.
+  virtual bool rollback_to_savepoint() noexcept = 0;
+  // SQLite: true when the open transaction leaves a foreign key violation
+  // unresolved (a deferred constraint, PRAGMA defer_foreign_keys) that
+  // COMMIT would refuse. PostgreSQL checks deferred constraints only in
+  // COMMIT and says false (it never shares a transaction between migrations).
+  virtual bool has_unresolved_foreign_keys() = 0;
+
+  // PostgreSQL: whether the COMMITs that follow wait for their WAL to reach
+  // the disk. false: synchronous_commit off for the session; each commit is
+  // still atomic and visible at once, and the server writes WAL in order, so
+  // a crash loses at most the newest of them. true: the session's own
+  // setting again, so the next commit that writes WAL waits, for itself and
+  // for every commit before it. SQLite: nothing (each COMMIT waits).
+  virtual void set_commit_waits_for_disk(bool waits) = 0;
+  // set_commit_waits_for_disk(true), then waits until the commits made so
+  // far on this connection are on disk, with a transaction that writes WAL
+  // (a row lock on the tracking table; a transaction that writes none, even
+  // with an xid, does not wait). With no tracking row there is nothing to
+  // lock and it waits for nothing. Needs no open transaction. SQLite:
+  // nothing. Throws Error{sql} or Error{connection}.
+  virtual void make_commits_durable() = 0;
 
   // Runs `sql`, which may hold several statements: all of them run. A
   // statement that is empty or only comments does nothing. Throws
