@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <gander/error.hpp>
@@ -32,9 +33,10 @@ struct InspectedMigration {
   parser::Migration migration;
 };
 
-// Parses and checksums the bytes of one migration file. Throws Error{parse}
+// Parses and checksums the bytes of one migration file; a large file is
+// checksummed on a second thread while it is parsed. Throws Error{parse}
 // with the file and line on a format error.
-InspectedMigration inspect_bytes(const std::string& name, const std::string& display_path, const std::string& bytes,
+InspectedMigration inspect_bytes(const std::string& name, const std::string& display_path, std::string_view bytes,
                                  const InspectOptions& options);
 
 // Reads `path` and inspects it. Throws Error{config} when the file cannot be
