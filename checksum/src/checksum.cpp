@@ -46,6 +46,7 @@ std::string Sha256::finish_hex() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int digest_size = 0;
   check(EVP_DigestFinal_ex(m_context.get(), digest, &digest_size));
+  check(EVP_DigestInit_ex(m_context.get(), nullptr, nullptr));
   std::string hex(std::size_t{digest_size} * 2, '\0');
   for (unsigned int i = 0; i < digest_size; ++i) {
     hex[2 * i] = k_digits[digest[i] >> 4];
@@ -55,7 +56,9 @@ std::string Sha256::finish_hex() {
 }
 
 std::string sha256_hex(std::string_view bytes) {
-  Sha256 hash;
+  // One context per thread, reused: setting a context up allocates, and a
+  // service start hashes thousands of small files.
+  thread_local Sha256 hash;
   hash.update(bytes);
   return hash.finish_hex();
 }

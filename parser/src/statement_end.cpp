@@ -42,7 +42,11 @@ bool ends_with_semicolon(std::string_view line) {
       break;
     }
   }
-  words = without_trailing_space(words);
+  return ends_with_semicolon_without_comment(words);
+}
+
+bool ends_with_semicolon_without_comment(std::string_view line) {
+  const std::string_view words = without_trailing_space(line);
   return !words.empty() && words.back() == ';';
 }
 

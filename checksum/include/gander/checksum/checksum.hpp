@@ -23,7 +23,8 @@ class Sha256 {
  public:
   Sha256();
   void update(std::string_view bytes);
-  // Lowercase hex of the digest of everything updated; call once.
+  // Lowercase hex of the digest of everything updated since construction
+  // or the previous finish_hex(), which starts the next value.
   std::string finish_hex();
 
  private:
