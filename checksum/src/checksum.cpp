@@ -39,6 +39,8 @@ Sha256::Sha256() : m_context(EVP_MD_CTX_new()) {
   check(EVP_DigestInit_ex(m_context.get(), sha256_digest(), nullptr));
 }
 
+void Sha256::restart() { check(EVP_DigestInit_ex(m_context.get(), nullptr, nullptr)); }
+
 void Sha256::update(std::string_view bytes) { check(EVP_DigestUpdate(m_context.get(), bytes.data(), bytes.size())); }
 
 std::string Sha256::finish_hex() {
@@ -59,6 +61,7 @@ std::string sha256_hex(std::string_view bytes) {
   // One context per thread, reused: setting a context up allocates, and a
   // service start hashes thousands of small files.
   thread_local Sha256 hash;
+  hash.restart();
   hash.update(bytes);
   return hash.finish_hex();
 }

@@ -27,6 +27,10 @@ namespace {
 // Files at least this large are mapped instead of read: below it, a mapping's
 // own system calls cost more than the page faults a copy takes.
 constexpr std::size_t k_mapping_threshold = 256 * 1024;
+// A directory's size grows by at least this much per entry on common file
+// systems (ext4: 8 bytes + the name); the estimate is only a reservation.
+constexpr std::size_t k_min_directory_bytes_per_entry = 12;
+constexpr std::size_t k_max_reserved_entries = 1 << 20;
 // Most migrations fit in one read into a buffer of this size on the stack.
 constexpr std::size_t k_small_file_buffer_size = 16 * 1024;
 
@@ -68,23 +72,36 @@ std::uint64_t sort_key(const std::string& name) {
 
 // Sorts names bytewise. A directory lists them in hash order, and comparing
 // whole strings dominated sorting thousands of names sharing a prefix; most
-// comparisons are settled by one integer compare of the leading bytes.
+// comparisons are settled by one integer compare of the leading bytes. The
+// names are then moved into place along the cycles of the permutation, so
+// that no second vector of strings is needed.
 void sort_names(std::vector<std::string>& names) {
   struct Keyed {
     std::uint64_t key;
-    std::string name;
+    std::size_t index;
   };
   std::vector<Keyed> keyed;
   keyed.reserve(names.size());
-  for (std::string& name : names) {
-    const std::uint64_t key = sort_key(name);
-    keyed.push_back({key, std::move(name)});
-  }
-  std::sort(keyed.begin(), keyed.end(), [](const Keyed& left, const Keyed& right) {
+  for (std::size_t i = 0; i < names.size(); ++i) keyed.push_back({sort_key(names[i]), i});
+  std::sort(keyed.begin(), keyed.end(), [&](const Keyed& left, const Keyed& right) {
     if (left.key != right.key) return left.key < right.key;
-    return left.name < right.name;
+    return names[left.index] < names[right.index];
   });
-  for (std::size_t i = 0; i < names.size(); ++i) names[i] = std::move(keyed[i].name);
+  // names[i] is to become the name now at keyed[i].index; a placed slot is
+  // marked by pointing at itself.
+  for (std::size_t start = 0; start < keyed.size(); ++start) {
+    if (keyed[start].index == start) continue;
+    std::string held = std::move(names[start]);
+    std::size_t slot = start;
+    while (keyed[slot].index != start) {
+      const std::size_t from = keyed[slot].index;
+      names[slot] = std::move(names[from]);
+      keyed[slot].index = slot;
+      slot = from;
+    }
+    names[slot] = std::move(held);
+    keyed[slot].index = slot;
+  }
 }
 
 bool is_inside(const fs::path& path, const fs::path& dir) {
@@ -174,6 +191,13 @@ class DirectorySource final : public MigrationSource {
     const std::unique_ptr<DIR, DirectoryCloser> directory(::opendir(m_dir.c_str()));
     if (!directory) throw errno_error(m_dir, "cannot list the migrations directory: ");
     std::vector<std::string> names;
+    // Room for as many entries as the directory's size could hold spares
+    // copying a growing vector; the room not used is never touched.
+    struct stat status {};
+    if (::fstat(::dirfd(directory.get()), &status) == 0 && status.st_size > 0) {
+      names.reserve(std::min(static_cast<std::size_t>(status.st_size) / k_min_directory_bytes_per_entry,
+                             k_max_reserved_entries));
+    }
     for (;;) {
       errno = 0;
       const dirent* entry = ::readdir(directory.get());

@@ -116,15 +116,15 @@ std::vector<ValidationEntry> validate_source(const MigrationSource& source, cons
   // Anything but a gander::Error stops validation, as it would a one-by-one loop.
   FirstProblem first_failure;
   load_files(source, names, options, false, [&](std::size_t listing_index, LoadedFile&& file) {
-    if (file.failure) return first_failure.offer(listing_index, std::move(file));
+    if (file.failure) return first_failure.offer(listing_index, file.failure);
     ValidationEntry& entry = entries[positions[listing_index]];
     entry.name = names[listing_index];
     entry.display_path = std::move(file.display_path);
     entry.version = file.version;
-    entry.inspected = std::move(file.inspected);
-    if (file.error) entry.error = file.error->with_file(entry.display_path);
+    if (file.inspected) entry.inspected = std::make_unique<InspectedMigration>(std::move(*file.inspected));
+    if (file.error) entry.error = std::make_unique<Error>(file.error->with_file(entry.display_path));
   });
-  first_failure.throw_if_any();
+  first_failure.rethrow_if_any();
   return entries;
 }
 

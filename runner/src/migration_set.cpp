@@ -59,7 +59,9 @@ void for_each_index(std::size_t count, const Work& work) {
 
 // DESIGN §3: the up statements joined by '\n', hashed piece by piece.
 std::string up_checksum_of(const parser::Migration& migration) {
-  checksum::Sha256 hash;
+  // One context per thread, reused: setting one up allocates.
+  thread_local checksum::Sha256 hash;
+  hash.restart();
   bool is_first = true;
   for (const parser::Statement& statement : migration.up) {
     if (!is_first) hash.update("\n");
@@ -70,16 +72,16 @@ std::string up_checksum_of(const parser::Migration& migration) {
 }
 
 LoadedFile load_file(const MigrationSource& source, const MigrationSource::BatchReader& reader,
-                     const std::string& name, const InspectOptions& options, bool with_up_checksum) noexcept {
+                     const std::string& name, const InspectOptions& options, bool with_up_checksum) {
   LoadedFile file;
+  file.display_path = source.display_path(name);
   try {
-    file.display_path = source.display_path(name);
-    try {
-      file.version = migration_version(name);
-    } catch (const Error& error) {
-      file.error = error.with_file(file.display_path);
-      return file;
-    }
+    file.version = migration_version(name);
+  } catch (const Error& error) {
+    file.error = error.with_file(file.display_path);
+    return file;
+  }
+  try {
     file.bytes = reader.read(name);
     file.inspected = inspect_bytes(name, file.display_path, file.bytes.view(), options);
     if (with_up_checksum) file.up_checksum = up_checksum_of(file.inspected->migration);
@@ -99,9 +101,17 @@ void load_files(const MigrationSource& source, const std::vector<std::string>& n
                 bool with_up_checksum, const LoadedFileSink& sink) {
   if (names.empty()) return;
   const std::unique_ptr<MigrationSource::BatchReader> reader = source.open_batch_reader();
+  // What escapes a file's loading (only std::bad_alloc can) or the sink must
+  // not escape a thread.
+  FirstProblem escaped;
   for_each_index(names.size(), [&](std::size_t index) {
-    sink(index, load_file(source, *reader, names[index], options, with_up_checksum));
+    try {
+      sink(index, load_file(source, *reader, names[index], options, with_up_checksum));
+    } catch (...) {
+      escaped.offer(index, std::current_exception());
+    }
   });
+  escaped.rethrow_if_any();
 }
 
 std::vector<std::size_t> listing_positions(const std::vector<std::string>& names) {
@@ -122,17 +132,19 @@ std::vector<std::size_t> listing_positions(const std::vector<std::string>& names
   return positions;
 }
 
-void FirstProblem::offer(std::size_t listing_index, LoadedFile&& file) {
+void FirstProblem::offer(std::size_t listing_index, std::exception_ptr problem) {
   const std::lock_guard<std::mutex> lock(m_mutex);
-  if (m_file && m_listing_index < listing_index) return;
+  if (m_problem && m_listing_index < listing_index) return;
   m_listing_index = listing_index;
-  m_file = std::move(file);
+  m_problem = std::move(problem);
 }
 
-void FirstProblem::throw_if_any() const {
-  if (!m_file) return;
-  if (m_file->error) throw *m_file->error;
-  std::rethrow_exception(m_file->failure);
+void FirstProblem::offer(std::size_t listing_index, const LoadedFile& file) {
+  offer(listing_index, file.error ? std::make_exception_ptr(*file.error) : file.failure);
+}
+
+void FirstProblem::rethrow_if_any() const {
+  if (m_problem) std::rethrow_exception(m_problem);
 }
 
 MigrationSet::MigrationSet(const MigrationSource& source, const InspectOptions& options) {
@@ -141,11 +153,11 @@ MigrationSet::MigrationSet(const MigrationSource& source, const InspectOptions& 
   m_migrations.resize(names.size());
   FirstProblem first_problem;
   load_files(source, names, options, true, [&](std::size_t listing_index, LoadedFile&& file) {
-    if (!file.inspected) return first_problem.offer(listing_index, std::move(file));
+    if (!file.inspected) return first_problem.offer(listing_index, file);
     m_migrations[positions[listing_index]] = {std::move(file.bytes), std::move(*file.inspected), *file.version,
                                               std::move(file.up_checksum)};
   });
-  first_problem.throw_if_any();
+  first_problem.rethrow_if_any();
   // The listing is sorted by name, so its positions are the index by name.
   m_index_by_name = positions;
   const auto by_name = [&](std::size_t left, std::size_t right) {

@@ -56,7 +56,8 @@ struct LoadedFile {
 };
 
 // Receives each loaded file with its index in the listing. It is called from
-// the loading threads at once, each time for a different index.
+// the loading threads at once, each time for a different index; what it
+// throws is rethrown by load_files (the first in listing order).
 using LoadedFileSink = std::function<void(std::size_t listing_index, LoadedFile&& file)>;
 
 // Loads the files `names` of `source` and hands each to `sink`, spread over
@@ -71,18 +72,20 @@ void load_files(const MigrationSource& source, const std::vector<std::string>& n
 // (DESIGN §2: by version, then by name; names without a version last).
 std::vector<std::size_t> listing_positions(const std::vector<std::string>& names);
 
-// The problem (error or failure) of the file with the lowest listing index,
-// kept safely from several loading threads.
+// The exception of the file with the lowest listing index, kept safely from
+// several loading threads.
 class FirstProblem {
  public:
-  void offer(std::size_t listing_index, LoadedFile&& file);
-  // Throws the kept error or failure, if any.
-  void throw_if_any() const;
+  void offer(std::size_t listing_index, std::exception_ptr problem);
+  // The error or failure of a file that did not load.
+  void offer(std::size_t listing_index, const LoadedFile& file);
+  // Throws the kept exception, if any.
+  void rethrow_if_any() const;
 
  private:
   std::mutex m_mutex;
   std::size_t m_listing_index = 0;
-  std::optional<LoadedFile> m_file;
+  std::exception_ptr m_problem;
 };
 
 }  // namespace gander

@@ -22,6 +22,8 @@ namespace gander::checksum {
 class Sha256 {
  public:
   Sha256();
+  // Drops what was updated since the last value (e.g. after an exception).
+  void restart();
   void update(std::string_view bytes);
   // Lowercase hex of the digest of everything updated since construction
   // or the previous finish_hex(), which starts the next value.
