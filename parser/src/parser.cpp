@@ -111,13 +111,16 @@ bool is_skipped_before_statement(std::string_view line) {
   return line.empty() || line.substr(first, 2) == "--";
 }
 
+constexpr std::size_t k_reserving_text_size = 1024 * 1024;
+
 class Machine {
  public:
-  // Reserving room for a statement per 64 bytes of text spares a large file
-  // the copies of a growing vector; the room it does not use is never
-  // touched, and untouched memory costs nothing.
+  // A large text reserves room for a statement per 64 bytes, which spares
+  // it the copies of a growing vector: a reservation that large is mapped
+  // apart from the heap, so the room it does not use is never touched and
+  // takes no physical memory. A small text would waste heap that way.
   Machine(const ParseOptions& options, State initial, std::size_t text_size) : m_options(options), m_state(initial) {
-    m_migration.up.reserve(text_size / 64);
+    if (text_size >= k_reserving_text_size) m_migration.up.reserve(text_size / 64);
   }
 
   // `may_be_annotation` is false when the line holds no "+goose", which
