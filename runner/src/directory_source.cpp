@@ -31,8 +31,6 @@ constexpr std::size_t k_mapping_threshold = 256 * 1024;
 // systems (ext4: 8 bytes + the name); the estimate is only a reservation.
 constexpr std::size_t k_min_directory_bytes_per_entry = 12;
 constexpr std::size_t k_max_reserved_entries = 1 << 20;
-// Most migrations fit in one read into a buffer of this size on the stack.
-constexpr std::size_t k_small_file_buffer_size = 16 * 1024;
 
 Error path_error(const std::string& path, const std::string& what) {
   return Error(ErrorKind::config, what, ErrorContext{path});
@@ -124,10 +122,11 @@ std::string read_to_end(int fd, const std::string& path) {
   }
 }
 
-// Reads a regular file of `size` bytes into a string of exactly that size:
-// one read asking for a byte more, whose short count is the end of the file
-// (a read of a regular file returns less than asked only at its end). A file
-// that grew since fstat is read on to its new end.
+// Reads a regular file that fstat says holds `size` bytes into a string of
+// exactly its size, usually with one read that asks for a byte more: once
+// every byte fstat promised has arrived, a read that returned less than it
+// was asked for ended at the end of the file. A file that grew since fstat
+// is read on to its new end; one that shrank, to the end it has.
 std::string read_regular(int fd, std::size_t size, const std::string& path) {
   std::string bytes;
   bytes.resize(size + 1);
@@ -138,9 +137,13 @@ std::string read_regular(int fd, std::size_t size, const std::string& path) {
       if (errno == EINTR) continue;
       throw errno_error(path, "cannot read: ");
     }
+    if (count == 0) break;
     filled += static_cast<std::size_t>(count);
-    if (filled < bytes.size()) break;
-    bytes.resize(bytes.size() * 2);
+    if (filled == bytes.size()) {
+      bytes.resize(bytes.size() * 2);
+    } else if (filled >= size) {
+      break;
+    }
   }
   bytes.resize(filled);
   return bytes;
@@ -242,24 +245,9 @@ class DirectorySource final : public MigrationSource {
       if (m_directory.get() < 0) throw errno_error(source.m_dir, "cannot open the migrations directory: ");
     }
 
-    // The listing found a regular file (or a link to one), so a first read
-    // into a buffer on the stack takes a small file whole without an fstat:
-    // a read of a regular file returns less than asked only at its end.
     FileBytes read(const std::string& name) const override {
       const FileDescriptor file(::openat(m_directory.get(), name.c_str(), O_RDONLY | O_CLOEXEC));
       if (file.get() < 0) throw errno_error(m_source.display_path(name), "cannot open: ");
-      char buffer[k_small_file_buffer_size];
-      ssize_t count = 0;
-      do {
-        count = ::read(file.get(), buffer, sizeof buffer);
-      } while (count < 0 && errno == EINTR);
-      if (count >= 0 && static_cast<std::size_t>(count) < sizeof buffer) {
-        return FileBytes(std::string(buffer, static_cast<std::size_t>(count)));
-      }
-      // A directory put in the file's place since the listing fails the read
-      // (EISDIR); read_open_file reports it as read_file does.
-      if (count < 0 && errno != EISDIR) throw errno_error(m_source.display_path(name), "cannot read: ");
-      if (::lseek(file.get(), 0, SEEK_SET) != 0) throw errno_error(m_source.display_path(name), "cannot read: ");
       return read_open_file(file.get(), m_source.display_path(name));
     }
 
