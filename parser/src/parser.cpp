@@ -48,22 +48,97 @@ std::size_t count_newlines(std::string_view text) {
   return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
+// The text of the statement being collected: every line fed to it, each
+// followed by '\n'. While those lines lie back to back in the file (no
+// annotation line skipped between them, no '\r' dropped, no ENVSUB
+// expansion) the text is only a view into the file, and the one copy is the
+// statement's own string. Otherwise it is built in `m_copy`. Callers read it
+// trimmed only, so the '\n' after the last line, which the view lacks, never
+// shows (Go's TrimSpace(s + "\n") == TrimSpace(s)).
+class PendingStatement {
+ public:
+  bool empty() const { return !m_is_view_started && !m_is_copied; }
+
+  // `line` is a view into the file unless `is_in_file` is false.
+  void append(std::string_view line, bool is_in_file) {
+    if (!m_is_copied) {
+      if (!m_is_view_started && is_in_file) {
+        m_view = line;
+        m_is_view_started = true;
+        return;
+      }
+      if (is_in_file && m_is_view_started && follows_newline_of_view(line)) {
+        m_view = std::string_view(m_view.data(), static_cast<std::size_t>(line.data() + line.size() - m_view.data()));
+        return;
+      }
+      if (m_is_view_started) m_copy.assign(m_view).push_back('\n');
+      m_is_copied = true;
+    }
+    m_copy.append(line).push_back('\n');
+  }
+
+  std::string_view text() const { return m_is_copied ? std::string_view(m_copy) : m_view; }
+
+  void clear() {
+    m_view = std::string_view();
+    m_is_view_started = false;
+    m_is_copied = false;
+    m_copy.clear();
+  }
+
+ private:
+  // True when `line` starts right after the view's last line and the single
+  // '\n' that ended it (not "\r\n", whose '\r' the line reader dropped).
+  bool follows_newline_of_view(std::string_view line) const {
+    const char* view_end = m_view.data() + m_view.size();
+    return line.data() == view_end + 1 && *view_end == '\n';
+  }
+
+  std::string_view m_view;
+  bool m_is_view_started = false;  // an empty first line still starts the view
+  bool m_is_copied = false;
+  std::string m_copy;
+};
+
+// Whether a line that is not an annotation is skipped while no statement has
+// started: goose skips empty lines and lines that, trimmed, start with "--".
+bool is_skipped_before_statement(std::string_view line) {
+  std::size_t first = 0;
+  while (first < line.size() && (line[first] == ' ' || (line[first] >= '\t' && line[first] <= '\r'))) ++first;
+  if (first < line.size() && static_cast<unsigned char>(line[first]) >= 0x80) {
+    return trim_go_space(line).substr(0, 2) == "--";
+  }
+  return line.empty() || line.substr(first, 2) == "--";
+}
+
+constexpr std::size_t k_reserving_text_size = 1024 * 1024;
+
 class Machine {
  public:
-  Machine(const ParseOptions& options, State initial) : m_options(options), m_state(initial) {}
+  // A large text reserves room for a statement per 64 bytes, which spares
+  // it the copies of a growing vector: a reservation that large is mapped
+  // apart from the heap, so the room it does not use is never touched and
+  // takes no physical memory. A small text would waste heap that way.
+  Machine(const ParseOptions& options, State initial, std::size_t text_size) : m_options(options), m_state(initial) {
+    if (text_size >= k_reserving_text_size) m_migration.up.reserve(text_size / 64);
+  }
 
-  void feed(std::string_view line, std::size_t number) {
+  // `may_be_annotation` is false when the line holds no "+goose", which
+  // every annotation line holds; `may_hold_comment` is false when it holds
+  // no '-', so that no "--" can hide its last words.
+  void feed(std::string_view line, std::size_t number, bool may_be_annotation, bool may_hold_comment) {
     if (m_state == State::start && is_blank(line)) return;
-    if (detail::is_annotation_line(line)) {
+    if (may_be_annotation && detail::is_annotation_line(line)) {
       if (!apply_annotation(line, number)) return;
     }
     // Until a statement has started, blank lines and comments are skipped.
     // The StatementEnd line of a block that collected nothing is skipped
     // here too, which leaves the machine in the *_block_end state.
-    if (m_buffer.empty() && (line.empty() || trim_go_space(line).substr(0, 2) == "--")) return;
+    if (m_pending.empty() && is_skipped_before_statement(line)) return;
 
     std::string expanded;
     if (!is_block_end(m_state)) {
+      bool is_in_file = true;
       if (m_is_envsub_on) {
         SubstitutionResult result = substitute_env(line, m_options.env);
         if (result.error) {
@@ -71,9 +146,11 @@ class Machine {
         }
         expanded = std::move(result.text);
         line = expanded;
+        is_in_file = false;
+        may_hold_comment = true;
       }
-      if (m_buffer.empty()) m_buffer_line = number;
-      m_buffer.append(line).push_back('\n');
+      if (m_pending.empty()) m_pending_line = number;
+      m_pending.append(line, is_in_file);
     }
     if (m_state == State::start) {
       throw Failure{number, "SQL before the '-- +goose Up' annotation: " + go_quote(line)};
@@ -82,11 +159,13 @@ class Machine {
     switch (m_state) {
       case State::up:
       case State::down:
-        if (detail::ends_with_semicolon(line)) emit(number);
+        if (may_hold_comment ? detail::ends_with_semicolon(line) : detail::ends_with_semicolon_without_comment(line)) {
+          emit(number);
+        }
         break;
       case State::up_block_end:
       case State::down_block_end:
-        if (m_buffer.empty()) handle_line_after_empty_block(line, number);
+        if (m_pending.empty()) handle_line_after_empty_block(line, number);
         else emit(number);
         m_state = is_up(m_state) ? State::up : State::down;
         break;
@@ -122,7 +201,7 @@ class Machine {
       case Annotation::down:
         if (m_state == State::up || m_state == State::up_block_end) {
           check_no_unfinished_statement("before '-- +goose Down'");
-          m_buffer.clear();
+          m_pending.clear();
           m_state = State::down;
           m_migration.has_down = true;
           return false;
@@ -179,7 +258,7 @@ class Machine {
   }
 
   void check_no_unfinished_statement(const char* where) {
-    const std::string_view remaining = trim_go_space(m_buffer);
+    const std::string_view remaining = trim_go_space(m_pending.text());
     if (remaining.empty()) return;
     throw Failure{line_of(remaining), std::string("unfinished SQL statement ") + where + " (" + (is_up(m_state) ? "up" : "down") +
                             " section): " + go_quote(remaining) + ": missing semicolon?"};
@@ -191,28 +270,26 @@ class Machine {
 
   std::vector<Statement>& current_statements() { return is_up(m_state) ? m_migration.up : m_migration.down; }
 
-  // Moves the buffer, trimmed in place, into the current direction's list.
-  // The line of the first character of `trimmed`, a view into the buffer.
+  // The line of the first character of `trimmed`, a view into the pending text.
   std::size_t line_of(std::string_view trimmed) const {
-    const auto begin = static_cast<std::size_t>(trimmed.data() - m_buffer.data());
-    return m_buffer_line + count_newlines(std::string_view(m_buffer).substr(0, begin));
+    const std::string_view text = m_pending.text();
+    const auto begin = static_cast<std::size_t>(trimmed.data() - text.data());
+    return m_pending_line + count_newlines(text.substr(0, begin));
   }
 
+  // Copies the pending text, trimmed, into the current direction's list.
   void emit(std::size_t number) {
-    const std::string_view trimmed = trim_go_space(m_buffer);
-    const auto begin = static_cast<std::size_t>(trimmed.data() - m_buffer.data());
+    const std::string_view trimmed = trim_go_space(m_pending.text());
     const std::size_t line = trimmed.empty() ? number : line_of(trimmed);
-    m_buffer.resize(begin + trimmed.size());
-    m_buffer.erase(0, begin);
-    current_statements().push_back({std::move(m_buffer), line});
-    m_buffer = std::string();
+    current_statements().push_back({std::string(trimmed), line});
+    m_pending.clear();
   }
 
   const ParseOptions& m_options;
   State m_state;
   Migration m_migration;
-  std::string m_buffer;
-  std::size_t m_buffer_line = 0;
+  PendingStatement m_pending;
+  std::size_t m_pending_line = 0;
   std::size_t m_block_begin_line = 0;
   std::size_t m_block_end_line = 0;
   std::size_t m_first_annotation_line = 0;
@@ -220,11 +297,24 @@ class Machine {
 };
 
 Migration run_machine(std::string_view body, const ParseOptions& options, State initial) {
-  Machine machine(options, initial);
+  Machine machine(options, initial, body.size());
   detail::LineReader lines(body);
   std::string_view line;
   std::size_t number = 0;
-  while (lines.next(line, number)) machine.feed(line, number);
+  // Only lines that hold "+goose" can be annotations, and only lines that
+  // hold '-' can have a comment. Finding the next of each ahead of the lines
+  // spares searching every line for them.
+  constexpr std::string_view k_marker = "+goose";
+  std::size_t next_marker = body.find(k_marker);
+  std::size_t next_dash = body.find('-');
+  while (lines.next(line, number)) {
+    const auto line_begin = static_cast<std::size_t>(line.data() - body.data());
+    const std::size_t line_end = line_begin + line.size();
+    const bool may_be_annotation = next_marker < line_end;
+    if (next_dash < line_begin) next_dash = body.find('-', line_begin);
+    machine.feed(line, number, may_be_annotation, next_dash < line_end);
+    if (may_be_annotation) next_marker = body.find(k_marker, line_end);
+  }
   machine.finish(number);
   return machine.take_migration();
 }

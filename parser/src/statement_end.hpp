@@ -9,4 +9,7 @@ namespace gander::parser::detail {
 // and report whether the last word before it ends in ';'.
 bool ends_with_semicolon(std::string_view line);
 
+// ends_with_semicolon for a line known to hold no '-' (hence no comment).
+bool ends_with_semicolon_without_comment(std::string_view line);
+
 }  // namespace gander::parser::detail

@@ -1,56 +1,130 @@
 #include <gander/inspect.hpp>
 
 #include <algorithm>
+#include <cstring>
+#include <exception>
 #include <filesystem>
+#include <system_error>
+#include <thread>
 
 #include <gander/checksum/checksum.hpp>
 #include <gander/migration_name.hpp>
 
+#include "migration_set.hpp"
+
 namespace gander {
 
-InspectedMigration inspect_bytes(const std::string& name, const std::string& display_path, const std::string& bytes,
-                                 const InspectOptions& options) {
+namespace {
+
+// From this size on, a file is checksummed on a second thread while it is
+// parsed: hashing it then takes longer than starting a thread.
+constexpr std::size_t k_concurrent_checksum_threshold = 512 * 1024;
+
+// What the checksum thread finds: the first NUL byte (whose error comes
+// before any parse error) and the checksum.
+struct ScanResult {
+  const char* nul = nullptr;
+  std::string checksum;
+  std::exception_ptr failure;
+};
+
+ScanResult scan(std::string_view bytes) {
+  ScanResult result;
+  try {
+    result.nul = static_cast<const char*>(std::memchr(bytes.data(), '\0', bytes.size()));
+    result.checksum = checksum::file_checksum(bytes);
+  } catch (...) {
+    result.failure = std::current_exception();
+  }
+  return result;
+}
+
+// scan() on another thread from construction until take(); on this one
+// when no thread can be started.
+class BackgroundScan {
+ public:
+  explicit BackgroundScan(std::string_view bytes) {
+    try {
+      m_thread = std::thread([this, bytes] { m_result = scan(bytes); });
+    } catch (const std::system_error&) {
+      m_result = scan(bytes);
+    }
+  }
+  BackgroundScan(const BackgroundScan&) = delete;
+  BackgroundScan& operator=(const BackgroundScan&) = delete;
+  ~BackgroundScan() {
+    if (m_thread.joinable()) m_thread.join();
+  }
+
+  ScanResult take() {
+    if (m_thread.joinable()) m_thread.join();
+    return std::move(m_result);
+  }
+
+ private:
+  ScanResult m_result;
+  std::thread m_thread;
+};
+
+[[noreturn]] void throw_nul_error(std::string_view bytes, const char* nul, const std::string& display_path) {
   // goose would pass a NUL byte on, and every C client library then cuts the
   // statement short there: the database would run less than the file says.
-  const std::size_t nul = bytes.find('\0');
-  if (nul != std::string::npos) {
-    const std::size_t newlines_before = static_cast<std::size_t>(
-        std::count(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(nul), '\n'));
-    throw Error(ErrorKind::parse, "a NUL byte: this is not a text file",
-                ErrorContext{display_path, newlines_before + 1});
-  }
+  const auto newlines_before = static_cast<std::size_t>(std::count(bytes.data(), nul, '\n'));
+  throw Error(ErrorKind::parse, "a NUL byte: this is not a text file", ErrorContext{display_path, newlines_before + 1});
+}
+
+}  // namespace
+
+InspectedMigration inspect_bytes(const std::string& name, const std::string& display_path, std::string_view bytes,
+                                 const InspectOptions& options) {
   parser::ParseOptions parse_options;
   parse_options.env = options.env;
   parse_options.is_notx_name = is_notx_name(name);
   parse_options.is_strict = options.is_strict;
-  parser::ParseResult parsed = parser::parse_migration(bytes, parse_options);
-  if (parsed.error) {
-    throw Error(ErrorKind::parse, parsed.error->message,
-                ErrorContext{display_path, parsed.error->line});
+  ScanResult scanned;
+  parser::ParseResult parsed;
+  if (bytes.size() >= k_concurrent_checksum_threshold) {
+    // The parser takes any bytes, NUL included, so it need not wait for the scan.
+    BackgroundScan background(bytes);
+    parsed = parser::parse_migration(bytes, parse_options);
+    scanned = background.take();
+    if (scanned.nul) throw_nul_error(bytes, scanned.nul, display_path);
+  } else {
+    if (const void* nul = std::memchr(bytes.data(), '\0', bytes.size())) {
+      throw_nul_error(bytes, static_cast<const char*>(nul), display_path);
+    }
+    parsed = parser::parse_migration(bytes, parse_options);
   }
-  return InspectedMigration{name, display_path, migration_version_if_valid(name), checksum::file_checksum(bytes),
+  if (parsed.error) {
+    throw Error(ErrorKind::parse, parsed.error->message, ErrorContext{display_path, parsed.error->line});
+  }
+  if (scanned.failure) std::rethrow_exception(scanned.failure);
+  if (scanned.checksum.empty()) scanned.checksum = checksum::file_checksum(bytes);
+  return InspectedMigration{name, display_path, migration_version_if_valid(name), std::move(scanned.checksum),
                             std::move(parsed.migration)};
 }
 
 InspectedMigration inspect_file(const std::string& path, const InspectOptions& options) {
-  return inspect_bytes(std::filesystem::path(path).filename().string(), path, read_file(path), options);
+  const FileBytes bytes = read_file_bytes(path);
+  return inspect_bytes(std::filesystem::path(path).filename().string(), path, bytes.view(), options);
 }
 
 std::vector<ValidationEntry> validate_source(const MigrationSource& source, const InspectOptions& options) {
-  std::vector<ValidationEntry> entries;
-  for (const std::string& name : source.sql_file_names()) {
-    ValidationEntry entry{name, source.display_path(name), std::nullopt, std::nullopt, std::nullopt};
-    try {
-      entry.version = migration_version(name);
-      entry.inspected = inspect_bytes(name, entry.display_path, source.read(name), options);
-    } catch (const Error& error) {
-      entry.error = error.with_file(entry.display_path);
-    }
-    entries.push_back(std::move(entry));
-  }
-  std::sort(entries.begin(), entries.end(), [](const ValidationEntry& left, const ValidationEntry& right) {
-    return listing_order_less(left.version, left.name, right.version, right.name);
+  const std::vector<std::string> names = source.sql_file_names();
+  const std::vector<std::size_t> positions = listing_positions(names);
+  std::vector<ValidationEntry> entries(names.size());
+  // Anything but a gander::Error stops validation, as it would a one-by-one loop.
+  FirstProblem first_failure;
+  load_files(source, names, options, false, [&](std::size_t listing_index, LoadedFile&& file) {
+    if (file.failure) return first_failure.offer(listing_index, file.failure);
+    ValidationEntry& entry = entries[positions[listing_index]];
+    entry.name = names[listing_index];
+    entry.display_path = std::move(file.display_path);
+    entry.version = file.version;
+    if (file.inspected) entry.inspected = std::make_unique<InspectedMigration>(std::move(*file.inspected));
+    if (file.error) entry.error = std::make_unique<Error>(file.error->with_file(entry.display_path));
   });
+  first_failure.rethrow_if_any();
   return entries;
 }
 

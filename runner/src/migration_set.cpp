@@ -1,6 +1,10 @@
 #include "migration_set.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <numeric>
+#include <system_error>
+#include <thread>
 
 #include <gander/checksum/checksum.hpp>
 #include <gander/error.hpp>
@@ -10,36 +14,158 @@ namespace gander {
 
 namespace {
 
-std::string up_checksum_of(const parser::Migration& migration) {
-  std::string joined;
-  for (const parser::Statement& statement : migration.up) {
-    if (!joined.empty()) joined += '\n';
-    joined += statement.sql;
+// A thread that is joined when it goes out of scope, however that happens.
+class JoinedThread {
+ public:
+  template <typename Work>
+  explicit JoinedThread(Work work) : m_thread(std::move(work)) {}
+  JoinedThread(const JoinedThread&) = delete;
+  JoinedThread& operator=(const JoinedThread&) = delete;
+  ~JoinedThread() { m_thread.join(); }
+
+ private:
+  std::thread m_thread;
+};
+
+// Below this many files a second thread costs more to start than it saves.
+constexpr std::size_t k_min_files_per_extra_thread = 16;
+// Files are claimed in runs of this many: few enough that both threads
+// finish together, enough that they rarely touch the shared counter.
+constexpr std::size_t k_files_per_claim = 8;
+
+// Calls work(index) for every index below `count`, on this thread and, with
+// a second core and enough indices, on one more. `work` must not throw.
+template <typename Work>
+void for_each_index(std::size_t count, const Work& work) {
+  std::atomic<std::size_t> next_index{0};
+  const auto claim_and_work = [&] {
+    for (;;) {
+      const std::size_t begin = next_index.fetch_add(k_files_per_claim, std::memory_order_relaxed);
+      if (begin >= count) return;
+      const std::size_t end = std::min(begin + k_files_per_claim, count);
+      for (std::size_t index = begin; index < end; ++index) work(index);
+    }
+  };
+  std::optional<JoinedThread> helper;
+  if (count >= k_min_files_per_extra_thread && std::thread::hardware_concurrency() >= 2) {
+    try {
+      helper.emplace(claim_and_work);
+    } catch (const std::system_error&) {
+      // No thread to be had: this one does all the work.
+    }
   }
-  return checksum::sha256_hex(joined);
+  claim_and_work();
+}
+
+// DESIGN §3: the up statements joined by '\n', hashed piece by piece.
+std::string up_checksum_of(const parser::Migration& migration) {
+  // One context per thread, reused: setting one up allocates.
+  thread_local checksum::Sha256 hash;
+  hash.restart();
+  bool is_first = true;
+  for (const parser::Statement& statement : migration.up) {
+    if (!is_first) hash.update("\n");
+    hash.update(statement.sql);
+    is_first = false;
+  }
+  return hash.finish_hex();
+}
+
+LoadedFile load_file(const MigrationSource& source, const MigrationSource::BatchReader& reader,
+                     const std::string& name, const InspectOptions& options, bool with_up_checksum) {
+  LoadedFile file;
+  file.display_path = source.display_path(name);
+  try {
+    file.version = migration_version(name);
+  } catch (const Error& error) {
+    file.error = error.with_file(file.display_path);
+    return file;
+  }
+  try {
+    file.bytes = reader.read(name);
+    file.inspected = inspect_bytes(name, file.display_path, file.bytes.view(), options);
+    if (with_up_checksum) file.up_checksum = up_checksum_of(file.inspected->migration);
+  } catch (const Error& error) {
+    file.inspected.reset();
+    file.error = error;
+  } catch (...) {
+    file.inspected.reset();
+    file.failure = std::current_exception();
+  }
+  return file;
 }
 
 }  // namespace
 
-MigrationSet::MigrationSet(const MigrationSource& source, const InspectOptions& options) {
-  for (const std::string& name : source.sql_file_names()) {
-    const std::string display_path = source.display_path(name);
-    std::int64_t version = 0;
+void load_files(const MigrationSource& source, const std::vector<std::string>& names, const InspectOptions& options,
+                bool with_up_checksum, const LoadedFileSink& sink) {
+  if (names.empty()) return;
+  const std::unique_ptr<MigrationSource::BatchReader> reader = source.open_batch_reader();
+  // What escapes a file's loading (only std::bad_alloc can) or the sink must
+  // not escape a thread.
+  FirstProblem escaped;
+  for_each_index(names.size(), [&](std::size_t index) {
     try {
-      version = migration_version(name);
-    } catch (const Error& error) {
-      throw error.with_file(display_path);
+      sink(index, load_file(source, *reader, names[index], options, with_up_checksum));
+    } catch (...) {
+      escaped.offer(index, std::current_exception());
     }
-    LoadedMigration loaded{source.read(name), {}, version, {}};
-    loaded.inspected = inspect_bytes(name, display_path, loaded.bytes, options);
-    loaded.up_checksum = up_checksum_of(loaded.inspected.migration);
-    m_migrations.push_back(std::move(loaded));
-  }
-  std::sort(m_migrations.begin(), m_migrations.end(), [](const LoadedMigration& left, const LoadedMigration& right) {
-    return migration_order_less(left.version, left.inspected.name, right.version, right.inspected.name);
   });
-  for (std::size_t index = 0; index < m_migrations.size(); ++index) {
-    m_index_by_name.emplace(m_migrations[index].inspected.name, index);
+  escaped.rethrow_if_any();
+}
+
+std::vector<std::size_t> listing_positions(const std::vector<std::string>& names) {
+  std::vector<std::optional<std::int64_t>> versions;
+  versions.reserve(names.size());
+  for (const std::string& name : names) versions.push_back(migration_version_if_valid(name));
+  std::vector<std::size_t> order(names.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  const auto listed_before = [&](std::size_t left, std::size_t right) {
+    return listing_order_less(versions[left], names[left], versions[right], names[right]);
+  };
+  // Names come sorted, and sequential versions sort the same way.
+  if (!std::is_sorted(order.begin(), order.end(), listed_before)) {
+    std::sort(order.begin(), order.end(), listed_before);
+  }
+  std::vector<std::size_t> positions(names.size());
+  for (std::size_t position = 0; position < order.size(); ++position) positions[order[position]] = position;
+  return positions;
+}
+
+void FirstProblem::offer(std::size_t listing_index, std::exception_ptr problem) {
+  const std::lock_guard<std::mutex> lock(m_mutex);
+  if (m_problem && m_listing_index < listing_index) return;
+  m_listing_index = listing_index;
+  m_problem = std::move(problem);
+}
+
+void FirstProblem::offer(std::size_t listing_index, const LoadedFile& file) {
+  offer(listing_index, file.error ? std::make_exception_ptr(*file.error) : file.failure);
+}
+
+void FirstProblem::rethrow_if_any() const {
+  if (m_problem) std::rethrow_exception(m_problem);
+}
+
+MigrationSet::MigrationSet(const MigrationSource& source, const InspectOptions& options) {
+  const std::vector<std::string> names = source.sql_file_names();
+  const std::vector<std::size_t> positions = listing_positions(names);
+  m_migrations.resize(names.size());
+  FirstProblem first_problem;
+  load_files(source, names, options, true, [&](std::size_t listing_index, LoadedFile&& file) {
+    if (!file.inspected) return first_problem.offer(listing_index, file);
+    m_migrations[positions[listing_index]] = {std::move(file.bytes), std::move(*file.inspected), *file.version,
+                                              std::move(file.up_checksum)};
+  });
+  first_problem.rethrow_if_any();
+  // The listing is sorted by name, so its positions are the index by name.
+  m_index_by_name = positions;
+  const auto by_name = [&](std::size_t left, std::size_t right) {
+    return m_migrations[left].inspected.name < m_migrations[right].inspected.name;
+  };
+  // Sorting is only for a source that breaks its promise of a sorted listing.
+  if (!std::is_sorted(m_index_by_name.begin(), m_index_by_name.end(), by_name)) {
+    std::sort(m_index_by_name.begin(), m_index_by_name.end(), by_name);
   }
 }
 
@@ -48,14 +174,17 @@ std::vector<MigrationFile> MigrationSet::files() const {
   files.reserve(m_migrations.size());
   for (const LoadedMigration& loaded : m_migrations) {
     files.push_back({loaded.inspected.name, loaded.version, loaded.inspected.checksum, loaded.up_checksum,
-                     loaded.bytes, loaded.inspected.migration.is_empty, loaded.inspected.migration.up.size()});
+                     loaded.bytes.view(), loaded.inspected.migration.is_empty,
+                     loaded.inspected.migration.up.size()});
   }
   return files;
 }
 
 const LoadedMigration& MigrationSet::find(const std::string& name) const {
-  const auto found = m_index_by_name.find(name);
-  if (found != m_index_by_name.end()) return m_migrations[found->second];
+  const auto found = std::lower_bound(
+      m_index_by_name.begin(), m_index_by_name.end(), name,
+      [&](std::size_t index, const std::string& wanted) { return m_migrations[index].inspected.name < wanted; });
+  if (found != m_index_by_name.end() && m_migrations[*found].inspected.name == name) return m_migrations[*found];
   throw Error(ErrorKind::missing_file, "no migration file named " + name);
 }
 

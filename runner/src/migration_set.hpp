@@ -3,7 +3,10 @@
 // Every migration of a source, read, parsed and checksummed once per run.
 
 #include <cstdint>
-#include <map>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,7 +17,7 @@
 namespace gander {
 
 struct LoadedMigration {
-  std::string bytes;  // as stored; the checksums cover these
+  FileBytes bytes;  // as stored; the checksums cover these
   InspectedMigration inspected;
   std::int64_t version = 0;
   std::string up_checksum;  // DESIGN §3: SHA-256 of the up statements joined by '\n'
@@ -24,7 +27,8 @@ class MigrationSet {
  public:
   // Reads every *.sql file of `source`. Throws the first Error{parse} (a
   // malformed file or a name without a version), naming the file, or
-  // Error{config} when the source cannot be read.
+  // Error{config} when the source cannot be read; the first in the order of
+  // the source's listing, as if the files were read one after another.
   MigrationSet(const MigrationSource& source, const InspectOptions& options);
 
   // In migration order.
@@ -36,7 +40,52 @@ class MigrationSet {
 
  private:
   std::vector<LoadedMigration> m_migrations;
-  std::map<std::string, std::size_t> m_index_by_name;
+  std::vector<std::size_t> m_index_by_name;  // indices into m_migrations, ordered by name
+};
+
+// One *.sql file of a listing: read, parsed and checksummed, or what stopped
+// that. Exactly one of `inspected`, `error` and `failure` is set.
+struct LoadedFile {
+  std::string display_path;
+  std::optional<std::int64_t> version;  // none when the name carries no valid version
+  FileBytes bytes;
+  std::optional<InspectedMigration> inspected;
+  std::string up_checksum;     // set only when asked for
+  std::optional<Error> error;  // as thrown; a bad version names the file
+  std::exception_ptr failure;  // anything else that was thrown (e.g. std::bad_alloc)
+};
+
+// Receives each loaded file with its index in the listing. It is called from
+// the loading threads at once, each time for a different index; what it
+// throws is rethrown by load_files (the first in listing order).
+using LoadedFileSink = std::function<void(std::size_t listing_index, LoadedFile&& file)>;
+
+// Loads the files `names` of `source` and hands each to `sink`, spread over
+// two threads when there are enough of them. Each file's outcome is what
+// loading it alone gives, so a caller that keeps the problem of the lowest
+// index reports exactly what a one-by-one loop over `names` would. Throws
+// Error{config} only when the source cannot be opened for reading.
+void load_files(const MigrationSource& source, const std::vector<std::string>& names, const InspectOptions& options,
+                bool with_up_checksum, const LoadedFileSink& sink);
+
+// Where each file of a listing goes when the files are put in listing order
+// (DESIGN §2: by version, then by name; names without a version last).
+std::vector<std::size_t> listing_positions(const std::vector<std::string>& names);
+
+// The exception of the file with the lowest listing index, kept safely from
+// several loading threads.
+class FirstProblem {
+ public:
+  void offer(std::size_t listing_index, std::exception_ptr problem);
+  // The error or failure of a file that did not load.
+  void offer(std::size_t listing_index, const LoadedFile& file);
+  // Throws the kept exception, if any.
+  void rethrow_if_any() const;
+
+ private:
+  std::mutex m_mutex;
+  std::size_t m_listing_index = 0;
+  std::exception_ptr m_problem;
 };
 
 }  // namespace gander

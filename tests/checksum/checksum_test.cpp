@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -95,4 +96,31 @@ TEST_CASE("line-ending and BOM variants of a file are recognised, and nothing el
   const std::vector<std::string> from_mixed = line_ending_variant_checksums("SELECT 1;\r\nSELECT 2;\nSELECT 3;");
   CHECK(contains(from_mixed, file_checksum("SELECT 1;\nSELECT 2;\nSELECT 3;")));
   CHECK(contains(from_mixed, file_checksum("SELECT 1;\r\nSELECT 2;\r\nSELECT 3;")));
+}
+
+TEST_CASE("Sha256 hashes pieces as their concatenation and starts over after each value") {
+  gander::checksum::Sha256 hash;
+  hash.update("hel");
+  hash.update("");
+  hash.update("lo");
+  CHECK(hash.finish_hex() == gander::checksum::sha256_hex("hello"));
+  CHECK(hash.finish_hex() == k_sha256_empty);
+  hash.update("hello");
+  CHECK(hash.finish_hex() == "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+}
+
+TEST_CASE("sha256_hex gives the same values on several threads at once") {
+  std::vector<std::string> inputs;
+  for (int i = 0; i < 200; ++i) inputs.push_back(std::string(static_cast<std::size_t>(i) * 37, static_cast<char>('a' + i % 26)));
+  std::vector<std::string> expected;
+  for (const std::string& input : inputs) expected.push_back(gander::checksum::sha256_hex(input));
+  std::vector<std::string> first(inputs.size());
+  std::vector<std::string> second(inputs.size());
+  std::thread other([&] {
+    for (std::size_t i = 0; i < inputs.size(); ++i) second[i] = gander::checksum::sha256_hex(inputs[i]);
+  });
+  for (std::size_t i = 0; i < inputs.size(); ++i) first[i] = gander::checksum::sha256_hex(inputs[i]);
+  other.join();
+  CHECK(first == expected);
+  CHECK(second == expected);
 }

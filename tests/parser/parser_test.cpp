@@ -596,3 +596,43 @@ TEST_CASE("strict mode accepts annotated files", "[parser]") {
   options.is_strict = true;
   CHECK(parse_ok("-- +goose Up\nSELECT 1;\n", options).up.size() == 1);
 }
+
+// The parser keeps a statement as a view into the file while its lines lie
+// back to back, and copies it otherwise; both ways must give goose's text.
+TEST_CASE("statements read the same whether their lines lie back to back in the file or not", "[parser]") {
+  ParseOptions options;
+  options.env = test_env;
+  const Migration migration = parse_ok(
+      "-- +goose Up\n"
+      "SELECT 1,\n"                       // 2: back to back with line 3
+      "  2;\n"
+      "SELECT 3 -\n"                      // 4: a '-' that starts no comment
+      "-- +goose NO TRANSACTION\n"        // 5: skipped inside the statement
+      "  4; -- four\n"
+      "SELECT 'a'\r\n"                    // 7: a dropped '\r' between lines
+      "  || 'b';\r\n"
+      "-- +goose ENVSUB ON\n"
+      "SELECT '${WHO}'\n"                 // 10: expanded, so copied
+      "  , 5;\n"
+      "-- +goose ENVSUB OFF\n"
+      "SELECT 6\n"
+      "  ;",                              // 14: no newline at the end of the file
+      options);
+  CHECK(sqls(migration.up) == std::vector<std::string>{"SELECT 1,\n  2;", "SELECT 3 -\n  4; -- four",
+                                                       "SELECT 'a'\n  || 'b';", "SELECT 'me'\n  , 5;",
+                                                       "SELECT 6\n  ;"});
+  CHECK(lines(migration.up) == std::vector<std::size_t>{2, 4, 7, 10, 13});
+  CHECK_FALSE(migration.use_tx);
+}
+
+TEST_CASE("a line holding '-' ends a statement only by its words before a comment", "[parser]") {
+  const Migration migration = parse_ok(
+      "-- +goose Up\n"
+      "SELECT 1 - 1;\n"
+      "SELECT 2 -- not the end;\n"
+      "  ;\n"
+      "SELECT '--';\n"
+      "SELECT 3; -- the end\n");
+  CHECK(sqls(migration.up) ==
+        std::vector<std::string>{"SELECT 1 - 1;", "SELECT 2 -- not the end;\n  ;", "SELECT '--';", "SELECT 3; -- the end"});
+}

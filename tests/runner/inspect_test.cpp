@@ -1,11 +1,17 @@
 #include <gander/inspect.hpp>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
 #include <catch2/catch.hpp>
 
 #include <gander/checksum/checksum.hpp>
+#include <gander/parser/line_rules.hpp>
 
+#include "../../runner/src/migration_set.hpp"
+#include "error_of.hpp"
 #include "temp_dir.hpp"
 
 namespace {
@@ -103,4 +109,115 @@ TEST_CASE("validate_source reports every bad file and keeps migration order") {
     CHECK(entries[index].inspected);
     CHECK_FALSE(entries[index].error);
   }
+}
+
+namespace {
+
+// A directory of `count` small migrations (more than one loading thread
+// takes) whose files at `bad_indices` (0-based, in name order) are malformed.
+std::vector<std::string> write_many(const gander::test::TempDir& dir, std::size_t count,
+                                    const std::vector<std::size_t>& bad_indices) {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < count; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "%05zu_t%zu.sql", i + 1, i + 1);
+    const bool is_bad = std::find(bad_indices.begin(), bad_indices.end(), i) != bad_indices.end();
+    const std::string table = "t" + std::to_string(i + 1);
+    dir.write(name, is_bad ? "-- +goose Up\nCREATE TABLE " + table + " (id int)\n-- +goose StatementEnd\n"
+                           : "-- +goose Up\nCREATE TABLE " + table + " (id int);\nINSERT INTO " + table +
+                                 " VALUES (1);\n-- +goose Down\nDROP TABLE " + table + ";\n");
+    names.push_back(name);
+  }
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("validate_source over many files gives each file's own result, in order, as inspect_file does") {
+  const gander::test::TempDir dir;
+  const std::vector<std::string> names = write_many(dir, 300, {41, 42, 250});
+  const auto source = gander::open_directory_source(dir.path().string());
+  const std::vector<gander::ValidationEntry> entries = gander::validate_source(*source, no_env());
+  REQUIRE(entries.size() == names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    INFO(names[i]);
+    const gander::ValidationEntry& entry = entries[i];
+    CHECK(entry.name == names[i]);
+    CHECK(entry.display_path == source->display_path(names[i]));
+    CHECK(entry.version == static_cast<std::int64_t>(i + 1));
+    try {
+      const gander::InspectedMigration alone = gander::inspect_file(entry.display_path, no_env());
+      REQUIRE(entry.inspected);
+      CHECK_FALSE(entry.error);
+      CHECK(entry.inspected->checksum == alone.checksum);
+      CHECK(entry.inspected->migration.up.size() == alone.migration.up.size());
+      CHECK(entry.inspected->migration.up[0].sql == alone.migration.up[0].sql);
+    } catch (const gander::Error& alone_error) {
+      REQUIRE(entry.error);
+      CHECK(std::string(entry.error->what()) == alone_error.what());
+    }
+  }
+}
+
+TEST_CASE("a migration set over many files throws the first bad file's error however the threads run") {
+  const gander::test::TempDir dir;
+  const std::vector<std::string> names = write_many(dir, 400, {137, 300});
+  dir.write("0_zero.sql", "-- +goose Up\nSELECT 0;\n");  // after every 00...: '_' > '0'
+  const auto source = gander::open_directory_source(dir.path().string());
+  const std::string expected =
+      source->display_path(names[137]) + ":3: StatementEnd without StatementBegin";
+  for (int run = 0; run < 20; ++run) {
+    try {
+      const gander::MigrationSet set(*source, no_env());
+      FAIL("loaded a set with malformed files");
+    } catch (const gander::Error& error) {
+      CHECK(error.kind() == gander::ErrorKind::parse);
+      CHECK(std::string(error.what()) == expected);
+    }
+  }
+  std::filesystem::remove(dir.path() / names[137]);
+  std::filesystem::remove(dir.path() / names[300]);
+  const gander::Error version_error = gander::test::error_of([&] { const gander::MigrationSet set(*source, no_env()); });
+  CHECK(version_error.context().file == source->display_path("0_zero.sql"));
+}
+
+TEST_CASE("a migration set over many files is in migration order with each file's checksums") {
+  const gander::test::TempDir dir;
+  const std::vector<std::string> names = write_many(dir, 200, {});
+  const auto source = gander::open_directory_source(dir.path().string());
+  const gander::MigrationSet set(*source, no_env());
+  REQUIRE(set.migrations().size() == names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const gander::LoadedMigration& loaded = set.migrations()[i];
+    INFO(names[i]);
+    CHECK(loaded.inspected.name == names[i]);
+    CHECK(loaded.version == static_cast<std::int64_t>(i + 1));
+    const std::string bytes = source->read(names[i]);
+    CHECK(loaded.bytes.view() == bytes);
+    CHECK(loaded.inspected.checksum == gander::checksum::file_checksum(bytes));
+    const auto& up = loaded.inspected.migration.up;
+    CHECK(loaded.up_checksum == gander::checksum::sha256_hex(up[0].sql + "\n" + up[1].sql));
+    CHECK(&set.find(names[i]) == &loaded);
+  }
+  CHECK(gander::test::error_of([&] { set.find("99999_none.sql"); }).kind() == gander::ErrorKind::missing_file);
+}
+
+TEST_CASE("a large file is checksummed while parsed with the results and errors of a small one") {
+  std::string body = "-- +goose Up\n";
+  while (body.size() < 2 * 1024 * 1024) body += "INSERT INTO t VALUES (1, 'x');\n";
+  const std::string large = body + "-- +goose Down\nDELETE FROM t;\n";
+  const gander::InspectedMigration inspected = gander::inspect_bytes("1_large.sql", "m/1_large.sql", large, no_env());
+  CHECK(inspected.checksum == gander::checksum::file_checksum(large));
+  CHECK(inspected.migration.up.size() == gander::parser::parse_migration(large, {}).migration.up.size());
+
+  std::string with_nul = large;
+  with_nul[body.size() + 3] = '\0';
+  const gander::Error nul = gander::test::error_of([&] { gander::inspect_bytes("1_l.sql", "m/1_l.sql", with_nul, no_env()); });
+  CHECK(nul.context().line == gander::parser::migration_lines(body).size() + 1);
+  CHECK(nul.message() == "a NUL byte: this is not a text file");
+
+  const std::string malformed = body + "-- +goose StatementEnd\n";
+  const gander::Error parse = gander::test::error_of([&] { gander::inspect_bytes("1_l.sql", "m/1_l.sql", malformed, no_env()); });
+  CHECK(parse.message() == "StatementEnd without StatementBegin");
+  CHECK(parse.context().line == gander::parser::migration_lines(body).size() + 1);
 }

@@ -1,7 +1,10 @@
 // Parse + checksum throughput on one migration file: reads it once, then
-// times gander's parser and checksum on the bytes in memory.
+// times gander's parser and checksum on the bytes in memory, each alone and
+// together as gander runs them (inspect_bytes: checksummed on a second
+// thread while parsed, for a large file).
 //   gander_bench_parse FILE [ROUNDS]
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -9,34 +12,56 @@
 #include <gander/checksum/checksum.hpp>
 #include <gander/inspect.hpp>
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+}  // namespace
+
 int main(int argc, char* argv[]) {
   if (argc < 2) {
     std::cerr << "usage: gander_bench_parse FILE [ROUNDS]\n";
     return 2;
   }
-  const int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
-  const std::string bytes = gander::read_file(argv[1]);
+  const int rounds = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
+  const gander::FileBytes file = gander::read_file_bytes(argv[1]);
+  const std::string_view bytes = file.view();
   double best_parse = 1e300;
   double best_checksum = 1e300;
+  double best_combined = 1e300;
+  double first_combined = 0;
   std::size_t statements = 0;
   for (int round = 0; round < rounds; ++round) {
-    const auto start = std::chrono::steady_clock::now();
+    // Combined first, so that its first round meets memory as fresh as a
+    // service start does.
+    auto start = Clock::now();
+    const gander::InspectedMigration inspected = gander::inspect_bytes("1_bench.sql", argv[1], bytes, {{}, false});
+    const double combined = seconds_since(start);
+    if (round == 0) first_combined = combined;
+    best_combined = std::min(best_combined, combined);
+
+    start = Clock::now();
     const gander::parser::ParseResult parsed = gander::parser::parse_migration(bytes, {});
-    const auto parsed_at = std::chrono::steady_clock::now();
+    best_parse = std::min(best_parse, seconds_since(start));
+
+    start = Clock::now();
     const std::string checksum = gander::checksum::file_checksum(bytes);
-    const auto done = std::chrono::steady_clock::now();
-    if (parsed.error || checksum.size() != 64) {
+    best_checksum = std::min(best_checksum, seconds_since(start));
+
+    if (parsed.error || checksum != inspected.checksum) {
       std::cerr << "parse failed at line " << (parsed.error ? parsed.error->line : 0) << "\n";
       return 1;
     }
     statements = parsed.migration.up.size() + parsed.migration.down.size();
-    best_parse = std::min(best_parse, std::chrono::duration<double>(parsed_at - start).count());
-    best_checksum = std::min(best_checksum, std::chrono::duration<double>(done - parsed_at).count());
   }
   const double megabytes = static_cast<double>(bytes.size()) / 1e6;
   std::cout << "bytes=" << bytes.size() << " statements=" << statements << " rounds=" << rounds << "\n"
             << "parse_mb_per_s=" << megabytes / best_parse << "\n"
             << "checksum_mb_per_s=" << megabytes / best_checksum << "\n"
-            << "parse_and_checksum_mb_per_s=" << megabytes / (best_parse + best_checksum) << "\n";
+            << "parse_and_checksum_mb_per_s=" << megabytes / best_combined
+            << " (inspect_bytes: NUL scan, parse, checksum on a second thread)\n"
+            << "parse_and_checksum_first_round_mb_per_s=" << megabytes / first_combined << "\n";
   return 0;
 }

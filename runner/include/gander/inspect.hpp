@@ -6,8 +6,10 @@
 // checksum them through the pure modules.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <gander/error.hpp>
@@ -32,21 +34,25 @@ struct InspectedMigration {
   parser::Migration migration;
 };
 
-// Parses and checksums the bytes of one migration file. Throws Error{parse}
+// Parses and checksums the bytes of one migration file; a large file is
+// checksummed on a second thread while it is parsed. Throws Error{parse}
 // with the file and line on a format error.
-InspectedMigration inspect_bytes(const std::string& name, const std::string& display_path, const std::string& bytes,
+InspectedMigration inspect_bytes(const std::string& name, const std::string& display_path, std::string_view bytes,
                                  const InspectOptions& options);
 
 // Reads `path` and inspects it. Throws Error{config} when the file cannot be
 // read and Error{parse} when it is malformed.
 InspectedMigration inspect_file(const std::string& path, const InspectOptions& options);
 
+// `inspected` and `error` are held by pointer: the entries for every file of
+// a large directory are created at once, before any file is read, and a
+// small entry is less fresh memory to fault in on that one thread.
 struct ValidationEntry {
   std::string name;
   std::string display_path;
-  std::optional<std::int64_t> version;          // none when the name carries no valid version
-  std::optional<InspectedMigration> inspected;  // set when the file is valid
-  std::optional<Error> error;                   // set when it is not
+  std::optional<std::int64_t> version;            // none when the name carries no valid version
+  std::unique_ptr<InspectedMigration> inspected;  // set when the file is valid
+  std::unique_ptr<Error> error;                   // set when it is not
 };
 
 // Every *.sql file of `source` in migration order, then the files whose
