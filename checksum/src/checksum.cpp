@@ -50,7 +50,7 @@ std::string Sha256::finish_hex() {
   check(EVP_DigestFinal_ex(m_context.get(), digest, &digest_size));
   check(EVP_DigestInit_ex(m_context.get(), nullptr, nullptr));
   std::string hex(std::size_t{digest_size} * 2, '\0');
-  for (unsigned int i = 0; i < digest_size; ++i) {
+  for (std::size_t i = 0; i < digest_size; ++i) {
     hex[2 * i] = k_digits[digest[i] >> 4];
     hex[2 * i + 1] = k_digits[digest[i] & 0xF];
   }

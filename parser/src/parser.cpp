@@ -111,7 +111,7 @@ bool is_skipped_before_statement(std::string_view line) {
   return line.empty() || line.substr(first, 2) == "--";
 }
 
-constexpr std::size_t k_reserving_text_size = 1024 * 1024;
+constexpr std::size_t k_reserving_text_size = std::size_t{1024} * 1024;
 
 class Machine {
  public:

@@ -28,7 +28,7 @@ namespace {
 // own system calls cost more than the page faults a copy takes. (A mapped
 // file truncated while gander runs would fault on its lost pages; migration
 // files are replaced by a checkout, which unlinks rather than truncates.)
-constexpr std::size_t k_mapping_threshold = 256 * 1024;
+constexpr std::size_t k_mapping_threshold = std::size_t{256} * 1024;
 // A directory's size grows by at least this much per entry on common file
 // systems (ext4: 8 bytes + the name); the estimate is only a reservation.
 constexpr std::size_t k_min_directory_bytes_per_entry = 12;

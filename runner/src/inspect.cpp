@@ -18,7 +18,7 @@ namespace {
 
 // From this size on, a file is checksummed on a second thread while it is
 // parsed: hashing it then takes longer than starting a thread.
-constexpr std::size_t k_concurrent_checksum_threshold = 512 * 1024;
+constexpr std::size_t k_concurrent_checksum_threshold = std::size_t{512} * 1024;
 
 // What the checksum thread finds: the first NUL byte (whose error comes
 // before any parse error) and the checksum.
