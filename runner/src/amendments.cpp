@@ -70,8 +70,8 @@ std::vector<Amendment> parse_amendments(std::string_view bytes, const std::strin
   return amendments;
 }
 
-const Amendment* find_amendment(const std::vector<Amendment>& amendments, const std::string& filename,
-                                const std::string& stored_checksum, const std::string& new_checksum) {
+const Amendment* find_amendment(const std::vector<Amendment>& amendments, std::string_view filename,
+                                std::string_view stored_checksum, std::string_view new_checksum) {
   const auto found = std::find_if(amendments.begin(), amendments.end(), [&](const Amendment& amendment) {
     return amendment.filename == filename && amendment.stored_checksum == stored_checksum &&
            amendment.new_checksum == new_checksum;

@@ -180,6 +180,48 @@ std::vector<MigrationFile> MigrationSet::files() const {
   return files;
 }
 
+bool MigrationSet::is_recorded_exactly(const std::vector<AppliedRow>& rows) const {
+  std::vector<const LoadedMigration*> recordable;
+  recordable.reserve(m_migrations.size());
+  for (const LoadedMigration& migration : m_migrations) {
+    if (!migration.inspected.migration.is_empty) recordable.push_back(&migration);
+  }
+  if (recordable.size() != rows.size()) return false;
+  const auto records = [](const AppliedRow& row, const LoadedMigration& migration) {
+    return !row.is_partial && row.filename == migration.inspected.name && row.checksum == migration.inspected.checksum;
+  };
+  // Rows usually come back in the order they were written: migration order.
+  bool is_in_order = true;
+  for (std::size_t index = 0; index < rows.size() && is_in_order; ++index) {
+    is_in_order = rows[index].filename == recordable[index]->inspected.name;
+  }
+  if (is_in_order) {
+    for (std::size_t index = 0; index < rows.size(); ++index) {
+      if (!records(rows[index], *recordable[index])) return false;
+    }
+    return true;
+  }
+  std::vector<const AppliedRow*> rows_by_name;
+  rows_by_name.reserve(rows.size());
+  for (const AppliedRow& row : rows) rows_by_name.push_back(&row);
+  std::sort(rows_by_name.begin(), rows_by_name.end(),
+            [](const AppliedRow* left, const AppliedRow* right) { return left->filename < right->filename; });
+  std::sort(recordable.begin(), recordable.end(), [](const LoadedMigration* left, const LoadedMigration* right) {
+    return left->inspected.name < right->inspected.name;
+  });
+  for (std::size_t index = 0; index < rows_by_name.size(); ++index) {
+    if (!records(*rows_by_name[index], *recordable[index])) return false;
+  }
+  return true;
+}
+
+std::optional<std::int64_t> MigrationSet::newest_version() const {
+  for (auto it = m_migrations.rbegin(); it != m_migrations.rend(); ++it) {
+    if (!it->inspected.migration.is_empty) return it->version;
+  }
+  return std::nullopt;
+}
+
 const LoadedMigration& MigrationSet::find(const std::string& name) const {
   const auto found = std::lower_bound(
       m_index_by_name.begin(), m_index_by_name.end(), name,

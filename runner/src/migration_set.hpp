@@ -35,6 +35,13 @@ class MigrationSet {
   const std::vector<LoadedMigration>& migrations() const { return m_migrations; }
   // For the planner; the views point into this set, which must outlive them.
   std::vector<MigrationFile> files() const;
+  // True when the rows record exactly these files as they are: every file
+  // that is not empty has a row with its checksum that is not partial, and
+  // every row has its file. The plan would call each of them applied; this
+  // decides the common start with nothing to do without building one.
+  bool is_recorded_exactly(const std::vector<AppliedRow>& rows) const;
+  // The version of the newest migration that is not empty; none without one.
+  std::optional<std::int64_t> newest_version() const;
   // Throws Error{missing_file} when no file has this name.
   const LoadedMigration& find(const std::string& name) const;
 

@@ -329,20 +329,22 @@ RunResult Migrator::Impl::run(Choose choose, bool is_up, bool returns_early_when
   const Loaded loaded =
       load_while_connecting(returns_early_when_up_to_date ? EarlyRead::checksums_if_current : EarlyRead::nothing);
   const MigrationSet& migrations = loaded.migrations;
-  const std::vector<MigrationFile> files = migrations.files();
   Store& store = connect();
   if (loaded.rows) {
     // Rows only ever move towards `applied` under the lock, so a plan that
     // is up to date without it stays true; anything else is decided again
     // under the lock.
-    const Plan plan = make_plan(files, *loaded.rows, plan_options());
-    if (plan.is_up_to_date()) {
+    const auto nothing_to_do = [&](std::optional<std::int64_t> version) {
       RunResult result;
-      result.version = newest_applied_version(plan);
+      result.version = version;
       result.elapsed_ms = milliseconds_since(start);
       return result;
-    }
+    };
+    if (migrations.is_recorded_exactly(*loaded.rows)) return nothing_to_do(migrations.newest_version());
+    const Plan plan = make_plan(migrations.files(), *loaded.rows, plan_options());
+    if (plan.is_up_to_date()) return nothing_to_do(newest_applied_version(plan));
   }
+  const std::vector<MigrationFile> files = migrations.files();
   std::unique_ptr<StoreLock> lock;
   if (m_options.is_dry_run) {
     store.table_shape();  // refuses a foreign table; creates nothing
@@ -674,8 +676,8 @@ std::optional<Step> Migrator::Impl::resume_partial(Store& store, const Migration
 }
 
 Plan Migrator::Impl::read_only_plan() {
-  const Loaded loaded = load_while_connecting(EarlyRead::rows);
-  return make_plan(loaded.migrations.files(), *loaded.rows, plan_options());
+  Loaded loaded = load_while_connecting(EarlyRead::rows);
+  return make_plan(loaded.migrations.files(), std::move(*loaded.rows), plan_options());
 }
 
 Plan Migrator::Impl::verified_plan() {

@@ -109,8 +109,7 @@ std::vector<std::string> Plan::to_apply(const PlanOptions& options) const {
   return names;
 }
 
-Plan make_plan(const std::vector<MigrationFile>& files, const std::vector<AppliedRow>& rows,
-               const PlanOptions& options) {
+Plan make_plan(const std::vector<MigrationFile>& files, std::vector<AppliedRow> rows, const PlanOptions& options) {
   // Every service start plans over every migration: a hash index and no
   // sort when the files already are in order keep that linear.
   std::unordered_map<std::string_view, std::size_t> row_index_by_name;
@@ -124,23 +123,26 @@ Plan make_plan(const std::vector<MigrationFile>& files, const std::vector<Applie
     const auto found = row_index_by_name.find(file.name);
     if (found == row_index_by_name.end()) {
       if (file.is_empty) continue;  // skipped: never applied, never recorded
-      plan.migrations.push_back({file.name, file.version, MigrationState::pending, file.checksum, std::nullopt,
-                                 std::nullopt, {}, std::nullopt});
+      plan.migrations.push_back({std::string(file.name), file.version, MigrationState::pending,
+                                 std::string(file.checksum), std::nullopt, std::nullopt, {}, std::nullopt});
       continue;
     }
-    const AppliedRow& row = rows[found->second];
+    AppliedRow& row = rows[found->second];
     is_row_matched[found->second] = true;
-    PlannedMigration planned{file.name, file.version, MigrationState::applied, file.checksum, row.checksum,
-                             row.applied_at, {}, std::nullopt};
+    PlannedMigration planned{std::string(file.name), file.version, MigrationState::applied,
+                             std::string(file.checksum), std::nullopt, std::nullopt, {}, std::nullopt};
     compare(file, row, options, planned);
+    planned.db_checksum = std::move(row.checksum);
+    planned.applied_at = std::move(row.applied_at);
     plan.migrations.push_back(std::move(planned));
   }
   for (std::size_t index = 0; index < rows.size(); ++index) {
     if (is_row_matched[index]) continue;
-    const AppliedRow& row = rows[index];
-    plan.migrations.push_back({row.filename, migration_version_if_valid(row.filename),
+    AppliedRow& row = rows[index];
+    const std::optional<std::int64_t> version = migration_version_if_valid(row.filename);
+    plan.migrations.push_back({std::move(row.filename), version,
                                row.is_partial ? MigrationState::partial : MigrationState::missing, std::nullopt,
-                               row.checksum, row.applied_at, row.is_partial ? "no file" : "",
+                               std::move(row.checksum), std::move(row.applied_at), row.is_partial ? "no file" : "",
                                row.is_partial ? row.statements_done : std::nullopt});
   }
   if (!std::is_sorted(plan.migrations.begin(), plan.migrations.end(), sorts_before)) {

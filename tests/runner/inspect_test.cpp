@@ -202,6 +202,37 @@ TEST_CASE("a migration set over many files is in migration order with each file'
   CHECK(gander::test::error_of([&] { set.find("99999_none.sql"); }).kind() == gander::ErrorKind::missing_file);
 }
 
+TEST_CASE("a migration set is recorded exactly only by one unchanged whole row per file that is not empty") {
+  const gander::test::TempDir dir;
+  dir.write("00001_a.sql", "-- +goose Up\nSELECT 1;\n");
+  dir.write("00002_empty.sql", "  \n");
+  dir.write("00003_c.sql", "-- +goose Up\nSELECT 3;\n");
+  const auto source = gander::open_directory_source(dir.path().string());
+  const gander::MigrationSet set(*source, no_env());
+  const auto row_of = [&](const std::string& name) {
+    return gander::AppliedRow{name, set.find(name).inspected.checksum, false, std::nullopt, std::nullopt, std::nullopt};
+  };
+  const gander::AppliedRow a = row_of("00001_a.sql");
+  const gander::AppliedRow c = row_of("00003_c.sql");
+  CHECK(set.newest_version() == 3);
+
+  CHECK(set.is_recorded_exactly({a, c}));
+  CHECK(set.is_recorded_exactly({c, a}));  // rows in another order
+  CHECK_FALSE(set.is_recorded_exactly({a}));  // 00003 pending
+  CHECK_FALSE(set.is_recorded_exactly({}));
+  CHECK_FALSE(set.is_recorded_exactly({a, c, row_of("00002_empty.sql")}));  // a row for the empty file
+  gander::AppliedRow edited = c;
+  edited.checksum = gander::checksum::file_checksum("-- +goose Up\nSELECT 4;\n");
+  CHECK_FALSE(set.is_recorded_exactly({a, edited}));
+  gander::AppliedRow partial = c;
+  partial.is_partial = true;
+  CHECK_FALSE(set.is_recorded_exactly({partial, a}));
+  gander::AppliedRow other = c;
+  other.filename = "00004_d.sql";
+  CHECK_FALSE(set.is_recorded_exactly({a, other}));  // 00003 pending and 00004 missing
+  CHECK_FALSE(set.is_recorded_exactly({other, a}));
+}
+
 TEST_CASE("a large file is checksummed while parsed with the results and errors of a small one") {
   std::string body = "-- +goose Up\n";
   while (body.size() < 2 * 1024 * 1024) body += "INSERT INTO t VALUES (1, 'x');\n";

@@ -14,27 +14,27 @@ using gander::MigrationFile;
 using gander::MigrationState;
 using gander::PlanOptions;
 
-// Files own their bytes here (a deque never moves its elements), and
-// MigrationFile::bytes views into them.
+// The fixture owns the text of its files (a deque never moves its
+// elements), and each MigrationFile views into it.
 struct Fixture {
   std::deque<std::string> storage;
   std::vector<MigrationFile> files;
 
   void add(const std::string& name, std::int64_t version, const std::string& bytes) {
-    storage.push_back(bytes);
     MigrationFile file;
-    file.name = name;
+    file.name = storage.emplace_back(name);
     file.version = version;
-    file.checksum = gander::checksum::file_checksum(storage.back());
-    file.up_checksum = gander::checksum::sha256_hex("up of " + bytes);
-    file.bytes = storage.back();
-    file.is_empty = gander::checksum::file_checksum(storage.back()) == gander::checksum::sha256_hex("");
+    file.bytes = storage.emplace_back(bytes);
+    file.checksum = storage.emplace_back(gander::checksum::file_checksum(bytes));
+    file.up_checksum = storage.emplace_back(gander::checksum::sha256_hex("up of " + bytes));
+    file.is_empty = file.checksum == gander::checksum::sha256_hex("");
     files.push_back(file);
   }
 };
 
 AppliedRow row_for(const MigrationFile& file) {
-  return AppliedRow{file.name, file.checksum, false, "2026-11-21T09:30:00Z", file.up_checksum, std::nullopt};
+  return AppliedRow{std::string(file.name), std::string(file.checksum), false, "2026-11-21T09:30:00Z",
+                    std::string(file.up_checksum), std::nullopt};
 }
 
 std::vector<MigrationState> states(const gander::Plan& plan) {
@@ -127,7 +127,7 @@ TEST_CASE("a modified file is refused with both checksums and a diagnosis") {
   } catch (const gander::Error& error) {
     CHECK(error.kind() == gander::ErrorKind::checksum_mismatch);
     CHECK_THAT(error.what(), Catch::Contains("1_a.sql: MODIFIED db=" + row.checksum +
-                                             " file=" + fixture.files[0].checksum));
+                                             " file=" + std::string(fixture.files[0].checksum)));
     CHECK_THAT(error.what(), Catch::Contains("nothing was applied"));
     CHECK_THAT(error.what(), Catch::Contains("new migration"));
   }
@@ -167,7 +167,7 @@ TEST_CASE("a change recorded in gander.amend is amended: applied with the reason
   AppliedRow row = row_for(fixture.files[0]);
   row.checksum = gander::checksum::file_checksum("-- +goose Up\nSELECT 1; -- fixd comment");
   PlanOptions options;
-  options.amendments.push_back({"1_a.sql", row.checksum, fixture.files[0].checksum, "typo in a comment", 3});
+  options.amendments.push_back({"1_a.sql", row.checksum, std::string(fixture.files[0].checksum), "typo in a comment", 3});
   const gander::Plan plan = gander::make_plan(fixture.files, {row}, options);
   CHECK(plan.migrations[0].state == MigrationState::amended);
   CHECK(plan.migrations[0].note == "amended: typo in a comment");

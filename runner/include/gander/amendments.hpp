@@ -37,8 +37,8 @@ std::vector<Amendment> parse_amendments(std::string_view bytes, const std::strin
 
 // The amendment that accepts `stored_checksum` → `new_checksum` for
 // `filename`, if `amendments` has one.
-const Amendment* find_amendment(const std::vector<Amendment>& amendments, const std::string& filename,
-                                const std::string& stored_checksum, const std::string& new_checksum);
+const Amendment* find_amendment(const std::vector<Amendment>& amendments, std::string_view filename,
+                                std::string_view stored_checksum, std::string_view new_checksum);
 
 // One line of gander.amend, without the newline. Throws Error{config} when
 // the file name holds whitespace or the reason is empty or spans lines.

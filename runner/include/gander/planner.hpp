@@ -27,12 +27,15 @@ bool counts_as_applied(MigrationState state);
 
 // A migration file, read and parsed. Files that are empty after trimming are
 // passed too: they are never pending, but a row for one is a mismatch.
+// Its text fields are views: the caller owns what they point into, for as
+// long as the MigrationFile is used (planning runs over every migration on
+// every start, and copies of them would be most of its memory).
 struct MigrationFile {
-  std::string name;
+  std::string_view name;
   std::int64_t version = 0;
-  std::string checksum;     // checksum::file_checksum of the bytes
-  std::string up_checksum;  // SHA-256 of the up statements joined by '\n'
-  std::string_view bytes;   // the bytes as stored; owned by the caller, read only on a mismatch
+  std::string_view checksum;     // checksum::file_checksum of the bytes
+  std::string_view up_checksum;  // SHA-256 of the up statements joined by '\n'
+  std::string_view bytes;        // the bytes as stored, read only on a mismatch
   bool is_empty = false;
   std::size_t up_statement_count = 0;
 };
@@ -79,9 +82,9 @@ struct Plan {
   std::vector<std::string> to_apply(const PlanOptions& options) const;
 };
 
-// Builds the plan. Never throws for any combination of files and rows.
-Plan make_plan(const std::vector<MigrationFile>& files, const std::vector<AppliedRow>& rows,
-               const PlanOptions& options);
+// Builds the plan, moving what it keeps out of `rows`. Never throws for any
+// combination of files and rows.
+Plan make_plan(const std::vector<MigrationFile>& files, std::vector<AppliedRow> rows, const PlanOptions& options);
 
 // Refuses, before anything is applied, a plan `up` must not run. Throws
 // Error{checksum_mismatch, missing_file or partial} naming every offender
