@@ -1,7 +1,8 @@
 // gander status [--json] [--full]: every migration with its state, applied
 // time and checksum (DESIGN §7). Read-only: no lock, no table created.
 
-#include <iomanip>
+#include <string>
+#include <string_view>
 #include <map>
 
 #include <unistd.h>
@@ -24,7 +25,7 @@ constexpr const char* k_yellow = "\033[33m";
 constexpr const char* k_reset = "\033[0m";
 
 // DESIGN §7: problems in capitals, so they stand out without colour too.
-std::string state_label(MigrationState state) {
+const char* state_label(MigrationState state) {
   switch (state) {
     case MigrationState::modified: return "MODIFIED";
     case MigrationState::missing: return "MISSING";
@@ -54,18 +55,22 @@ const char* state_colour(MigrationState state) {
   return k_reset;
 }
 
-// "2026-11-21T09:30:00Z" -> "2026-11-21 09:30:00"; other forms as stored.
-std::string applied_at_text(const std::optional<std::string>& applied_at) {
-  if (!applied_at) return "-";
-  std::string text = *applied_at;
-  if (text.size() == 20 && text[10] == 'T' && text[19] == 'Z') {
-    text[10] = ' ';
-    text.pop_back();
-  }
-  return text;
+// Appends `text` and then spaces up to `width`; a longer text is kept whole.
+void append_padded(std::string& line, std::string_view text, std::size_t width) {
+  line += text;
+  if (text.size() < width) line.append(width - text.size(), ' ');
 }
 
-std::string short_checksum(const std::string& checksum, bool is_full) {
+// "2026-11-21T09:30:00Z" -> "2026-11-21 09:30:00"; other forms as stored.
+std::string_view applied_at_text(const std::optional<std::string>& applied_at, std::string& scratch) {
+  if (!applied_at) return "-";
+  if (applied_at->size() != 20 || (*applied_at)[10] != 'T' || (*applied_at)[19] != 'Z') return *applied_at;
+  scratch.assign(*applied_at, 0, 19);
+  scratch[10] = ' ';
+  return scratch;
+}
+
+std::string_view short_checksum(std::string_view checksum, bool is_full) {
   return is_full ? checksum : checksum.substr(0, k_short_checksum);
 }
 
@@ -77,27 +82,40 @@ std::map<MigrationState, std::size_t> count_states(const Plan& plan) {
 
 void print_text(const Plan& plan, const CliOptions& options, std::ostream& out) {
   const bool is_colour = options.wants_color && ::isatty(STDOUT_FILENO) == 1;
-  const std::size_t checksum_width = options.is_full ? 64 : k_short_checksum;
-  out << std::left << std::setw(22) << "Applied At (UTC)" << std::setw(13) << "State"
-      << std::setw(static_cast<int>(checksum_width) + 3) << "Checksum" << "Migration\n";
+  const std::size_t checksum_width = (options.is_full ? 64 : k_short_checksum) + 3;
+  // One buffer for every line: a status of 10,000 migrations is one write.
+  std::string text;
+  text.reserve((plan.migrations.size() + 1) * 100);
+  append_padded(text, "Applied At (UTC)", 22);
+  append_padded(text, "State", 13);
+  append_padded(text, "Checksum", checksum_width);
+  text += "Migration\n";
+  std::string scratch;
   for (const PlannedMigration& planned : plan.migrations) {
-    const std::string label = state_label(planned.state);
-    out << std::setw(22) << applied_at_text(planned.applied_at);
-    if (is_colour) out << state_colour(planned.state);
-    out << std::setw(13) << label;
-    if (is_colour) out << k_reset;
-    const std::string& checksum = planned.file_checksum ? *planned.file_checksum : planned.db_checksum.value_or("");
-    out << std::setw(static_cast<int>(checksum_width) + 3) << short_checksum(checksum, options.is_full)
-        << planned.name;
+    append_padded(text, applied_at_text(planned.applied_at, scratch), 22);
+    if (is_colour) text += state_colour(planned.state);
+    append_padded(text, state_label(planned.state), 13);
+    if (is_colour) text += k_reset;
+    const std::string_view checksum =
+        planned.file_checksum ? *planned.file_checksum : std::string_view(planned.db_checksum ? *planned.db_checksum : "");
+    append_padded(text, short_checksum(checksum, options.is_full), checksum_width);
+    text += planned.name;
     if (planned.state == MigrationState::modified) {
-      out << "  (db=" << short_checksum(planned.db_checksum.value_or("-"), options.is_full)
-          << " file=" << short_checksum(planned.file_checksum.value_or("-"), options.is_full) << ")";
+      text += "  (db=";
+      text += short_checksum(planned.db_checksum ? *planned.db_checksum : "-", options.is_full);
+      text += " file=";
+      text += short_checksum(planned.file_checksum ? *planned.file_checksum : "-", options.is_full);
+      text += ")";
     } else if (planned.state == MigrationState::missing) {
-      out << "  (no file)";
+      text += "  (no file)";
     }
-    if (!planned.note.empty() && planned.state != MigrationState::missing) out << "  " << planned.note;
-    out << "\n";
+    if (!planned.note.empty() && planned.state != MigrationState::missing) {
+      text += "  ";
+      text += planned.note;
+    }
+    text += '\n';
   }
+  out << text;
   const std::map<MigrationState, std::size_t> counts = count_states(plan);
   const auto count = [&counts](MigrationState state) {
     const auto found = counts.find(state);
