@@ -7,6 +7,8 @@ find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 find_package(SQLite3 REQUIRED)
 # Debian's libpqxx 6.4 ships no CMake config, only libpqxx.pc.
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+# libpq itself, for the floor benchmark on the plain C APIs (tools/bench/noop_floor.cpp).
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 find_package(Boost REQUIRED COMPONENTS program_options)
 
 if(GANDER_BUILD_TESTS)
