@@ -10,18 +10,27 @@
 
 #include "invalid_index.hpp"
 #include "migration_set.hpp"
+#include "migrator_impl.hpp"
 #include "statement_runner.hpp"
 #include "transaction.hpp"
 
 namespace gander {
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-std::int64_t milliseconds_since(Clock::time_point start) {
+std::int64_t detail::milliseconds_since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
 }
+
+const char* detail::rollback_consequence(Direction direction) {
+  return direction == Direction::up ? "it was rolled back and not recorded"
+                                    : "its rollback was undone; it stays applied";
+}
+
+using detail::Clock;
+using detail::LoadedAction;
+using detail::milliseconds_since;
+using detail::rollback_consequence;
+
+namespace {
 
 // The newest applied migration's version, in migration order.
 std::optional<std::int64_t> newest_applied_version(const Plan& plan) {
@@ -69,113 +78,7 @@ struct Action {
   Direction direction;
 };
 
-// An action with its migration, ready to run.
-struct LoadedAction {
-  const LoadedMigration* migration;
-  Direction direction;
-};
-
-bool runs_in_transaction(const LoadedAction& action) { return action.migration->inspected.migration.use_tx; }
-
-// What became of a transactional migration whose statement failed.
-const char* rollback_consequence(Direction direction) {
-  return direction == Direction::up ? "it was rolled back and not recorded"
-                                    : "its rollback was undone; it stays applied";
-}
-
-// How long migrations may share one SQLite transaction before it commits:
-// long enough that 1,000 small migrations make one or two commits, short
-// enough that their progress lines are not held back for long and that a
-// kill undoes little work.
-constexpr std::chrono::seconds k_longest_shared_transaction{1};
-
-// "the migrations before it in that transaction (3, from 00002_b.sql)":
-// the first `count` of `ran`, which shared a transaction with the next one.
-std::string earlier_ones(const std::vector<Step>& ran, std::size_t count) {
-  return "the migrations before it in that transaction (" + std::to_string(count) + ", from " + ran.front().name +
-         ")";
-}
-
-// `error` with `note` appended to its message.
-Error with_note(const Error& error, const std::string& note) {
-  return Error(error.kind(), error.message() + note, error.context());
-}
-
-// The failure of the COMMIT of `ran`, migrations that shared a transaction
-// and are not applied now; it names the newest as a single migration's would.
-Error shared_commit_error(const Error& error, const std::vector<Step>& ran, const std::string& table) {
-  ErrorContext context;
-  context.file = ran.back().display_path;
-  context.sqlstate = error.context().sqlstate;
-  std::string what = ran.back().name;
-  if (ran.size() > 1) {
-    what += " and " + earlier_ones(ran, ran.size() - 1);
-  }
-  return Error(error.kind(), "recording " + what + " in " + table + " failed: " + error.message(), context);
-}
-
 }  // namespace
-
-class Migrator::Impl {
- public:
-  explicit Impl(Options options) : m_options(std::move(options)) {}
-
-  // Runs a writing command: load and verify everything, then run the
-  // actions `choose` picks from the verified plan.
-  template <typename Choose>
-  RunResult run(Choose choose, bool is_up, bool returns_early_when_up_to_date = false);
-
-  Plan read_only_plan();
-  Plan verified_plan();
-  Amendment amendment_for(const std::string& filename, const std::string& reason);
-  std::optional<std::int64_t> applied_version();
-  void resolve(const std::string& filename, Resolution resolution);
-  void cancel() noexcept;
-
- private:
-  // What load_while_connecting() reads from the tracking table, without the lock.
-  enum class EarlyRead { nothing, checksums_if_current, rows };
-  struct Loaded {
-    MigrationSet migrations;
-    std::optional<std::vector<AppliedRow>> rows;  // as asked; none for a table that is not current
-  };
-
-  Loaded load_while_connecting(EarlyRead early_read);
-  static std::optional<std::vector<AppliedRow>> read_without_lock(Store& store, EarlyRead early_read);
-  Store& connect();
-  StoreOptions store_options() const;
-  // Connects, retrying for connect_timeout from `start`; a first attempt
-  // already made (and failed) is given as `failed_first_attempt`.
-  std::unique_ptr<Store> open_store_retrying(Clock::time_point start = Clock::now(),
-                                             const std::optional<Error>& failed_first_attempt = std::nullopt);
-  const MigrationSource& source();
-  InspectOptions inspect_options() const;
-  PlanOptions plan_options();
-  std::unique_ptr<StoreLock> take_lock(Store& store);
-  Step run_action(Store& store, const LoadedMigration& migration, Direction direction);
-  Step prepared_step(const LoadedMigration& migration, Direction direction) const;
-  void apply(Store& store, const std::vector<LoadedAction>& actions, std::vector<Step>& steps);
-  void apply_deferring_durability(Store& store, const std::vector<LoadedAction>& actions, std::size_t first,
-                                  std::size_t end, std::vector<Step>& steps);
-  std::size_t apply_in_one_transaction(Store& store, const std::vector<LoadedAction>& actions, std::size_t first,
-                                       std::size_t end, std::vector<Step>& steps);
-  void record_in_transaction(Store& store, const LoadedMigration& migration, Direction direction,
-                             std::int64_t execution_ms) const;
-  void report_step(ProgressEvent::Kind kind, const Step& step) const;
-  std::optional<Step> resume_partial(Store& store, const MigrationSet& migrations, Plan& plan);
-  void apply_outside_transaction(Store& store, const LoadedMigration& migration,
-                                 const std::vector<parser::Statement>& statements, std::size_t first);
-  void report(const ProgressEvent& event) const {
-    if (m_options.on_progress) m_options.on_progress(event);
-  }
-
-  Options m_options;
-  std::shared_ptr<const MigrationSource> m_source;
-  std::optional<std::vector<Amendment>> m_amendments;  // gander.amend, read once
-  std::unique_ptr<Store> m_store;
-  std::atomic<Store*> m_active_store{nullptr};
-  std::atomic<bool> m_is_cancelled{false};
-};
 
 Store& Migrator::Impl::connect() {
   if (!m_store) {
@@ -419,143 +322,6 @@ void Migrator::Impl::record_in_transaction(Store& store, const LoadedMigration& 
       store.delete_row(name);
     }
   });
-}
-
-// Runs the actions in order. A run of consecutive transactional migrations
-// is applied as the store's BatchMethod says; every other one on its own.
-void Migrator::Impl::apply(Store& store, const std::vector<LoadedAction>& actions, std::vector<Step>& steps) {
-  std::size_t next = 0;
-  while (next < actions.size()) {
-    std::size_t end = next;
-    while (end < actions.size() && runs_in_transaction(actions[end])) ++end;
-    if (end - next < 2) {
-      // A NO TRANSACTION migration, or a lone transactional one: nothing to share.
-      steps.push_back(run_action(store, *actions[next].migration, actions[next].direction));
-      ++next;
-    } else if (store.batch_method() == BatchMethod::deferred_durability) {
-      apply_deferring_durability(store, actions, next, end, steps);
-      next = end;
-    } else {
-      while (next < end) next = apply_in_one_transaction(store, actions, next, end, steps);
-    }
-  }
-}
-
-// PostgreSQL: each migration is its own transaction, committed without
-// waiting for the disk, except the last: its commit waits, and the WAL is
-// written in order, so that wait covers every commit before it. Until then
-// a server crash can lose only the newest of them, each whole. A failure
-// waits too before it is reported (best effort), so that what was reported
-// applied stays so; and a NO TRANSACTION migration that follows runs after
-// the wait, in a session whose commits wait again.
-void Migrator::Impl::apply_deferring_durability(Store& store, const std::vector<LoadedAction>& actions,
-                                                std::size_t first, std::size_t end, std::vector<Step>& steps) {
-  store.set_commit_waits_for_disk(false);
-  try {
-    for (std::size_t index = first; index < end; ++index) {
-      if (index + 1 == end) store.set_commit_waits_for_disk(true);
-      steps.push_back(run_action(store, *actions[index].migration, actions[index].direction));
-    }
-  } catch (...) {
-    // With the connection gone there is nothing left to wait for, and the
-    // failure in flight is what the caller must see.
-    try {
-      store.make_commits_durable();
-    } catch (const Error&) {
-    }
-    throw;
-  }
-}
-
-// SQLite: applies actions[first, end) in one transaction, a savepoint each,
-// until they end, one fails, or the transaction has been open for
-// k_longest_shared_transaction; returns the index of the first action not
-// applied. A migration is reported finished only once its transaction has
-// committed. When migration k fails, 1..k-1 are committed and k's error is
-// thrown: the same error, with the same consequence, as when k ran in its
-// own transaction. When the COMMIT itself fails, the migrations are run
-// again one transaction each, which finds the one at fault as before.
-std::size_t Migrator::Impl::apply_in_one_transaction(Store& store, const std::vector<LoadedAction>& actions,
-                                                     std::size_t first, std::size_t end, std::vector<Step>& steps) {
-  std::vector<Step> ran;  // in the open transaction, not committed yet
-  std::optional<Error> failure;
-  std::optional<Error> commit_failure;
-  bool is_transaction_lost = false;
-  bool runs_next_alone = false;
-  std::size_t next = first;
-  {
-    Transaction transaction(store);
-    const Clock::time_point opened = Clock::now();
-    for (; next < end; ++next) {
-      if (next > first && Clock::now() - opened >= k_longest_shared_transaction) break;
-      const LoadedMigration& migration = *actions[next].migration;
-      const Direction direction = actions[next].direction;
-      if (m_is_cancelled) {
-        failure = interrupted_error(migration.inspected.name);
-        break;
-      }
-      Step step;
-      try {
-        step = prepared_step(migration, direction);
-        store.savepoint();
-      } catch (const Error& error) {
-        failure = error;
-        break;
-      }
-      report_step(ProgressEvent::Kind::started, step);
-      const Clock::time_point start = Clock::now();
-      try {
-        StatementRunner(store, step.display_path, m_is_cancelled).run(step.statements, rollback_consequence(direction));
-        if (store.has_unresolved_foreign_keys()) {
-          // Its own COMMIT would refuse it: run it alone, so that it fails
-          // as it always has, rather than with (or because of) its neighbours.
-          is_transaction_lost = !store.rollback_to_savepoint();
-          runs_next_alone = true;
-          break;
-        }
-        record_in_transaction(store, migration, direction, milliseconds_since(start));
-        store.release_savepoint();
-      } catch (const Error& error) {
-        is_transaction_lost = !store.rollback_to_savepoint();
-        failure = error;
-        break;
-      }
-      step.elapsed_ms = milliseconds_since(start);
-      ran.push_back(std::move(step));
-    }
-    if (!is_transaction_lost && !ran.empty()) {
-      try {
-        transaction.commit();
-      } catch (const Error& error) {
-        commit_failure = error;
-      }
-    }
-  }
-  if (is_transaction_lost && failure && !ran.empty()) {
-    throw with_note(*failure, "; the database ended its transaction, and " + earlier_ones(ran, ran.size()) +
-                                  " are not applied either");
-  }
-  // Waiting longer for a lock, or for a connection, would not help.
-  if (commit_failure &&
-      (commit_failure->kind() == ErrorKind::lock || commit_failure->kind() == ErrorKind::connection)) {
-    throw shared_commit_error(*commit_failure, ran, m_options.table);
-  }
-  if (commit_failure || is_transaction_lost) {
-    for (std::size_t index = first; index < first + ran.size(); ++index) {
-      steps.push_back(run_action(store, *actions[index].migration, actions[index].direction));
-    }
-  } else {
-    for (Step& step : ran) {
-      report_step(ProgressEvent::Kind::finished, step);
-      steps.push_back(std::move(step));
-    }
-  }
-  if (failure) throw *failure;
-  if (runs_next_alone) {
-    steps.push_back(run_action(store, *actions[next].migration, actions[next].direction));
-    return next + 1;
-  }
-  return next;
 }
 
 Step Migrator::Impl::run_action(Store& store, const LoadedMigration& migration, Direction direction) {

@@ -70,6 +70,11 @@ std::string_view applied_at_text(const std::optional<std::string>& applied_at, s
   return scratch;
 }
 
+// The text of `value`, or `fallback` when it has none; never a temporary.
+std::string_view text_or(const std::optional<std::string>& value, std::string_view fallback) {
+  return value ? std::string_view(*value) : fallback;
+}
+
 std::string_view short_checksum(std::string_view checksum, bool is_full) {
   return is_full ? checksum : checksum.substr(0, k_short_checksum);
 }
@@ -96,15 +101,14 @@ void print_text(const Plan& plan, const CliOptions& options, std::ostream& out) 
     if (is_colour) text += state_colour(planned.state);
     append_padded(text, state_label(planned.state), 13);
     if (is_colour) text += k_reset;
-    const std::string_view checksum =
-        planned.file_checksum ? *planned.file_checksum : std::string_view(planned.db_checksum ? *planned.db_checksum : "");
+    const std::string_view checksum = text_or(planned.file_checksum, text_or(planned.db_checksum, ""));
     append_padded(text, short_checksum(checksum, options.is_full), checksum_width);
     text += planned.name;
     if (planned.state == MigrationState::modified) {
       text += "  (db=";
-      text += short_checksum(planned.db_checksum ? *planned.db_checksum : "-", options.is_full);
+      text += short_checksum(text_or(planned.db_checksum, "-"), options.is_full);
       text += " file=";
-      text += short_checksum(planned.file_checksum ? *planned.file_checksum : "-", options.is_full);
+      text += short_checksum(text_or(planned.file_checksum, "-"), options.is_full);
       text += ")";
     } else if (planned.state == MigrationState::missing) {
       text += "  (no file)";

@@ -1,0 +1,99 @@
+#pragma once
+
+// Migrator's implementation, shared by migrator.cpp (loading, planning and
+// single migrations) and run_batches.cpp (runs of migrations that share
+// their commits). Private to the runner.
+
+#include <gander/migrator.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "migration_set.hpp"
+
+namespace gander {
+
+namespace detail {
+
+using Clock = std::chrono::steady_clock;
+
+std::int64_t milliseconds_since(Clock::time_point start);
+
+// What became of a transactional migration whose statement failed.
+const char* rollback_consequence(Direction direction);
+
+// An action with its migration, ready to run.
+struct LoadedAction {
+  const LoadedMigration* migration;
+  Direction direction;
+};
+
+}  // namespace detail
+
+class Migrator::Impl {
+ public:
+  explicit Impl(Options options) : m_options(std::move(options)) {}
+
+  // Runs a writing command: load and verify everything, then run the
+  // actions `choose` picks from the verified plan.
+  template <typename Choose>
+  RunResult run(Choose choose, bool is_up, bool returns_early_when_up_to_date = false);
+
+  Plan read_only_plan();
+  Plan verified_plan();
+  Amendment amendment_for(const std::string& filename, const std::string& reason);
+  std::optional<std::int64_t> applied_version();
+  void resolve(const std::string& filename, Resolution resolution);
+  void cancel() noexcept;
+
+ private:
+  // What load_while_connecting() reads from the tracking table, without the lock.
+  enum class EarlyRead { nothing, checksums_if_current, rows };
+  struct Loaded {
+    MigrationSet migrations;
+    std::optional<std::vector<AppliedRow>> rows;  // as asked; none for a table that is not current
+  };
+
+  Loaded load_while_connecting(EarlyRead early_read);
+  static std::optional<std::vector<AppliedRow>> read_without_lock(Store& store, EarlyRead early_read);
+  Store& connect();
+  StoreOptions store_options() const;
+  // Connects, retrying for connect_timeout from `start`; a first attempt
+  // already made (and failed) is given as `failed_first_attempt`.
+  std::unique_ptr<Store> open_store_retrying(detail::Clock::time_point start = detail::Clock::now(),
+                                             const std::optional<Error>& failed_first_attempt = std::nullopt);
+  const MigrationSource& source();
+  InspectOptions inspect_options() const;
+  PlanOptions plan_options();
+  std::unique_ptr<StoreLock> take_lock(Store& store);
+  Step run_action(Store& store, const LoadedMigration& migration, Direction direction);
+  Step prepared_step(const LoadedMigration& migration, Direction direction) const;
+  void apply(Store& store, const std::vector<detail::LoadedAction>& actions, std::vector<Step>& steps);
+  void apply_deferring_durability(Store& store, const std::vector<detail::LoadedAction>& actions, std::size_t first,
+                                  std::size_t end, std::vector<Step>& steps);
+  std::size_t apply_in_one_transaction(Store& store, const std::vector<detail::LoadedAction>& actions, std::size_t first,
+                                       std::size_t end, std::vector<Step>& steps);
+  void record_in_transaction(Store& store, const LoadedMigration& migration, Direction direction,
+                             std::int64_t execution_ms) const;
+  void report_step(ProgressEvent::Kind kind, const Step& step) const;
+  std::optional<Step> resume_partial(Store& store, const MigrationSet& migrations, Plan& plan);
+  void apply_outside_transaction(Store& store, const LoadedMigration& migration,
+                                 const std::vector<parser::Statement>& statements, std::size_t first);
+  void report(const ProgressEvent& event) const {
+    if (m_options.on_progress) m_options.on_progress(event);
+  }
+
+  Options m_options;
+  std::shared_ptr<const MigrationSource> m_source;
+  std::optional<std::vector<Amendment>> m_amendments;  // gander.amend, read once
+  std::unique_ptr<Store> m_store;
+  std::atomic<Store*> m_active_store{nullptr};
+  std::atomic<bool> m_is_cancelled{false};
+};
+
+}  // namespace gander
