@@ -14,17 +14,18 @@ if(GANDER_STATIC_DEPS)
   set(Boost_USE_STATIC_LIBS ON)
   find_library(gander_pqxx_archive NAMES libpqxx.a REQUIRED)
   find_library(gander_sqlite_archive NAMES libsqlite3.a REQUIRED)
-  find_library(gander_pq_library NAMES pq REQUIRED)
 endif()
 
 # gander_link_static_dependencies(TARGET): links TARGET, an executable that
 # uses gander::gander, against the archives above when GANDER_STATIC_DEPS is
 # on. The archives come after the runner on the link line, so they resolve
-# its references, and --as-needed then drops the shared copies.
+# its references, and --as-needed then drops the shared copies. libpq, which
+# the libpqxx archive needs, is Dependencies.cmake's PkgConfig::LIBPQ.
 function(gander_link_static_dependencies target)
   if(NOT GANDER_STATIC_DEPS)
     return()
   endif()
-  target_link_libraries(${target} PRIVATE gander_runner ${gander_pqxx_archive} ${gander_sqlite_archive} ${gander_pq_library})
+  target_link_libraries(${target} PRIVATE gander_runner ${gander_pqxx_archive} ${gander_sqlite_archive}
+                                          PkgConfig::LIBPQ)
   target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc LINKER:--as-needed)
 endfunction()
