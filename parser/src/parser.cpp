@@ -20,10 +20,15 @@ using detail::k_bom;
 // once and keeps the statements of whichever section it is in. That gives
 // exactly goose's two results: the pass for the other direction discards
 // every line of this section, and its state differs only in ways no
-// annotation transition can observe.
+// annotation transition can observe. What the up pass does reading the Down
+// section is modelled apart (check_up_pass_substitution), so that each
+// failure is known to concern going up, or only going down.
 enum class State { start, up, up_block, up_block_end, down, down_block, down_block_end };
 
 bool is_up(State state) { return state == State::up || state == State::up_block || state == State::up_block_end; }
+bool is_down(State state) {
+  return state == State::down || state == State::down_block || state == State::down_block_end;
+}
 bool is_block(State state) { return state == State::up_block || state == State::down_block; }
 bool is_block_end(State state) { return state == State::up_block_end || state == State::down_block_end; }
 
@@ -131,6 +136,7 @@ class Machine {
     if (may_be_annotation && detail::is_annotation_line(line)) {
       if (!apply_annotation(line, number)) return;
     }
+    if (is_down(m_state)) check_up_pass_substitution(line, number);
     // Until a statement has started, blank lines and comments are skipped.
     // The StatementEnd line of a block that collected nothing is skipped
     // here too, which leaves the machine in the *_block_end state.
@@ -142,12 +148,16 @@ class Machine {
       if (m_is_envsub_on) {
         SubstitutionResult result = substitute_env(line, m_options.env);
         if (result.error) {
-          throw Failure{number, "variable substitution failed: " + *result.error + ": " + go_quote(line)};
+          Failure failure = substitution_failure(*result.error, line, number);
+          // check_up_pass_substitution already threw when goose's up pass fails here too.
+          if (!is_down(m_state)) throw failure;
+          fail_down(std::move(failure));
+        } else {
+          expanded = std::move(result.text);
+          line = expanded;
+          is_in_file = false;
+          may_hold_comment = true;
         }
-        expanded = std::move(result.text);
-        line = expanded;
-        is_in_file = false;
-        may_hold_comment = true;
       }
       if (m_pending.empty()) m_pending_line = number;
       m_pending.append(line, is_in_file);
@@ -182,10 +192,14 @@ class Machine {
     if (is_block(m_state)) {
       throw Failure{m_block_begin_line, "StatementBegin without StatementEnd: the block is never closed"};
     }
-    check_no_unfinished_statement("at the end of the file");
+    if (std::optional<Failure> unfinished = unfinished_statement("at the end of the file")) {
+      if (!is_down(m_state)) throw std::move(*unfinished);
+      fail_down(std::move(*unfinished));
+    }
   }
 
   Migration take_migration() { return std::move(m_migration); }
+  std::optional<Failure> take_down_failure() { return std::move(m_down_failure); }
 
  private:
   // Returns false when the line is fully handled (goose's `continue`).
@@ -200,7 +214,11 @@ class Machine {
         return false;
       case Annotation::down:
         if (m_state == State::up || m_state == State::up_block_end) {
-          check_no_unfinished_statement("before '-- +goose Down'");
+          if (std::optional<Failure> unfinished = unfinished_statement("before '-- +goose Down'")) {
+            throw std::move(*unfinished);
+          }
+          // goose's up pass keeps a line of blanks here in its buffer; see check_up_pass_substitution.
+          m_is_up_pass_holding_blanks = !m_pending.empty();
           m_pending.clear();
           m_state = State::down;
           m_migration.has_down = true;
@@ -214,6 +232,7 @@ class Machine {
           m_state = State::up_block;
         } else if (m_state == State::down || m_state == State::down_block_end) {
           m_state = State::down_block;
+          m_is_up_pass_after_down_block = false;
         } else {
           throw Failure{number, m_state == State::start
                                     ? std::string("StatementBegin before '-- +goose Up'")
@@ -226,6 +245,7 @@ class Machine {
           m_state = State::up_block_end;
         } else if (m_state == State::down_block) {
           m_state = State::down_block_end;
+          m_is_up_pass_after_down_block = true;
         } else {
           throw Failure{number, "StatementEnd without StatementBegin"};
         }
@@ -249,19 +269,47 @@ class Machine {
   // line is blank (nothing is lost) and refuses the file otherwise.
   void handle_line_after_empty_block(std::string_view line, std::size_t number) {
     if (!is_blank(line)) {
-      throw Failure{number, "the StatementBegin/StatementEnd block at lines " + std::to_string(m_block_begin_line) +
+      Failure failure{number, "the StatementBegin/StatementEnd block at lines " + std::to_string(m_block_begin_line) +
                                 "-" + std::to_string(m_block_end_line) +
                                 " holds no SQL, and goose would silently drop this line: " + go_quote(line) +
                                 "; put the SQL inside the block or remove the empty block"};
+      if (!is_down(m_state)) throw failure;
+      return fail_down(std::move(failure));
     }
     current_statements().push_back({std::string(), number});
   }
 
-  void check_no_unfinished_statement(const char* where) {
+  std::optional<Failure> unfinished_statement(const char* where) const {
     const std::string_view remaining = trim_go_space(m_pending.text());
-    if (remaining.empty()) return;
-    throw Failure{line_of(remaining), std::string("unfinished SQL statement ") + where + " (" + (is_up(m_state) ? "up" : "down") +
-                            " section): " + go_quote(remaining) + ": missing semicolon?"};
+    if (remaining.empty()) return std::nullopt;
+    return Failure{line_of(remaining), std::string("unfinished SQL statement ") + where + " (" +
+                                           (is_up(m_state) ? "up" : "down") + " section): " + go_quote(remaining) +
+                                           ": missing semicolon?"};
+  }
+
+  static Failure substitution_failure(const std::string& error, std::string_view line, std::size_t number) {
+    return Failure{number, "variable substitution failed: " + error + ": " + go_quote(line)};
+  }
+
+  // goose parses the file once per direction, and its up pass reads the Down
+  // section too: it substitutes each line there that it does not skip,
+  // except after a StatementEnd (a state it never leaves until the next
+  // StatementBegin). It skips what this machine skips, but for the first
+  // line after Down when a line of blanks was left in its buffer, which it
+  // substitutes even when that line is a comment. Where that substitution
+  // fails, goose refuses the whole file, going up too.
+  void check_up_pass_substitution(std::string_view line, std::size_t number) {
+    const bool is_read = m_is_up_pass_holding_blanks || !is_skipped_before_statement(line);
+    m_is_up_pass_holding_blanks = false;
+    if (!m_is_envsub_on || !is_read || m_is_up_pass_after_down_block) return;
+    SubstitutionResult result = substitute_env(line, m_options.env);
+    if (result.error) throw substitution_failure(*result.error, line, number);
+  }
+
+  // A failure only goose's down pass meets: the up section stays usable
+  // (DESIGN §2), and parsing goes on for failures that concern both.
+  void fail_down(Failure failure) {
+    if (!m_down_failure) m_down_failure = std::move(failure);
   }
 
   std::string block_message(const char* what) const {
@@ -294,9 +342,12 @@ class Machine {
   std::size_t m_block_end_line = 0;
   std::size_t m_first_annotation_line = 0;
   bool m_is_envsub_on = false;
+  bool m_is_up_pass_holding_blanks = false;
+  bool m_is_up_pass_after_down_block = false;
+  std::optional<Failure> m_down_failure;
 };
 
-Migration run_machine(std::string_view body, const ParseOptions& options, State initial) {
+ParseResult run_machine(std::string_view body, const ParseOptions& options, State initial) {
   Machine machine(options, initial, body.size());
   detail::LineReader lines(body);
   std::string_view line;
@@ -316,7 +367,13 @@ Migration run_machine(std::string_view body, const ParseOptions& options, State 
     if (may_be_annotation) next_marker = body.find(k_marker, line_end);
   }
   machine.finish(number);
-  return machine.take_migration();
+  ParseResult result;
+  result.migration = machine.take_migration();
+  if (std::optional<Failure> down_failure = machine.take_down_failure()) {
+    result.down_error = ParseError{down_failure->line, std::move(down_failure->message)};
+    result.migration.down.clear();
+  }
+  return result;
 }
 
 Migration parse_plain(std::string_view text, std::size_t bom_size) {
@@ -339,13 +396,13 @@ ParseResult parse_migration(std::string_view text, const ParseOptions& options) 
     if (is_blank(body)) {
       result.migration.is_empty = true;
     } else if (has_annotation_line(body)) {
-      result.migration = run_machine(body, options, State::start);
+      result = run_machine(body, options, State::start);
     } else if (options.is_strict) {
       throw Failure{1, "no '-- +goose Up' annotation: plain SQL files are refused with --strict"};
     } else if (options.is_notx_name) {
       // A plain *_notx.sql file runs statement by statement, split as goose
       // splits an up section.
-      result.migration = run_machine(body, options, State::up);
+      result = run_machine(body, options, State::up);
       result.migration.use_tx = false;
       result.migration.is_plain = true;
     } else {
@@ -353,6 +410,7 @@ ParseResult parse_migration(std::string_view text, const ParseOptions& options) 
     }
   } catch (const Failure& failure) {
     result.error = ParseError{failure.line, failure.message};
+    result.down_error.reset();
   }
   result.migration.has_bom = has_bom;
   return result;

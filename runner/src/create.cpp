@@ -183,7 +183,7 @@ std::string normalize_migration_name(std::string_view name) {
 CreatedMigration create_migration(const std::string& dir, const std::string& name, const CreateOptions& options) {
   const std::string name_part = normalize_migration_name(name);
   // Listing first also refuses a missing directory, as goose does.
-  const std::vector<std::string> names = open_directory_source(dir)->sql_file_names();
+  const std::vector<std::string> names = open_directory_source(dir)->migration_file_names();
 
   std::string version_text;
   if (options.is_timestamp) {
@@ -201,7 +201,7 @@ CreatedMigration create_migration(const std::string& dir, const std::string& nam
 }
 
 std::vector<Renamed> fix_migrations(const std::string& dir) {
-  const std::vector<std::string> names = open_directory_source(dir)->sql_file_names();
+  const std::vector<std::string> names = open_directory_source(dir)->migration_file_names();
   std::vector<TimestampFile> timestamped;
   for (const std::string& name : names) {
     const std::optional<std::int64_t> version = migration_version_if_valid(name);

@@ -192,7 +192,7 @@ class DirectorySource final : public MigrationSource {
 
   // One readdir pass: the entry's type from the directory itself decides,
   // and only links and file systems that do not report types cost a stat.
-  std::vector<std::string> sql_file_names() const override {
+  std::vector<std::string> migration_file_names() const override {
     const std::unique_ptr<DIR, DirectoryCloser> directory(::opendir(m_dir.c_str()));
     if (!directory) throw errno_error(m_dir, "cannot list the migrations directory: ");
     std::vector<std::string> names;
@@ -211,7 +211,7 @@ class DirectorySource final : public MigrationSource {
         break;
       }
       const char* name = entry->d_name;
-      if (!is_sql_file_name(name)) continue;
+      if (!is_migration_file_name(name)) continue;
       if (is_listed_file(::dirfd(directory.get()), name, entry->d_type)) names.emplace_back(name);
     }
     sort_names(names);

@@ -18,7 +18,7 @@ class EmbeddedSource final : public MigrationSource {
     for (std::size_t i = 0; i < count; ++i) {
       const std::string_view name = files[i].name;
       if (name == k_amendments_file_name) m_amendments = std::string(files[i].bytes, files[i].size);
-      if (!is_sql_file_name(name)) continue;
+      if (!is_migration_file_name(name)) continue;
       if (!m_bytes_by_name.emplace(name, std::string_view(files[i].bytes, files[i].size)).second) {
         throw Error(ErrorKind::config, "embedded twice", ErrorContext{display_path(std::string(name))});
       }
@@ -29,7 +29,7 @@ class EmbeddedSource final : public MigrationSource {
 
   // std::string_view orders by char_traits<char>, which compares bytes as
   // unsigned, so the map's order is the bytewise order the interface promises.
-  std::vector<std::string> sql_file_names() const override {
+  std::vector<std::string> migration_file_names() const override {
     std::vector<std::string> names;
     names.reserve(m_bytes_by_name.size());
     for (const auto& entry : m_bytes_by_name) names.emplace_back(entry.first);

@@ -27,6 +27,7 @@ const char* to_string(ErrorKind kind) {
     case ErrorKind::missing_file: return "MissingFile";
     case ErrorKind::partial: return "Partial";
     case ErrorKind::out_of_order: return "OutOfOrder";
+    case ErrorKind::go_migration: return "GoMigration";
     case ErrorKind::parse: return "Parse";
     case ErrorKind::sql: return "Sql";
     case ErrorKind::lock: return "Lock";

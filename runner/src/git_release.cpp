@@ -126,7 +126,7 @@ ReleasedTree read_released_tree(const std::string& dir, const std::string& ref) 
   std::vector<TreeEntry> entries = list_files(dir, tree);
   entries.erase(std::remove_if(entries.begin(), entries.end(),
                                [](const TreeEntry& entry) {
-                                 return !is_sql_file_name(entry.name) && entry.name != k_amendments_file_name;
+                                 return !is_migration_file_name(entry.name) && entry.name != k_amendments_file_name;
                                }),
                 entries.end());
   std::sort(entries.begin(), entries.end(),

@@ -77,6 +77,15 @@ class BackgroundScan {
 
 InspectedMigration inspect_bytes(const std::string& name, const std::string& display_path, std::string_view bytes,
                                  const InspectOptions& options) {
+  if (is_go_migration_name(name)) {
+    InspectedMigration go;
+    go.name = name;
+    go.display_path = display_path;
+    go.version = migration_version_if_valid(name);
+    go.checksum = checksum::file_checksum(bytes);
+    go.is_go = true;
+    return go;
+  }
   parser::ParseOptions parse_options;
   parse_options.env = options.env;
   parse_options.is_notx_name = is_notx_name(name);
@@ -100,8 +109,17 @@ InspectedMigration inspect_bytes(const std::string& name, const std::string& dis
   }
   if (scanned.failure) std::rethrow_exception(scanned.failure);
   if (scanned.checksum.empty()) scanned.checksum = checksum::file_checksum(bytes);
-  return InspectedMigration{name, display_path, migration_version_if_valid(name), std::move(scanned.checksum),
-                            std::move(parsed.migration)};
+  InspectedMigration inspected;
+  inspected.name = name;
+  inspected.display_path = display_path;
+  inspected.version = migration_version_if_valid(name);
+  inspected.checksum = std::move(scanned.checksum);
+  inspected.migration = std::move(parsed.migration);
+  if (parsed.down_error) {
+    inspected.down_error =
+        Error(ErrorKind::parse, parsed.down_error->message, ErrorContext{display_path, parsed.down_error->line});
+  }
+  return inspected;
 }
 
 InspectedMigration inspect_file(const std::string& path, const InspectOptions& options) {
@@ -110,7 +128,7 @@ InspectedMigration inspect_file(const std::string& path, const InspectOptions& o
 }
 
 std::vector<ValidationEntry> validate_source(const MigrationSource& source, const InspectOptions& options) {
-  const std::vector<std::string> names = source.sql_file_names();
+  const std::vector<std::string> names = source.migration_file_names();
   const std::vector<std::size_t> positions = listing_positions(names);
   std::vector<ValidationEntry> entries(names.size());
   // Anything but a gander::Error stops validation, as it would a one-by-one loop.
@@ -121,6 +139,10 @@ std::vector<ValidationEntry> validate_source(const MigrationSource& source, cons
     entry.name = names[listing_index];
     entry.display_path = std::move(file.display_path);
     entry.version = file.version;
+    if (file.inspected && file.inspected->down_error) {
+      file.error = std::move(file.inspected->down_error);
+      file.inspected.reset();
+    }
     if (file.inspected) entry.inspected = std::make_unique<InspectedMigration>(std::move(*file.inspected));
     if (file.error) entry.error = std::make_unique<Error>(file.error->with_file(entry.display_path));
   });

@@ -89,7 +89,7 @@ void check_version_styles(const std::vector<ListedFile>& files, FindingsByFile& 
 
 LintReport lint_source(const MigrationSource& source, const LintOptions& options) {
   std::vector<ListedFile> files;
-  for (const std::string& name : source.sql_file_names()) {
+  for (const std::string& name : source.migration_file_names()) {
     ListedFile file{name, source.display_path(name), std::nullopt, {}};
     try {
       file.version = migration_version(name);

@@ -31,6 +31,19 @@ const char* parse_version(std::string_view name, std::int64_t& version) {
 
 bool is_sql_file_name(std::string_view name) { return ends_with(name, ".sql"); }
 
+bool is_go_migration_name(std::string_view name) {
+  if (!ends_with(name, ".go") || ends_with(name, "_test.go")) return false;
+  const std::size_t separator = name.find('_');
+  if (separator == std::string_view::npos) return false;
+  const std::string_view number = name.substr(0, separator);
+  std::int64_t version = 0;
+  // The whole part before '_' must be the number, as goose's strconv.ParseInt requires.
+  return parse_version(number, version) == nullptr &&
+         number.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+bool is_migration_file_name(std::string_view name) { return is_sql_file_name(name) || is_go_migration_name(name); }
+
 std::int64_t migration_version(std::string_view name) {
   std::int64_t version = 0;
   if (const char* problem = parse_version(name, version)) {

@@ -95,6 +95,20 @@ LoadedFile load_file(const MigrationSource& source, const MigrationSource::Batch
   return file;
 }
 
+// One unusable file is thrown as it is; several are listed in one error, in
+// migration order, so that a person fixes them all in one round.
+void throw_if_any(std::vector<std::optional<Error>>& errors) {
+  std::vector<Error> found;
+  for (std::optional<Error>& error : errors) {
+    if (error) found.push_back(std::move(*error));
+  }
+  if (found.empty()) return;
+  if (found.size() == 1) throw found.front();
+  std::string message = std::to_string(found.size()) + " migration files cannot be used; nothing was run:";
+  for (const Error& error : found) message.append("\n  ").append(error.what());
+  throw Error(found.front().kind(), message);
+}
+
 }  // namespace
 
 void load_files(const MigrationSource& source, const std::vector<std::string>& names, const InspectOptions& options,
@@ -139,25 +153,28 @@ void FirstProblem::offer(std::size_t listing_index, std::exception_ptr problem) 
   m_problem = std::move(problem);
 }
 
-void FirstProblem::offer(std::size_t listing_index, const LoadedFile& file) {
-  offer(listing_index, file.error ? std::make_exception_ptr(*file.error) : file.failure);
-}
-
 void FirstProblem::rethrow_if_any() const {
   if (m_problem) std::rethrow_exception(m_problem);
 }
 
 MigrationSet::MigrationSet(const MigrationSource& source, const InspectOptions& options) {
-  const std::vector<std::string> names = source.sql_file_names();
+  const std::vector<std::string> names = source.migration_file_names();
   const std::vector<std::size_t> positions = listing_positions(names);
   m_migrations.resize(names.size());
-  FirstProblem first_problem;
+  // Each loading thread writes the slots of its own files only.
+  std::vector<std::optional<Error>> errors(names.size());
+  FirstProblem first_failure;
   load_files(source, names, options, true, [&](std::size_t listing_index, LoadedFile&& file) {
-    if (!file.inspected) return first_problem.offer(listing_index, file);
+    if (file.failure) return first_failure.offer(listing_index, file.failure);
+    if (file.error) {
+      errors[positions[listing_index]] = std::move(file.error);
+      return;
+    }
     m_migrations[positions[listing_index]] = {std::move(file.bytes), std::move(*file.inspected), *file.version,
                                               std::move(file.up_checksum)};
   });
-  first_problem.rethrow_if_any();
+  first_failure.rethrow_if_any();
+  throw_if_any(errors);
   // The listing is sorted by name, so its positions are the index by name.
   m_index_by_name = positions;
   const auto by_name = [&](std::size_t left, std::size_t right) {
@@ -174,7 +191,7 @@ std::vector<MigrationFile> MigrationSet::files() const {
   files.reserve(m_migrations.size());
   for (const LoadedMigration& loaded : m_migrations) {
     files.push_back({loaded.inspected.name, loaded.version, loaded.inspected.checksum, loaded.up_checksum,
-                     loaded.bytes.view(), loaded.inspected.migration.is_empty,
+                     loaded.bytes.view(), loaded.inspected.migration.is_empty, loaded.inspected.is_go,
                      loaded.inspected.migration.up.size()});
   }
   return files;

@@ -25,10 +25,11 @@ struct LoadedMigration {
 
 class MigrationSet {
  public:
-  // Reads every *.sql file of `source`. Throws the first Error{parse} (a
-  // malformed file or a name without a version), naming the file, or
-  // Error{config} when the source cannot be read; the first in the order of
-  // the source's listing, as if the files were read one after another.
+  // Reads every migration file of `source`. Throws Error{parse} for a
+  // malformed file or a name without a version, naming the file (every such
+  // file in one Error when there are several, in migration order), or
+  // Error{config} when the source cannot be read. A file whose Down section
+  // alone is malformed loads, with its down_error.
   MigrationSet(const MigrationSource& source, const InspectOptions& options);
 
   // In migration order.
@@ -84,8 +85,6 @@ std::vector<std::size_t> listing_positions(const std::vector<std::string>& names
 class FirstProblem {
  public:
   void offer(std::size_t listing_index, std::exception_ptr problem);
-  // The error or failure of a file that did not load.
-  void offer(std::size_t listing_index, const LoadedFile& file);
   // Throws the kept exception, if any.
   void rethrow_if_any() const;
 

@@ -59,16 +59,35 @@ std::chrono::seconds connect_attempt_timeout(std::chrono::milliseconds retry_win
   return std::clamp(std::chrono::ceil<std::chrono::seconds>(retry_window), k_shortest, k_default);
 }
 
-// Runs `write`, a tracking-table write; a failure names the migration it was for.
+// True when a write failed because the tracking table is gone.
+bool is_missing_table(const Error& error) {
+  return error.context().sqlstate == std::optional<std::string>("42P01") ||
+         error.message().find("no such table") != std::string::npos;
+}
+
+// Runs `write`, a tracking-table write; a failure names the migration it
+// was for. When the table is gone, the migration's own statements took it
+// (DESIGN §4): the message says so, and what became of the migration.
 template <typename Write>
-void recording_in_table(const InspectedMigration& migration, const std::string& table, const Write& write) {
+void recording_in_table(const InspectedMigration& migration, const std::string& table, const Write& write,
+                        const char* consequence = nullptr) {
   try {
     write();
   } catch (const Error& error) {
     ErrorContext context;
     context.file = migration.display_path;
     context.sqlstate = error.context().sqlstate;
-    throw Error(error.kind(), "recording " + migration.name + " in " + table + " failed: " + error.message(),
+    if (!is_missing_table(error)) {
+      throw Error(error.kind(), "recording " + migration.name + " in " + table + " failed: " + error.message(),
+                  context);
+    }
+    throw Error(ErrorKind::sql,
+                migration.name + " dropped or renamed gander's tracking table " + table +
+                    ", so its row could not be written (" + error.message() + ")" +
+                    (consequence ? std::string("; ") + consequence : std::string()) +
+                    ". A migration must not remove the table gander records in: when it drops another tool's "
+                    "table of that name, give gander a table of its own with --table (e.g. --table "
+                    "gander_migrations)",
                 context);
   }
 }
@@ -77,6 +96,63 @@ struct Action {
   std::string name;
   Direction direction;
 };
+
+// Why gander cannot roll `migration` back; empty when it can.
+std::string rollback_problem(const LoadedMigration& migration) {
+  const InspectedMigration& inspected = migration.inspected;
+  if (inspected.is_go) {
+    return inspected.display_path + ": a goose Go migration, which gander cannot run; roll it back with goose, "
+                                    "then record that with 'gander resolve " + inspected.name + " --rolled-back'";
+  }
+  if (inspected.down_error) return std::string(inspected.down_error->what()) + " (in its Down section)";
+  if (!inspected.migration.has_down) {
+    return inspected.display_path + ": it has no -- +goose Down section" +
+           (inspected.migration.is_plain ? " (a plain SQL file has none)" : "");
+  }
+  return {};
+}
+
+// DESIGN §2: a rollback runs whole or not at all, so every migration it
+// would roll back is checked before the first one is.
+void refuse_unrunnable_rollbacks(const std::vector<LoadedAction>& actions) {
+  std::vector<std::string> problems;
+  for (const LoadedAction& action : actions) {
+    if (action.direction != Direction::down) continue;
+    std::string problem = rollback_problem(*action.migration);
+    if (!problem.empty()) problems.push_back(std::move(problem));
+  }
+  if (problems.empty()) return;
+  std::string message = "nothing was rolled back: gander cannot roll back " +
+                        (problems.size() == 1 ? std::string("this migration")
+                                              : std::to_string(problems.size()) + " of the migrations it would") +
+                        ":";
+  for (const std::string& problem : problems) message.append("\n  ").append(problem);
+  throw Error(ErrorKind::config, message);
+}
+
+// DESIGN §2: up applies what comes before the first pending Go migration
+// and stops there. Drops that migration and what follows from `actions`,
+// and returns it.
+const LoadedMigration* cut_at_go_migration(std::vector<LoadedAction>& actions) {
+  const auto go = std::find_if(actions.begin(), actions.end(), [](const LoadedAction& action) {
+    return action.direction == Direction::up && action.migration->inspected.is_go;
+  });
+  if (go == actions.end()) return nullptr;
+  const LoadedMigration* migration = go->migration;
+  actions.erase(go, actions.end());
+  return migration;
+}
+
+Error go_migration_error(const LoadedMigration& migration, std::size_t applied_before, bool is_dry_run) {
+  const std::string& name = migration.inspected.name;
+  return Error(ErrorKind::go_migration,
+               "stopped before this goose Go migration, which gander cannot run; " +
+                   (is_dry_run ? "would apply " : "applied ") + std::to_string(applied_before) +
+                   (applied_before == 1 ? " migration" : " migrations") +
+                   " before it. Run it with goose (or the program that registers it), then record it with "
+                   "'gander resolve " + name + " --applied' and run up again",
+               ErrorContext{migration.inspected.display_path});
+}
 
 }  // namespace
 
@@ -232,6 +308,8 @@ RunResult Migrator::Impl::run(Choose choose, bool is_up, bool returns_early_when
   const Loaded loaded =
       load_while_connecting(returns_early_when_up_to_date ? EarlyRead::checksums_if_current : EarlyRead::nothing);
   const MigrationSet& migrations = loaded.migrations;
+  // A rollback refuses these files instead (refuse_unrunnable_rollbacks).
+  if (is_up) warn_about_malformed_downs(migrations);
   Store& store = connect();
   if (loaded.rows) {
     // Rows only ever move towards `applied` under the lock, so a plan that
@@ -272,6 +350,8 @@ RunResult Migrator::Impl::run(Choose choose, bool is_up, bool returns_early_when
   for (const Action& action : choose(plan, options)) {
     actions.push_back({&migrations.find(action.name), action.direction});
   }
+  refuse_unrunnable_rollbacks(actions);
+  const LoadedMigration* go_migration = cut_at_go_migration(actions);
   if (m_options.is_dry_run) {
     for (const LoadedAction& action : actions) {
       result.steps.push_back(run_action(store, *action.migration, action.direction));
@@ -285,18 +365,14 @@ RunResult Migrator::Impl::run(Choose choose, bool is_up, bool returns_early_when
   } else {
     result.version = newest_applied_version(make_plan(files, store.read_rows(), options));
   }
+  if (go_migration) throw go_migration_error(*go_migration, actions.size(), m_options.is_dry_run);
   result.elapsed_ms = milliseconds_since(start);
   return result;
 }
 
+// The caller has refused every rollback gander cannot run (refuse_unrunnable_rollbacks).
 Step Migrator::Impl::prepared_step(const LoadedMigration& migration, Direction direction) const {
   const parser::Migration& parsed = migration.inspected.migration;
-  if (direction == Direction::down && !parsed.has_down) {
-    throw Error(ErrorKind::config, "cannot roll back " + migration.inspected.name +
-                                       ": it has no -- +goose Down section" +
-                                       (parsed.is_plain ? " (a plain SQL file has none)" : ""),
-                ErrorContext{migration.inspected.display_path});
-  }
   return Step{migration.inspected.name, migration.inspected.display_path, direction, parsed.use_tx,
               direction == Direction::up ? parsed.up : parsed.down, 0, std::nullopt};
 }
@@ -314,14 +390,17 @@ void Migrator::Impl::report_step(ProgressEvent::Kind kind, const Step& step) con
 void Migrator::Impl::record_in_transaction(Store& store, const LoadedMigration& migration, Direction direction,
                                            std::int64_t execution_ms) const {
   const std::string& name = migration.inspected.name;
-  recording_in_table(migration.inspected, m_options.table, [&] {
-    if (direction == Direction::up) {
-      store.insert_row(
-          RowRecord{name, migration.inspected.checksum, migration.version, migration.up_checksum, execution_ms, false});
-    } else {
-      store.delete_row(name);
-    }
-  });
+  recording_in_table(
+      migration.inspected, m_options.table,
+      [&] {
+        if (direction == Direction::up) {
+          store.insert_row(RowRecord{name, migration.inspected.checksum, migration.version, migration.up_checksum,
+                                     execution_ms, false});
+        } else {
+          store.delete_row(name);
+        }
+      },
+      rollback_consequence(direction));
 }
 
 Step Migrator::Impl::run_action(Store& store, const LoadedMigration& migration, Direction direction) {
@@ -364,7 +443,8 @@ void Migrator::Impl::apply_outside_transaction(Store& store, const LoadedMigrati
   const std::string& name = migration.inspected.name;
   const std::string& path = migration.inspected.display_path;
   const auto record_in_table = [&](const auto& write) {
-    recording_in_table(migration.inspected, m_options.table, write);
+    recording_in_table(migration.inspected, m_options.table, write,
+                       "the statements that completed ran outside a transaction and stay applied; check the database");
   };
   const Clock::time_point start = Clock::now();
   const StatementRunner runner(store, path, m_is_cancelled);
@@ -441,8 +521,21 @@ std::optional<Step> Migrator::Impl::resume_partial(Store& store, const Migration
   return step;
 }
 
+void Migrator::Impl::warn_about_malformed_downs(const MigrationSet& migrations) const {
+  for (const LoadedMigration& migration : migrations.migrations()) {
+    if (!migration.inspected.down_error) continue;
+    ProgressEvent event;
+    event.kind = ProgressEvent::Kind::warning;
+    event.name = migration.inspected.name;
+    event.detail = std::string(migration.inspected.down_error->what()) +
+                   " (in its Down section: going up is not affected, rolling it back is refused)";
+    report(event);
+  }
+}
+
 Plan Migrator::Impl::read_only_plan() {
   Loaded loaded = load_while_connecting(EarlyRead::rows);
+  warn_about_malformed_downs(loaded.migrations);
   return make_plan(loaded.migrations.files(), std::move(*loaded.rows), plan_options());
 }
 
@@ -484,6 +577,7 @@ std::optional<std::int64_t> Migrator::Impl::applied_version() {
 }
 
 void Migrator::Impl::resolve(const std::string& filename, Resolution resolution) {
+  if (is_go_migration_name(filename)) return resolve_go_migration(filename, resolution);
   Store& store = connect();
   // A dry run only checks that there is something to resolve: no lock, no table change.
   std::unique_ptr<StoreLock> lock;
@@ -506,6 +600,43 @@ void Migrator::Impl::resolve(const std::string& filename, Resolution resolution)
   } else {
     store.delete_row(filename);
   }
+}
+
+// A Go migration ran (or was rolled back) by other means; a person records
+// that here. It is recorded with its file's checksum, so an edit to the
+// file after that shows as MODIFIED like any other.
+void Migrator::Impl::resolve_go_migration(const std::string& filename, Resolution resolution) {
+  const Loaded loaded = load_while_connecting(EarlyRead::nothing);
+  Store& store = connect();
+  std::unique_ptr<StoreLock> lock;
+  if (!m_options.is_dry_run) {
+    lock = take_lock(store);
+    store.prepare_table();
+  }
+  const Plan plan = make_plan(loaded.migrations.files(), store.read_rows(), plan_options());
+  const auto planned = std::find_if(plan.migrations.begin(), plan.migrations.end(),
+                                    [&](const PlannedMigration& candidate) { return candidate.name == filename; });
+  const std::string refusal = "cannot resolve " + filename + ": ";
+  if (planned == plan.migrations.end()) {
+    throw Error(ErrorKind::config, refusal + "there is no such migration file and no row of that name");
+  }
+  if (resolution == Resolution::rolled_back) {
+    if (!planned->db_checksum) throw Error(ErrorKind::config, refusal + "it is not recorded as applied");
+    if (!m_options.is_dry_run) store.delete_row(filename);
+    return;
+  }
+  if (planned->db_checksum) throw Error(ErrorKind::config, refusal + "it is already recorded as applied");
+  std::string earlier_pending;
+  for (auto it = plan.migrations.begin(); it != planned; ++it) {
+    if (!it->db_checksum) earlier_pending += "\n  " + it->name;
+  }
+  if (!earlier_pending.empty()) {
+    throw Error(ErrorKind::config, refusal + "these migrations before it are not applied yet; run 'gander up' "
+                                             "first, which stops before it:" + earlier_pending);
+  }
+  if (m_options.is_dry_run) return;
+  const LoadedMigration& migration = loaded.migrations.find(filename);
+  store.insert_row(RowRecord{filename, migration.inspected.checksum, migration.version, "", 0, false});
 }
 
 void Migrator::Impl::cancel() noexcept {

@@ -49,6 +49,7 @@ class Migrator::Impl {
   Amendment amendment_for(const std::string& filename, const std::string& reason);
   std::optional<std::int64_t> applied_version();
   void resolve(const std::string& filename, Resolution resolution);
+  void resolve_go_migration(const std::string& filename, Resolution resolution);
   void cancel() noexcept;
 
  private:
@@ -81,6 +82,7 @@ class Migrator::Impl {
   void record_in_transaction(Store& store, const LoadedMigration& migration, Direction direction,
                              std::int64_t execution_ms) const;
   void report_step(ProgressEvent::Kind kind, const Step& step) const;
+  void warn_about_malformed_downs(const MigrationSet& migrations) const;
   std::optional<Step> resume_partial(Store& store, const MigrationSet& migrations, Plan& plan);
   void apply_outside_transaction(Store& store, const LoadedMigration& migration,
                                  const std::vector<parser::Statement>& statements, std::size_t first);

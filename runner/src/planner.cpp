@@ -49,6 +49,8 @@ void compare(const MigrationFile& file, const AppliedRow& row, const PlanOptions
   if (row.checksum == checksum::sha256_hex(file.bytes)) {
     planned.note = "the stored value is the SHA-256 of the untrimmed file (gander hashes the file with leading "
                    "and trailing whitespace removed); the file itself is unchanged";
+  } else if (file.is_go) {
+    planned.note = "the Go migration's file has changed since it was recorded";
   } else if (row.up_checksum && *row.up_checksum == file.up_checksum) {
     planned.note = "only comments, whitespace or the Down section changed; the SQL that ran is the same";
   } else if (row.up_checksum) {
@@ -124,13 +126,14 @@ Plan make_plan(const std::vector<MigrationFile>& files, std::vector<AppliedRow> 
     if (found == row_index_by_name.end()) {
       if (file.is_empty) continue;  // skipped: never applied, never recorded
       plan.migrations.push_back({std::string(file.name), file.version, MigrationState::pending,
-                                 std::string(file.checksum), std::nullopt, std::nullopt, {}, std::nullopt});
+                                 std::string(file.checksum), std::nullopt, std::nullopt, {}, std::nullopt,
+                                 file.is_go});
       continue;
     }
     AppliedRow& row = rows[found->second];
     is_row_matched[found->second] = true;
     PlannedMigration planned{std::string(file.name), file.version, MigrationState::applied,
-                             std::string(file.checksum), std::nullopt, std::nullopt, {}, std::nullopt};
+                             std::string(file.checksum), std::nullopt, std::nullopt, {}, std::nullopt, file.is_go};
     compare(file, row, options, planned);
     planned.db_checksum = std::move(row.checksum);
     planned.applied_at = std::move(row.applied_at);
@@ -140,10 +143,11 @@ Plan make_plan(const std::vector<MigrationFile>& files, std::vector<AppliedRow> 
     if (is_row_matched[index]) continue;
     AppliedRow& row = rows[index];
     const std::optional<std::int64_t> version = migration_version_if_valid(row.filename);
+    const bool is_go = is_go_migration_name(row.filename);
     plan.migrations.push_back({std::move(row.filename), version,
                                row.is_partial ? MigrationState::partial : MigrationState::missing, std::nullopt,
                                std::move(row.checksum), std::move(row.applied_at), row.is_partial ? "no file" : "",
-                               row.is_partial ? row.statements_done : std::nullopt});
+                               row.is_partial ? row.statements_done : std::nullopt, is_go});
   }
   if (!std::is_sorted(plan.migrations.begin(), plan.migrations.end(), sorts_before)) {
     std::stable_sort(plan.migrations.begin(), plan.migrations.end(), sorts_before);

@@ -24,7 +24,7 @@ std::vector<SumEntry> sum_entries(const MigrationSource& source) {
     SumEntry entry;
   };
   std::vector<Ordered> files;
-  for (const std::string& name : source.sql_file_names()) {
+  for (const std::string& name : source.migration_file_names()) {
     std::int64_t version = 0;
     try {
       version = migration_version(name);

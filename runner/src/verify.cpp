@@ -20,7 +20,7 @@ using detail::ReleasedEntry;
 
 std::vector<CurrentFile> read_current_files(const MigrationSource& source) {
   std::vector<CurrentFile> files;
-  for (const std::string& name : source.sql_file_names()) {
+  for (const std::string& name : source.migration_file_names()) {
     std::string bytes = source.read(name);
     std::string checksum = checksum::file_checksum(bytes);
     files.push_back(CurrentFile{name, std::move(bytes), std::move(checksum)});

@@ -5,6 +5,7 @@
 
 #include <gander/checksum/checksum.hpp>
 
+#include "migration_fixture.hpp"
 #include "run_process.hpp"
 #include "temp_dir.hpp"
 #include "test_database.hpp"
@@ -15,6 +16,8 @@ using gander::test::ProcessResult;
 using gander::test::run_gander;
 using gander::test::TempDir;
 using gander::test::TestDatabase;
+using gander::test::Fixture;
+using gander::test::describe;
 
 const std::string k_users = "-- +goose Up\nCREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);\n"
                             "-- +goose Down\nDROP TABLE users;\n";
@@ -23,44 +26,6 @@ const std::string k_orders = "-- +goose Up\nCREATE TABLE orders (id INTEGER PRIM
                              "-- +goose Down\nDROP TABLE orders;\n";
 const std::string k_notes = "-- +goose Up\nCREATE TABLE notes (id INTEGER);\n-- +goose Down\nDROP TABLE notes;\n";
 
-// A migrations folder and a fresh database of one driver.
-struct Fixture {
-  explicit Fixture(const std::string& driver) : database(gander::test::make_test_database(driver, dir.path())) {
-    migrations = dir.path() / "migrations";
-    std::filesystem::create_directories(migrations);
-  }
-
-  void write(const std::string& name, const std::string& bytes) const {
-    dir.write("migrations/" + name, bytes);
-  }
-  void remove(const std::string& name) const { std::filesystem::remove(migrations / name); }
-
-  ProcessResult gander(std::vector<std::string> args) const {
-    std::vector<std::string> all = {"--driver", database->driver(), "--db", database->dsn(), "--dir",
-                                    migrations.string()};
-    all.insert(all.end(), args.begin(), args.end());
-    return run_gander(all);
-  }
-
-  std::size_t rows() const { return std::stoul(*database->scalar("SELECT count(*) FROM schema_migrations")); }
-  bool has_table(const std::string& table) const {
-    const std::string sql = database->driver() == "postgres"
-                                ? "SELECT count(*) FROM pg_tables WHERE tablename = '" + table + "'"
-                                : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '" + table + "'";
-    return *database->scalar(sql) == "1";
-  }
-  std::string stored_checksum(const std::string& name) const {
-    return database->scalar("SELECT checksum FROM schema_migrations WHERE filename = '" + name + "'").value_or("");
-  }
-
-  TempDir dir;
-  std::unique_ptr<TestDatabase> database;
-  std::filesystem::path migrations;
-};
-
-std::string describe(const ProcessResult& result) {
-  return "exit " + std::to_string(result.exit_code) + "\n--- stdout\n" + result.out + "--- stderr\n" + result.err;
-}
 
 }  // namespace
 

@@ -28,8 +28,8 @@ namespace {
 // Checks that `embedded` lists the .sql files of `dir` and holds their exact bytes.
 void check_same_files(const gander::MigrationSource& embedded, const std::string& dir) {
   const auto on_disk = gander::open_directory_source(dir);
-  REQUIRE(embedded.sql_file_names() == on_disk->sql_file_names());
-  for (const std::string& name : on_disk->sql_file_names()) {
+  REQUIRE(embedded.migration_file_names() == on_disk->migration_file_names());
+  for (const std::string& name : on_disk->migration_file_names()) {
     INFO(name);
     CHECK(embedded.read(name) == on_disk->read(name));
   }
@@ -62,7 +62,7 @@ void check_checksums(const gander::MigrationSource& embedded, const std::map<std
 
 TEST_CASE("the repository's migrations are embedded byte for byte under the default function name") {
   const auto embedded = gander::embedded_migrations();
-  CHECK(embedded->sql_file_names().size() == 5);
+  CHECK(embedded->migration_file_names().size() == 5);
   check_same_files(*embedded, GANDER_REPOSITORY_MIGRATIONS_DIR);
   const auto on_disk = gander::open_directory_source(GANDER_REPOSITORY_MIGRATIONS_DIR);
   check_checksums(*embedded, checksums_of(*on_disk));
@@ -80,7 +80,7 @@ TEST_CASE("the generated function returns one source for the whole process") {
 
 TEST_CASE("quotes and backslashes and non-ASCII in names and NUL or no bytes in files survive embedding") {
   const auto embedded = gander_test::odd_migrations();
-  CHECK(embedded->sql_file_names() == std::vector<std::string>{"00001_quote\"d.sql", "00002_back\\slash.sql",
+  CHECK(embedded->migration_file_names() == std::vector<std::string>{"00001_quote\"d.sql", "00002_back\\slash.sql",
                                                                "00003_\xC3\xBCn\xC3\xAF" "c\xC3\xB6" "d\xC3\xA9 name.sql",
                                                                "00004_empty.sql"});
   check_same_files(*embedded, GANDER_ODD_MIGRATIONS_DIR);
@@ -90,7 +90,7 @@ TEST_CASE("quotes and backslashes and non-ASCII in names and NUL or no bytes in 
   CHECK(embedded->read("00002_back\\slash.sql") == "SELECT 'back\\slash';\n");
   CHECK(embedded->read("00004_empty.sql").empty());
   const auto on_disk = gander::open_directory_source(GANDER_ODD_MIGRATIONS_DIR);
-  for (const std::string& name : embedded->sql_file_names()) {
+  for (const std::string& name : embedded->migration_file_names()) {
     INFO(name);
     CHECK(gander::checksum::file_checksum(embedded->read(name)) == gander::checksum::file_checksum(on_disk->read(name)));
   }

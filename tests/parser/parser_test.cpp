@@ -520,8 +520,6 @@ TEST_CASE("every rejected file names the line and the reason", "[parser][errors]
        "before '-- +goose Down' (up section): \"SELECT *\\n  FROM bar\": missing semicolon?"},
       {"missing semicolon at end of file", "-- +goose Up\nSELECT 1;\nSELECT 2\n", 3,
        "at the end of the file (up section): \"SELECT 2\": missing semicolon?"},
-      {"missing semicolon at end of the down section", "-- +goose Up\nSELECT 1;\n-- +goose Down\nDROP TABLE a\n", 4,
-       "(down section): \"DROP TABLE a\": missing semicolon?"},
       {"unfinished statement begins at its first non-blank line", "-- +goose Up\n   \n-- kept\nSELECT 1\n", 3,
        "\"-- kept\\nSELECT 1\": missing semicolon?"},
       {"duplicate Up", "-- +goose Up\nSELECT 1;\n-- +goose Up\nSELECT 2;\n", 3, "duplicate '-- +goose Up' annotation"},
@@ -571,9 +569,6 @@ TEST_CASE("every rejected file names the line and the reason", "[parser][errors]
       {"empty block, a comment, then SQL",
        "-- +goose Up\n-- +goose StatementBegin\n-- +goose StatementEnd\n\n-- note\nSELECT 1;\n", 6,
        "block at lines 2-3 holds no SQL, and goose would silently drop this line: \"SELECT 1;\""},
-      {"empty block in Down followed by SQL",
-       "-- +goose Up\n-- +goose Down\n-- +goose StatementBegin\n\n-- +goose StatementEnd\nDROP TABLE a;\n", 6,
-       "block at lines 3-5 holds no SQL"},
       {"strict mode refuses a plain file", "SELECT 1;\n", 1, "plain SQL files are refused with --strict", true},
       {"plain _notx file with an unfinished statement", "CREATE INDEX CONCURRENTLY a ON t (x)\n", 1,
        "\"CREATE INDEX CONCURRENTLY a ON t (x)\": missing semicolon?", false, true},
@@ -588,6 +583,103 @@ TEST_CASE("every rejected file names the line and the reason", "[parser][errors]
       CHECK(result.error->line == row.line);
       CHECK_THAT(result.error->message, Catch::Contains(std::string(row.message_part)));
     }
+  }
+}
+
+// DESIGN §2: goose's CLI parses only the direction it runs, so a Down
+// section only goose's down pass rejects never kept a file from being
+// applied. gander keeps that problem apart from the up section.
+TEST_CASE("a problem only going down leaves the up section usable", "[parser][errors]") {
+  struct Row {
+    const char* name;
+    std::string_view text;
+    std::size_t line;
+    std::string_view message_part;
+  };
+  const Row rows[] = {
+      {"missing semicolon at the end of the down section",
+       "-- +goose Up\nCREATE TABLE a (id int);\n-- +goose Down\nDROP TABLE a\n", 4,
+       "at the end of the file (down section): \"DROP TABLE a\": missing semicolon?"},
+      {"missing semicolon after a complete Down statement",
+       "-- +goose Up\nCREATE TABLE a (id int);\n-- +goose Down\nDROP INDEX i;\nDROP TABLE a\n", 5,
+       "(down section): \"DROP TABLE a\": missing semicolon?"},
+      {"empty block in Down followed by SQL",
+       "-- +goose Up\nCREATE TABLE a (id int);\n-- +goose Down\n-- +goose StatementBegin\n\n-- +goose StatementEnd\n"
+       "DROP TABLE a;\n",
+       7, "block at lines 4-6 holds no SQL"},
+      // goose's up pass skips a comment when no statement has started; its down pass is inside one.
+      {"ENVSUB failure in a comment inside a Down statement",
+       "-- +goose Up\nCREATE TABLE a (id int);\n-- +goose Down\n-- +goose ENVSUB ON\nDROP TABLE a\n-- costs $5\n;\n", 6,
+       "variable substitution failed: Expected identifier to start with a letter, got 5"},
+      // After a StatementEnd in Down, goose's up pass stays in a state that substitutes nothing.
+      {"ENVSUB failure after a Down block",
+       "-- +goose Up\nCREATE TABLE a (id int);\n-- +goose Down\n-- +goose ENVSUB ON\n-- +goose StatementBegin\n"
+       "DROP TABLE a;\n-- +goose StatementEnd\nDROP TABLE ${T?table name};\n",
+       8, "variable substitution failed: $T: table name"},
+  };
+  for (const Row& row : rows) {
+    DYNAMIC_SECTION(row.name) {
+      const ParseResult result = parse_migration(row.text, {});
+      REQUIRE_FALSE(result.error.has_value());
+      REQUIRE(result.down_error.has_value());
+      CHECK(result.down_error->line == row.line);
+      CHECK_THAT(result.down_error->message, Catch::Contains(std::string(row.message_part)));
+      CHECK(sqls(result.migration.up) == std::vector<std::string>{"CREATE TABLE a (id int);"});
+      CHECK(result.migration.has_down);
+      CHECK(result.migration.down.empty());
+    }
+  }
+}
+
+TEST_CASE("a problem going up wins over one only going down", "[parser][errors]") {
+  SECTION("a later structural error concerns both directions") {
+    const ParseResult result =
+        parse_migration("-- +goose Up\nSELECT 1;\n-- +goose Down\nDROP TABLE a\n-- +goose StatementEnd\n", {});
+    REQUIRE(result.error.has_value());
+    CHECK(result.error->line == 5);
+    CHECK_FALSE(result.down_error.has_value());
+  }
+  SECTION("ENVSUB failure on a Down line goose's up pass substitutes too") {
+    const ParseResult result = parse_migration(
+        "-- +goose Up\nSELECT 1;\n-- +goose Down\n-- +goose ENVSUB ON\nDROP TABLE ${T?table name};\n", {});
+    REQUIRE(result.error.has_value());
+    CHECK(result.error->line == 5);
+    CHECK_FALSE(result.down_error.has_value());
+  }
+}
+
+// goose's up pass leaves a line of blanks in its buffer at '-- +goose Down',
+// so it substitutes the next line even when that is a comment, and a failing
+// expression there rejects the file going up (issue 12).
+TEST_CASE("with ENVSUB on, a line of blanks before Down makes the next line count going up", "[parser][errors]") {
+  const std::string_view text =
+      "-- +goose ENVSUB ON\n-- +goose Up\nCREATE TABLE t (price int);\n    \n-- +goose Down\n-- costs $5 to undo\n"
+      "DROP TABLE t;\n";
+  const ParseResult result = parse_migration(text, {});
+  REQUIRE(result.error.has_value());
+  CHECK(result.error->line == 6);
+  CHECK_THAT(result.error->message,
+             Catch::Contains("variable substitution failed: Expected identifier to start with a letter, got 5"));
+
+  SECTION("an empty line before Down leaves goose's buffer empty") {
+    std::string without_blanks(text);
+    without_blanks.replace(without_blanks.find("    \n"), 5, "\n");
+    const Migration migration = parse_ok(without_blanks);
+    CHECK(sqls(migration.down) == std::vector<std::string>{"DROP TABLE t;"});
+  }
+  SECTION("only the first line after Down is read that way") {
+    std::string comment_second(text);
+    comment_second.replace(comment_second.find("-- costs"), 0, "DROP INDEX i;\n");
+    const Migration migration = parse_ok(comment_second);
+    CHECK(sqls(migration.down) == std::vector<std::string>{"DROP INDEX i;", "DROP TABLE t;"});
+  }
+  SECTION("ENVSUB OFF before that line turns it off") {
+    std::string turned_off(text);
+    turned_off.replace(turned_off.find("-- costs"), 0, "-- +goose ENVSUB OFF\n");
+    CHECK(parse_ok(turned_off).down.size() == 1);
+  }
+  SECTION("without ENVSUB nothing is substituted") {
+    CHECK(parse_ok(text.substr(std::string_view("-- +goose ENVSUB ON\n").size())).down.size() == 1);
   }
 }
 

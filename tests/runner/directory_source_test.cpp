@@ -24,7 +24,7 @@ TEST_CASE("a directory source lists only the .sql files directly inside it, sort
   dir.write("sub/004_nested.sql", "SELECT 4;");
 
   const auto source = gander::open_directory_source(dir.path().string());
-  CHECK(source->sql_file_names() == std::vector<std::string>{"001_a.sql", "002_b.sql"});
+  CHECK(source->migration_file_names() == std::vector<std::string>{"001_a.sql", "002_b.sql"});
   CHECK(source->read("001_a.sql") == "-- +goose Up\nSELECT 1;\n");
   CHECK(source->display_path("001_a.sql") == (dir.path() / "001_a.sql").string());
 }
@@ -73,7 +73,7 @@ TEST_CASE("a directory's gander.amend is read as the amendments and not listed a
   CHECK_FALSE(source->read_amendments().has_value());
   dir.write("gander.amend", "# reviewed\n");
   CHECK(source->read_amendments() == std::optional<std::string>("# reviewed\n"));
-  CHECK(source->sql_file_names() == std::vector<std::string>{"001_a.sql"});
+  CHECK(source->migration_file_names() == std::vector<std::string>{"001_a.sql"});
 }
 
 TEST_CASE("the batch reader reads files of every size exactly, mapping the large ones") {
@@ -130,12 +130,12 @@ TEST_CASE("listing keeps links to files inside, skips links to directories and r
   std::filesystem::create_symlink("kept/002_b.sql", dir.path() / "002_link.sql");
   std::filesystem::create_symlink("kept", dir.path() / "003_dir_link.sql");
   const auto source = gander::open_directory_source(dir.path().string());
-  CHECK(source->sql_file_names() == std::vector<std::string>{"001_a.sql", "002_link.sql"});
+  CHECK(source->migration_file_names() == std::vector<std::string>{"001_a.sql", "002_link.sql"});
   CHECK(source->open_batch_reader()->read("002_link.sql").view() == "SELECT 2;");
 
   REQUIRE(::mkfifo((dir.path() / "004_pipe.sql").c_str(), 0644) == 0);
   try {
-    source->sql_file_names();
+    source->migration_file_names();
     FAIL("listed a FIFO");
   } catch (const gander::Error& error) {
     CHECK(std::string(error.what()) ==
@@ -144,7 +144,7 @@ TEST_CASE("listing keeps links to files inside, skips links to directories and r
   std::filesystem::remove(dir.path() / "004_pipe.sql");
   std::filesystem::create_symlink("nowhere.sql", dir.path() / "005_dangling.sql");
   try {
-    source->sql_file_names();
+    source->migration_file_names();
     FAIL("listed a dangling link");
   } catch (const gander::Error& error) {
     CHECK(std::string(error.what()) ==

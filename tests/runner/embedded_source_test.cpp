@@ -28,7 +28,7 @@ std::shared_ptr<const gander::MigrationSource> sample_source() {
 }  // namespace
 
 TEST_CASE("an embedded source lists only the .sql names sorted bytewise") {
-  CHECK(sample_source()->sql_file_names() ==
+  CHECK(sample_source()->migration_file_names() ==
         std::vector<std::string>{"002_a.sql", "002_\xC3\xA9t\xC3\xA9.sql", "003_empty.sql", "010_b.sql"});
 }
 
@@ -59,7 +59,7 @@ TEST_CASE("reading a name an embedded source does not list is a config error nam
 
 TEST_CASE("an empty embedded source lists nothing") {
   const auto source = gander::open_embedded_source("migrations", nullptr, 0);
-  CHECK(source->sql_file_names().empty());
+  CHECK(source->migration_file_names().empty());
   CHECK(gander::test::error_of([&] { source->read("001_a.sql"); }).kind() == gander::ErrorKind::config);
 }
 
@@ -73,7 +73,7 @@ TEST_CASE("two embedded files with one name are a config error") {
 TEST_CASE("an embedded gander.amend is read as the amendments and not listed as a migration") {
   const gander::EmbeddedFile files[] = {{"001_a.sql", "SELECT 1;", 9}, {"gander.amend", "# none yet\n", 11}};
   const auto source = gander::open_embedded_source("migrations", files, 2);
-  CHECK(source->sql_file_names() == std::vector<std::string>{"001_a.sql"});
+  CHECK(source->migration_file_names() == std::vector<std::string>{"001_a.sql"});
   CHECK(source->read_amendments() == std::optional<std::string>("# none yet\n"));
   CHECK_FALSE(sample_source()->read_amendments().has_value());
 }

@@ -9,6 +9,7 @@ int exit_code_for(ErrorKind kind) {
     case ErrorKind::missing_file:
     case ErrorKind::partial:
     case ErrorKind::out_of_order:
+    case ErrorKind::go_migration:
       return k_exit_integrity;
     case ErrorKind::lock:
       return k_exit_lock_timeout;

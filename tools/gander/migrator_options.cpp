@@ -66,6 +66,8 @@ Options migrator_options(const CliOptions& cli, std::ostream& err) {
       err << "gander: " << event.detail << "; retrying for up to " << connect_timeout << std::endl;
     } else if (event.kind == ProgressEvent::Kind::waiting_for_lock) {
       err << "gander: waiting for the migration lock, held by " << event.detail << std::endl;
+    } else if (event.kind == ProgressEvent::Kind::warning) {
+      err << "gander: warning: " << event.detail << std::endl;
     }
   };
   return options;

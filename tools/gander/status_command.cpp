@@ -117,6 +117,9 @@ void print_text(const Plan& plan, const CliOptions& options, std::ostream& out) 
       text += "  ";
       text += planned.note;
     }
+    if (planned.is_go && !counts_as_applied(planned.state)) {
+      text += "  (a goose Go migration: gander cannot run it; 'gander up' stops before it)";
+    }
     text += '\n';
   }
   out << text;
@@ -153,6 +156,7 @@ void print_json(const Plan& plan, std::ostream& out) {
     if (planned.version) json.value(*planned.version);
     else json.null();
     json.key("state").value(to_string(planned.state));
+    json.key("kind").value(planned.is_go ? "go" : "sql");
     write_optional(json, "checksum", planned.file_checksum);
     write_optional(json, "db_checksum", planned.db_checksum);
     write_optional(json, "applied_at", planned.applied_at);

@@ -13,7 +13,9 @@ namespace gander::cli {
 
 namespace {
 
-const char* kind_of(const parser::Migration& migration) {
+const char* kind_of(const InspectedMigration& inspected) {
+  const parser::Migration& migration = inspected.migration;
+  if (inspected.is_go) return "go (not run)";
   if (migration.is_empty) return "empty, skipped";
   if (migration.is_plain) return migration.use_tx ? "plain" : "plain, no tx";
   return migration.use_tx ? "goose" : "goose, no tx";
@@ -30,6 +32,7 @@ void print_json(const std::string& dir, const std::vector<ValidationEntry>& entr
     if (entry.inspected) {
       const parser::Migration& migration = entry.inspected->migration;
       json.key("valid").value(true)
+          .key("kind").value(entry.inspected->is_go ? "go" : "sql")
           .key("checksum").value(entry.inspected->checksum)
           .key("plain").value(migration.is_plain)
           .key("use_tx").value(migration.use_tx)
@@ -61,13 +64,15 @@ void print_text(const std::string& dir, const std::vector<ValidationEntry>& entr
       continue;
     }
     const parser::Migration& migration = entry.inspected->migration;
+    const bool is_go = entry.inspected->is_go;
     out << std::left << std::setw(16) << *entry.version << std::setw(14) << entry.inspected->checksum.substr(0, 12)
-        << std::right << std::setw(4) << migration.up.size() << std::setw(6)
+        << std::right << std::setw(4) << (is_go ? std::string("-") : std::to_string(migration.up.size()))
+        << std::setw(6)
         << (migration.has_down ? std::to_string(migration.down.size()) : std::string("-")) << "  " << std::left
-        << std::setw(16) << kind_of(migration) << entry.name << "\n";
+        << std::setw(16) << kind_of(*entry.inspected) << entry.name << "\n";
   }
-  out << entries.size() - invalid << " valid, " << invalid << " invalid (" << entries.size() << " .sql files in "
-      << dir << ")\n";
+  out << entries.size() - invalid << " valid, " << invalid << " invalid (" << entries.size()
+      << " migration files in " << dir << ")\n";
 }
 
 int run_validate(const CliOptions& options, std::ostream& out, std::ostream& err) {

@@ -22,6 +22,7 @@ enum class ErrorKind {
   missing_file,       // an applied migration's file is gone
   partial,            // a NO TRANSACTION migration started and did not finish
   out_of_order,       // a pending migration sorts before the newest applied one
+  go_migration,       // a pending goose Go migration, which gander cannot run, is next
   parse,              // a migration file is malformed
   sql,                // the database rejected a statement
   lock,               // the migration lock was not obtained in time

@@ -31,12 +31,21 @@ struct InspectedMigration {
   std::string display_path;             // how messages name the file
   std::optional<std::int64_t> version;  // none when the name carries no valid version
   std::string checksum;                 // DESIGN §3, of the bytes as stored
-  parser::Migration migration;
+  parser::Migration migration;          // empty for a Go migration
+  // A goose Go migration (is_go_migration_name): listed and tracked, never
+  // run by gander, and never parsed.
+  bool is_go = false;
+  // Error{parse} with the file and line when only the Down section is
+  // malformed (parser::ParseResult::down_error): going up works, rolling
+  // this migration back is refused.
+  std::optional<Error> down_error;
 };
 
 // Parses and checksums the bytes of one migration file; a large file is
 // checksummed on a second thread while it is parsed. Throws Error{parse}
-// with the file and line on a format error.
+// with the file and line on a format error that concerns going up; one that
+// concerns only the Down section is kept in `down_error`. A Go migration's
+// bytes are only checksummed.
 InspectedMigration inspect_bytes(const std::string& name, const std::string& display_path, std::string_view bytes,
                                  const InspectOptions& options);
 

@@ -11,8 +11,17 @@
 
 namespace gander {
 
-// True for names gander treats as migrations: they end in ".sql".
+// True for names of SQL migrations: they end in ".sql".
 bool is_sql_file_name(std::string_view name);
+
+// True for the names goose gives Go migrations, which gander lists and
+// cannot run (DESIGN §2): "<version>_<name>.go" where the part before the
+// first '_' is a positive decimal number, and not a "_test.go" file. Other
+// Go files (helpers, an embed.go) are ignored, as goose ignores them.
+bool is_go_migration_name(std::string_view name);
+
+// is_sql_file_name or is_go_migration_name: the files a source lists.
+bool is_migration_file_name(std::string_view name);
 
 // The version of a migration file name. Throws Error{parse} naming the file
 // when the name does not start with a digit, or the version is 0 or does not

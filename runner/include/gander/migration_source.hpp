@@ -47,9 +47,10 @@ class MigrationSource {
   // Where the migrations live, for messages (e.g. "migrations").
   virtual std::string location() const = 0;
 
-  // The names of every *.sql file, sorted bytewise. Other files are ignored.
+  // The names of every migration file (is_migration_file_name: *.sql files
+  // and goose Go migrations), sorted bytewise. Other files are ignored.
   // Throws Error{config} when the source cannot be listed.
-  virtual std::vector<std::string> sql_file_names() const = 0;
+  virtual std::vector<std::string> migration_file_names() const = 0;
 
   // The bytes of one file as stored. Throws Error{config} naming the file
   // when it cannot be read.

@@ -45,6 +45,10 @@ struct ProgressEvent {
     // consecutive transactional migrations share one transaction, so their
     // `finished` events follow its COMMIT, after several `started` ones.
     finished,
+    // Something a person should fix that does not stop this operation, such as
+    // a migration whose Down section is malformed while going up (`name`;
+    // `detail` is "file:line: what"). Sent once per migration and operation.
+    warning,
   };
   Kind kind = Kind::started;
   std::string name;
@@ -133,6 +137,10 @@ class Migrator {
   // file, Error{sql} for a failing statement (with file, line, statement
   // number; that migration is rolled back, or left `partial` when it runs
   // outside a transaction), Error{lock}, Error{connection}, Error{config}.
+  // A pending goose Go migration, which gander cannot run, ends the run:
+  // the migrations before it are applied, then Error{go_migration} names it.
+  // A migration whose Down section alone is malformed is applied as usual,
+  // with a `warning` event.
   RunResult up();
   // The same for the next pending migration only; always under the lock.
   RunResult up_by_one();
@@ -142,7 +150,10 @@ class Migrator {
 
   // Rolls back the newest applied migration with its Down section and
   // deletes its row, under the lock. Throws like up(), and Error{config}
-  // when that migration has no Down section or nothing is applied.
+  // when nothing is applied or that migration cannot be rolled back: it
+  // has no Down section, its Down section is malformed, or it is a Go
+  // migration. down_to, redo and reset check every migration they would
+  // roll back first, and change nothing when any of them cannot be.
   RunResult down();
   // Rolls back, newest first, every applied migration with a version above
   // `version`.
@@ -169,6 +180,10 @@ class Migrator {
   // database: `applied` records it as applied, `rolled_back` deletes the
   // row. Throws Error{config} when there is no partial row of that name. In
   // a dry run it only checks that, taking no lock and changing nothing.
+  // For a goose Go migration, which gander cannot run, it records what was
+  // done by other means: `applied` adds its row (with the file's checksum),
+  // refused while a migration before it is not applied; `rolled_back`
+  // deletes it.
   void resolve(const std::string& filename, Resolution resolution);
 
   // The gander.amend line that accepts the current change of `filename`, an

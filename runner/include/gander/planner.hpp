@@ -37,6 +37,7 @@ struct MigrationFile {
   std::string_view up_checksum;  // SHA-256 of the up statements joined by '\n'
   std::string_view bytes;        // the bytes as stored, read only on a mismatch
   bool is_empty = false;
+  bool is_go = false;  // a goose Go migration: tracked, never run by gander
   std::size_t up_statement_count = 0;
 };
 
@@ -67,6 +68,7 @@ struct PlannedMigration {
   std::optional<std::string> applied_at;
   std::string note;  // "line endings differ", what changed in a modified file, or an amendment's reason
   std::optional<std::int64_t> statements_done;  // a partial migration's progress, when recorded
+  bool is_go = false;  // a goose Go migration (DESIGN §2): `up` stops before it while it is pending
 };
 
 struct Plan {

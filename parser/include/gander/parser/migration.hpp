@@ -53,7 +53,12 @@ struct ParseError {
 
 struct ParseResult {
   Migration migration;              // meaningful only when `error` is empty
-  std::optional<ParseError> error;  // the first problem found, in line order
+  std::optional<ParseError> error;  // the first problem going up (which goose's up pass also meets), in line order
+  // The first problem only goose's down pass meets (an unfinished last Down
+  // statement, say): the up section is usable and `migration.down` is empty.
+  // goose's CLI parses only the direction it runs, so such files were applied
+  // for years (DESIGN §2). Never set together with `error`.
+  std::optional<ParseError> down_error;
 };
 
 // Parses both directions of one migration file in a single pass.
