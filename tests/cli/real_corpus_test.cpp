@@ -235,10 +235,11 @@ TEST_CASE("hatchet's 150 migrations go up, back as far as their Down sections al
 
   // down-to V, V the version of v1_0_14: every migration above it has a Down
   // section, but hatchet's own SQL stops the rollback after 14 (as goose's
-  // does, SOURCE.md). The Down of v1_0_59 re-creates the older 5-argument
-  // list_paginated_olap_payloads_for_offload with CREATE OR REPLACE and never
-  // drops the 7-argument overload its Up created; that overload returns the
-  // enum v1_payload_location_olap, so v1_0_51's Down (DROP TYPE of that enum)
+  // does, SOURCE.md). v1_0_60's Down puts back v1_0_59's 7-argument
+  // list_paginated_olap_payloads_for_offload; v1_0_59's Down then
+  // CREATE OR REPLACEs the older 5-argument one beside it and never drops the
+  // 7-argument overload. That overload returns a column of the enum
+  // v1_payload_location_olap, so v1_0_51's Down (its DROP TYPE of that enum)
   // fails on the dependency and the transaction undoes v1_0_51's rollback.
   const ProcessResult down = gander({"down-to", std::to_string(stop.version)});
   {
