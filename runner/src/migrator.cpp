@@ -146,7 +146,7 @@ const LoadedMigration* cut_at_go_migration(std::vector<LoadedAction>& actions) {
 Error go_migration_error(const LoadedMigration& migration, std::size_t applied_before, bool is_dry_run) {
   const std::string& name = migration.inspected.name;
   return Error(ErrorKind::go_migration,
-               "stopped before this goose Go migration, which gander cannot run; " +
+               std::string("stopped before this goose Go migration, which gander cannot run; ") +
                    (is_dry_run ? "would apply " : "applied ") + std::to_string(applied_before) +
                    (applied_before == 1 ? " migration" : " migrations") +
                    " before it. Run it with goose (or the program that registers it), then record it with "

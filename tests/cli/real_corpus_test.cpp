@@ -49,15 +49,8 @@ struct CorpusFile {
 
 // Every .sql file of `dir` in gander's migration order, read with the library.
 //
-// A Down section that does not parse: today inspect_bytes throws for such a
-// file (validate_source catches it into ValidationEntry::error), so an entry
-// with an error is taken as "applies, but its Down is unusable" -- the `up`
-// step has already shown that its Up section runs. Once InspectedMigration
-// keeps the Down's error in its own field (`down_error`, DESIGN §2 "A
-// malformed Down section never blocks going up"), such a file will come back
-// inspected, with no entry error: read the line from `down_error` here
-// instead. Until then the REQUIREs on the expected file names below catch the
-// switch.
+// validate reports a malformed Down section as an error; the file itself
+// applies (DESIGN §2), and inspecting it alone gives the Down's error apart.
 std::vector<CorpusFile> read_corpus(const fs::path& dir) {
   const auto source = gander::open_directory_source(dir.string());
   std::vector<CorpusFile> files;
@@ -68,9 +61,9 @@ std::vector<CorpusFile> read_corpus(const fs::path& dir) {
     file.name = entry.name;
     file.version = *entry.version;
     if (entry.error) {
-      REQUIRE(entry.error->kind() == gander::ErrorKind::parse);
-      REQUIRE(entry.error->context().line);
-      file.down_error_line = entry.error->context().line;
+      const gander::InspectedMigration inspected = gander::inspect_file(entry.display_path, {{}, false});
+      REQUIRE(inspected.down_error);
+      file.down_error_line = inspected.down_error->context().line;
     } else {
       file.is_empty = entry.inspected->migration.is_empty;
       file.has_usable_down = entry.inspected->migration.has_down;

@@ -45,6 +45,9 @@ void log_progress(const gander::ProgressEvent& event) {
     case Kind::finished:
       log("migration " + event.name + " applied in " + std::to_string(event.elapsed_ms) + " ms");
       break;
+    case Kind::warning:
+      log("warning: " + event.detail);
+      break;
   }
 }
 
