@@ -1,7 +1,9 @@
 # gander_embed_migrations(<target> <dir> [FUNCTION <qualified::name>])
 #
-# Compiles every *.sql file directly inside <dir>, and its gander.amend (the
-# reviewed amendments of DESIGN §3) when there is one, into <target>: a source
+# Compiles every *.sql file directly inside <dir>, every goose Go migration
+# (<version>_<name>.go: gander lists them and stops before a pending one,
+# never runs them), and its gander.amend (the reviewed amendments) when there
+# is one, into <target>: a source
 # generated at build time holds each file's bytes exactly and defines
 #
 #   std::shared_ptr<const gander::MigrationSource> <qualified::name>();
@@ -61,7 +63,8 @@ function(gander_embed_migrations target dir)
   # time, which re-runs configure. A CONFIGURE_DEPENDS glob would do the same
   # only for plain names: CMake writes its check script without escaping, so
   # a name with a quote or a backslash re-runs configure on every build.
-  file(GLOB migration_files LIST_DIRECTORIES false "${migrations_dir}/*.sql" "${migrations_dir}/gander.amend")
+  file(GLOB migration_files LIST_DIRECTORIES false "${migrations_dir}/*.sql" "${migrations_dir}/[0-9]*.go"
+       "${migrations_dir}/gander.amend")
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${migrations_dir}")
   string(REGEX REPLACE "^::" "" file_stem "${function_name}")
   string(REPLACE "::" "__" file_stem "${file_stem}")

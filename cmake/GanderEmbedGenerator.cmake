@@ -4,7 +4,7 @@
 #   cmake -DGANDER_EMBED_DIR=<dir> -DGANDER_EMBED_FUNCTION=<qualified::name>
 #         -DGANDER_EMBED_OUTPUT=<file.cpp> -P GanderEmbedGenerator.cmake
 #
-# Writes a C++ source holding every *.sql file directly inside <dir> (and its
+# Writes a C++ source holding every *.sql file and goose Go migration directly inside <dir> (and its
 # gander.amend, the reviewed amendments, when there is one) and
 # defining <qualified::name>() over them. Names and bytes are written as
 # string literals made only of \xHH escapes: a hex escape ends at the next
@@ -32,7 +32,8 @@ function(gander_string_literal hex indent out)
   set(${out} "\"${lines}\"" PARENT_SCOPE)
 endfunction()
 
-file(GLOB migration_files LIST_DIRECTORIES false "${GANDER_EMBED_DIR}/*.sql" "${GANDER_EMBED_DIR}/gander.amend")
+file(GLOB migration_files LIST_DIRECTORIES false "${GANDER_EMBED_DIR}/*.sql" "${GANDER_EMBED_DIR}/[0-9]*.go"
+     "${GANDER_EMBED_DIR}/gander.amend")
 
 set(file_arrays "")
 set(file_entries "")

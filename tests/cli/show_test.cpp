@@ -69,6 +69,20 @@ TEST_CASE("show on a malformed file exits 1 with file:line: message on stderr") 
   }
 }
 
+TEST_CASE("show on a file whose Down section alone is malformed shows the up statements and exits 1") {
+  const gander::test::TempDir dir;
+  const std::string path =
+      dir.write("001_t.sql", "-- +goose Up\nCREATE TABLE t (id int);\n-- +goose Down\nDROP TABLE t\n").string();
+  const auto json = run_gander({"show", "--json", path});
+  CHECK(json.exit_code == 1);
+  CHECK_THAT(json.out, Catch::Contains(R"("up": [{"sql": "CREATE TABLE t (id int);", "line": 2}], "down": [], )"
+                                       R"("down_error": ")" + path + ":4: unfinished SQL statement"));
+  CHECK_THAT(json.err, Catch::StartsWith(path + ":4: ") && Catch::Contains("missing semicolon"));
+  const auto text = run_gander({"show", path});
+  CHECK(text.exit_code == 1);
+  CHECK_THAT(text.out, Catch::Contains("CREATE TABLE t (id int);") && Catch::Contains("down: malformed"));
+}
+
 TEST_CASE("show names a file it cannot read and exits 2") {
   const auto result = run_gander({"show", "/nonexistent/001_x.sql"});
   CHECK(result.exit_code == 2);

@@ -82,7 +82,7 @@ TEST_CASE("quotes and backslashes and non-ASCII in names and NUL or no bytes in 
   const auto embedded = gander_test::odd_migrations();
   CHECK(embedded->migration_file_names() == std::vector<std::string>{"00001_quote\"d.sql", "00002_back\\slash.sql",
                                                                "00003_\xC3\xBCn\xC3\xAF" "c\xC3\xB6" "d\xC3\xA9 name.sql",
-                                                               "00004_empty.sql"});
+                                                               "00004_empty.sql", "00006_backfill.go"});
   check_same_files(*embedded, GANDER_ODD_MIGRATIONS_DIR);
   const std::string odd_bytes = embedded->read("00001_quote\"d.sql");
   CHECK(odd_bytes.size() == 109);

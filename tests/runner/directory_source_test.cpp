@@ -13,9 +13,12 @@
 
 #include "temp_dir.hpp"
 
-TEST_CASE("a directory source lists only the .sql files directly inside it, sorted") {
+TEST_CASE("a directory source lists only the migration files directly inside it, sorted") {
   const gander::test::TempDir dir;
   dir.write("002_b.sql", "-- +goose Up\nSELECT 2;\n");
+  dir.write("002_c.go", "package migrations\n");
+  dir.write("main.go", "package migrations\n");
+  dir.write("002_c_test.go", "package migrations\n");
   dir.write("001_a.sql", "-- +goose Up\nSELECT 1;\n");
   dir.write("README.md", "not a migration");
   dir.write("gander.sum", "");
@@ -24,7 +27,7 @@ TEST_CASE("a directory source lists only the .sql files directly inside it, sort
   dir.write("sub/004_nested.sql", "SELECT 4;");
 
   const auto source = gander::open_directory_source(dir.path().string());
-  CHECK(source->migration_file_names() == std::vector<std::string>{"001_a.sql", "002_b.sql"});
+  CHECK(source->migration_file_names() == std::vector<std::string>{"001_a.sql", "002_b.sql", "002_c.go"});
   CHECK(source->read("001_a.sql") == "-- +goose Up\nSELECT 1;\n");
   CHECK(source->display_path("001_a.sql") == (dir.path() / "001_a.sql").string());
 }

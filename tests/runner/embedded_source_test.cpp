@@ -19,6 +19,8 @@ const gander::EmbeddedFile k_files[] = {
     {"002_a.sql", k_bytes_with_nul, sizeof(k_bytes_with_nul) - 1},
     {"003_empty.sql", "", 0},
     {"001_a.sql.orig", "SELECT 1;", 9},
+    {"004_backfill.go", "package m", 9},
+    {"helpers.go", "package m", 9},
 };
 
 std::shared_ptr<const gander::MigrationSource> sample_source() {
@@ -27,9 +29,10 @@ std::shared_ptr<const gander::MigrationSource> sample_source() {
 
 }  // namespace
 
-TEST_CASE("an embedded source lists only the .sql names sorted bytewise") {
-  CHECK(sample_source()->migration_file_names() ==
-        std::vector<std::string>{"002_a.sql", "002_\xC3\xA9t\xC3\xA9.sql", "003_empty.sql", "010_b.sql"});
+TEST_CASE("an embedded source lists only the migration names sorted bytewise") {
+  CHECK(sample_source()->migration_file_names() == std::vector<std::string>{"002_a.sql", "002_\xC3\xA9t\xC3\xA9.sql",
+                                                                            "003_empty.sql", "004_backfill.go",
+                                                                            "010_b.sql"});
 }
 
 TEST_CASE("an embedded source reads the bytes exactly including NUL and CR") {

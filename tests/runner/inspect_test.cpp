@@ -159,13 +159,15 @@ TEST_CASE("validate_source over many files gives each file's own result, in orde
   }
 }
 
-TEST_CASE("a migration set over many files throws the first bad file's error however the threads run") {
+TEST_CASE("a migration set over many files names every bad file in order however the threads run") {
   const gander::test::TempDir dir;
   const std::vector<std::string> names = write_many(dir, 400, {137, 300});
   dir.write("0_zero.sql", "-- +goose Up\nSELECT 0;\n");  // after every 00...: '_' > '0'
   const auto source = gander::open_directory_source(dir.path().string());
-  const std::string expected =
-      source->display_path(names[137]) + ":3: StatementEnd without StatementBegin";
+  const std::string expected = "3 migration files cannot be used; nothing was run:\n  " +
+                               source->display_path(names[137]) + ":3: StatementEnd without StatementBegin\n  " +
+                               source->display_path(names[300]) + ":3: StatementEnd without StatementBegin\n  " +
+                               source->display_path("0_zero.sql") + ": version must be greater than 0";
   for (int run = 0; run < 20; ++run) {
     try {
       const gander::MigrationSet set(*source, no_env());

@@ -29,6 +29,23 @@ TEST_CASE("a name without a usable version is a parse error that names the file"
   CHECK(gander::migration_version_if_valid("006b_guard.sql") == 6);
 }
 
+// goose's rule (NumericComponent): the part before the first '_' is a
+// positive number; other Go files in the directory are not migrations.
+TEST_CASE("goose Go migrations are named <version>_<name>.go and are not tests") {
+  for (const char* name : {"20251226153622_v1_0_66.go", "00002_backfill.go", "1_x.go"}) {
+    INFO(name);
+    CHECK(gander::is_go_migration_name(name));
+    CHECK(gander::is_migration_file_name(name));
+  }
+  for (const char* name : {"helpers.go", "embed.go", "0_zero.go", "00002_backfill_test.go", "002b_x.go", "12.go",
+                           "_1.go", "00002_backfill.go.orig", "99999999999999999999_big.go"}) {
+    INFO(name);
+    CHECK_FALSE(gander::is_go_migration_name(name));
+    CHECK_FALSE(gander::is_migration_file_name(name));
+  }
+  CHECK(gander::is_migration_file_name("00001_a.sql"));
+}
+
 TEST_CASE("only .sql files are migrations and _notx.sql marks plain files outside a transaction") {
   CHECK(gander::is_sql_file_name("001_a.sql"));
   CHECK_FALSE(gander::is_sql_file_name("001_a.go"));

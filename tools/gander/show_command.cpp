@@ -37,6 +37,7 @@ void print_json(const InspectedMigration& inspected, std::ostream& out) {
   write_json_statements(json, migration.up);
   json.key("down");
   write_json_statements(json, migration.down);
+  if (inspected.down_error) json.key("down_error").value(inspected.down_error->what());
   json.end_object();
   out << "\n";
 }
@@ -63,17 +64,23 @@ void print_text(const InspectedMigration& inspected, std::ostream& out) {
       << "transaction: " << (migration.use_tx ? "yes" : "no") << "\n";
   if (migration.is_empty) return;
   print_statements("up", migration.up, out);
-  if (migration.has_down) print_statements("down", migration.down, out);
+  if (inspected.down_error) out << "\ndown: malformed (see the error below); gander runs up, never down\n";
+  else if (migration.has_down) print_statements("down", migration.down, out);
   else out << "\ndown: no Down section\n";
 }
 
-int run_show(const CliOptions& options, std::ostream& out, std::ostream&) {
+int run_show(const CliOptions& options, std::ostream& out, std::ostream& err) {
   if (options.args.size() != 1) {
     throw Error(ErrorKind::config, "show takes exactly one FILE (run 'gander show --help')");
   }
   const InspectedMigration inspected = inspect_file(options.args.front(), InspectOptions{process_env(), options.is_strict});
   if (options.is_json) print_json(inspected, out);
   else print_text(inspected, out);
+  // The up section is shown because it runs; the file is still malformed (DESIGN §2).
+  if (inspected.down_error) {
+    err << inspected.down_error->what() << "\n";
+    return k_exit_error;
+  }
   return k_exit_ok;
 }
 
@@ -87,7 +94,9 @@ const Command k_show_command{
     "environment. With --json, prints one JSON object:\n"
     "  {\"file\", \"checksum\", \"plain\", \"use_tx\", \"empty\", \"bom\", \"has_down\", \"version\",\n"
     "   \"up\": [{\"sql\", \"line\"}], \"down\": [{\"sql\", \"line\"}]}\n"
-    "A malformed file prints 'FILE:LINE: message' on stderr and exits 1.\n",
+    "A malformed file prints 'FILE:LINE: message' on stderr and exits 1. When only its Down section\n"
+    "is malformed (gander applies such a file, as goose does), the up statements are shown first,\n"
+    "and --json adds \"down_error\".\n",
     run_show};
 
 }  // namespace gander::cli

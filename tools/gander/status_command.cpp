@@ -156,10 +156,10 @@ void print_json(const Plan& plan, std::ostream& out) {
     if (planned.version) json.value(*planned.version);
     else json.null();
     json.key("state").value(to_string(planned.state));
-    json.key("kind").value(planned.is_go ? "go" : "sql");
     write_optional(json, "checksum", planned.file_checksum);
     write_optional(json, "db_checksum", planned.db_checksum);
     write_optional(json, "applied_at", planned.applied_at);
+    json.key("kind").value(planned.is_go ? "go" : "sql");
     if (planned.state == MigrationState::partial) {
       json.key("statements_done");
       if (planned.statements_done) json.value(*planned.statements_done);

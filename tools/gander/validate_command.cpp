@@ -31,8 +31,8 @@ void print_json(const std::string& dir, const std::vector<ValidationEntry>& entr
     else json.null();
     if (entry.inspected) {
       const parser::Migration& migration = entry.inspected->migration;
+      json.key("kind").value(entry.inspected->is_go ? "go" : "sql");
       json.key("valid").value(true)
-          .key("kind").value(entry.inspected->is_go ? "go" : "sql")
           .key("checksum").value(entry.inspected->checksum)
           .key("plain").value(migration.is_plain)
           .key("use_tx").value(migration.use_tx)
