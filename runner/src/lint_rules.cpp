@@ -47,6 +47,9 @@ constexpr RuleEntry k_rules[] = {
     {LintRuleId::empty_file, {"empty-file", LintSeverity::warning, "a file that is empty after trimming: never applied"}},
     {LintRuleId::duplicate_version,
      {"duplicate-version", LintSeverity::warning, "two files with one version: goose refuses them"}},
+    {LintRuleId::invalid_timestamp_version,
+     {"invalid-timestamp-version", LintSeverity::warning,
+      "a 14-digit version that is not a real date and time, so not a timestamp (Feb 30, month 13, hour 25, ...)"}},
     {LintRuleId::mixed_version_styles,
      {"mixed-version-styles", LintSeverity::warning, "sequential and timestamp versions in one directory"}},
 };

@@ -57,7 +57,10 @@ TEST_CASE("lint prints every fixture finding as severity then file:line: rule: m
       "error: " + p + "00012_dollar_in_envsub.sql:6: dollar-in-envsub: ",
       "error: " + p + "00013_parse_error.sql:3: parse-error: StatementEnd without StatementBegin",
       "warning: " + p + "20260301120000_timestamp.sql:1: mixed-version-styles: the directory mixes "
-                        "sequential versions (15 files) and timestamp versions (1 file: this one)",
+                        "sequential versions (15 files) and timestamp versions (1 file: this one), but 'gander fix' "
+                        "would change the order in which they run",
+      "warning: " + p + "20261131090000_invalid_timestamp.sql:1: invalid-timestamp-version: version 20261131090000 "
+                        "looks like a timestamp (14 digits) but is not a valid date: November has no day 31, so",
   };
   const std::vector<std::string> lines = lines_of(result.out);
   REQUIRE(lines.size() == expected.size() + 1);
@@ -65,7 +68,7 @@ TEST_CASE("lint prints every fixture finding as severity then file:line: rule: m
     INFO("line " << index + 1);
     CHECK_THAT(lines[index], Catch::StartsWith(expected[index]));
   }
-  CHECK(lines.back() == "12 errors, 5 warnings (16 .sql files in " + dir.path().string() + ")");
+  CHECK(lines.back() == "12 errors, 6 warnings (17 .sql files in " + dir.path().string() + ")");
 }
 
 TEST_CASE("lint exits 0 with only warnings and 1 when --strict makes warnings fail") {
@@ -127,5 +130,6 @@ TEST_CASE("lint --help lists every rule with its severity") {
   const auto result = run_gander({"lint", "--help"});
   CHECK(result.exit_code == 0);
   CHECK_THAT(result.out, Catch::Contains("  statement-split-inside-dollar-quote (error): ") &&
-                             Catch::Contains("  mixed-version-styles (warning): "));
+                             Catch::Contains("  mixed-version-styles (warning): ") &&
+                             Catch::Contains("  invalid-timestamp-version (warning): "));
 }

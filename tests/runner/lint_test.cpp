@@ -5,11 +5,17 @@
 
 #include <gander/lint.hpp>
 
+#include <algorithm>
+#include <iterator>
 #include <set>
+#include <utility>
 #include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
+
+#include <gander/create.hpp>
+#include <gander/migration_name.hpp>
 
 #include "temp_dir.hpp"
 
@@ -34,6 +40,24 @@ using Lines = std::vector<std::string>;
 LintFinding only(const std::vector<LintFinding>& findings) {
   REQUIRE(findings.size() == 1);
   return findings.front();
+}
+
+// Lints `dir` after writing each of `names` into it as a clean goose file.
+gander::LintReport lint_directory(const gander::test::TempDir& dir, const std::vector<std::string>& names) {
+  for (const std::string& name : names) dir.write(name, "-- +goose Up\nSELECT 1;\n-- +goose Down\n");
+  return gander::lint_source(*gander::open_directory_source(dir.path().string()), gander::LintOptions{});
+}
+
+std::vector<LintFinding> findings_of(const gander::LintReport& report, const std::string& rule) {
+  std::vector<LintFinding> found;
+  for (const LintFinding& finding : report.findings) {
+    if (finding.rule == rule) found.push_back(finding);
+  }
+  return found;
+}
+
+bool migration_order(const std::string& left, const std::string& right) {
+  return gander::migration_order_less(gander::migration_version(left), left, gander::migration_version(right), right);
 }
 
 }  // namespace
@@ -325,21 +349,166 @@ TEST_CASE("lint_source: a version shared by several files warns at every file af
 
 TEST_CASE("lint_source: sequential and timestamp versions mixed warn once at the first timestamp file") {
   const gander::test::TempDir dir;
-  const std::string ok = "-- +goose Up\nSELECT 1;\n-- +goose Down\n";
-  dir.write("00001_a.sql", ok);
-  dir.write("00002_b.sql", ok);
-  dir.write("20260301120000_c.sql", ok);
-  dir.write("20260302120000_d.sql", ok);
-  const auto source = gander::open_directory_source(dir.path().string());
-  const gander::LintReport report = gander::lint_source(*source, gander::LintOptions{});
+  const gander::LintReport report =
+      lint_directory(dir, {"00001_a.sql", "00002_b.sql", "20260301120000_c.sql", "20260302120000_d.sql"});
   const LintFinding finding = only(report.findings);
   CHECK(finding.file == (dir.path() / "20260301120000_c.sql").string());
   CHECK(finding.line == 1);
   CHECK(finding.rule == "mixed-version-styles");
+  CHECK(finding.severity == LintSeverity::warning);
   CHECK_THAT(finding.message, Catch::StartsWith(
                                       "the directory mixes sequential versions (2 files) and timestamp versions (2 "
-                                      "files, this one first)") &&
-                                  Catch::Contains("gander fix"));
+                                      "files, this one first): run 'gander fix' to renumber the timestamp files "
+                                      "sequentially"));
+}
+
+TEST_CASE("lint_source: a 14-digit version that is no real time is a warning that names the part that is wrong") {
+  const std::pair<const char*, const char*> cases[] = {
+      {"20230230120000_a.sql", "is not a valid date: February has no day 30"},
+      {"20230229000000_b.sql", "is not a valid date: February 2023 has no day 29 (2023 is not a leap year)"},
+      {"21000229000000_c.sql", "is not a valid date: February 2100 has no day 29 (2100 is not a leap year)"},
+      {"20231301000000_d.sql", "is not a valid date: there is no month 13"},
+      {"20230001000000_e.sql", "is not a valid date: there is no month 00"},
+      {"20230400000000_f.sql", "is not a valid date: there is no day 00"},
+      {"20230431000000_g.sql", "is not a valid date: April has no day 31"},
+      {"20230101250000_h.sql", "is not a valid time: there is no hour 25"},
+      {"20230101126000_i.sql", "is not a valid time: there is no minute 60"},
+      {"20230101120060_j.sql", "is not a valid time: there is no second 60"},
+      {"20231330256161_k.sql",
+       "is not a valid date and time: there is no month 13, there is no hour 25, there is no minute 61, there is no "
+       "second 61"},
+      {"20231332000000_l.sql", "is not a valid date: there is no month 13, there is no day 32"},
+      {"19700101000000_m.sql", "is not later than 1970-01-01 00:00:00 UTC, where goose's timestamps begin"},
+  };
+  const gander::test::TempDir dir;
+  std::vector<std::string> names;
+  for (const auto& [name, problem] : cases) names.emplace_back(name);
+  // Real times, leap days included, are timestamps; a name's leading zeros do not make 14 digits.
+  for (const char* valid : {"20240229000000_v.sql", "20000229000000_w.sql", "19700101000001_x.sql"}) {
+    names.emplace_back(valid);
+  }
+  const gander::LintReport report = lint_directory(dir, names);
+  std::set<std::string> flagged;
+  for (const LintFinding& finding : report.findings) {
+    const std::string name = finding.file.substr(finding.file.rfind('/') + 1);
+    INFO(name);
+    CHECK(finding.rule == "invalid-timestamp-version");
+    CHECK(finding.severity == LintSeverity::warning);
+    CHECK(finding.line == 1);
+    flagged.insert(name);
+    for (const auto& [case_name, problem] : cases) {
+      if (name != case_name) continue;
+      CHECK_THAT(finding.message, Catch::StartsWith("version " + name.substr(0, 14) +
+                                                    " looks like a timestamp (14 digits) but " + problem + ", so") &&
+                                      Catch::Contains("rename it to a valid timestamp that keeps its place"));
+    }
+  }
+  // Each case once and nothing else: no real time, and no mixed-version-styles, since a broken
+  // timestamp is not a sequential version.
+  CHECK(report.findings.size() == std::size(cases));
+  CHECK(flagged == std::set<std::string>(names.begin(), names.begin() + std::size(cases)));
+}
+
+TEST_CASE("lint_source: a broken timestamp does not count as sequential beside real ones") {
+  const gander::test::TempDir dir;
+  const gander::LintReport report = lint_directory(dir, {"20230230120000_a.sql", "20240101000000_b.sql"});
+  CHECK(only(report.findings).rule == "invalid-timestamp-version");
+
+  // 14 digits in the name, but without its leading zero the version has 13: sequential.
+  const gander::test::TempDir padded;
+  const gander::LintReport mixed = lint_directory(padded, {"02023023012000_a.sql", "20240101000000_b.sql"});
+  CHECK(lines_and_rules(mixed.findings) == Lines{"1 mixed-version-styles"});
+}
+
+TEST_CASE("lint_source: mixed versions that gander fix would reorder say so and do not suggest it") {
+  struct Case {
+    std::vector<std::string> names;
+    const char* counts;
+    const char* highest;
+  };
+  const Case cases[] = {
+      // A broken timestamp after a real one: fix numbers the real one after it.
+      {{"00001_a.sql", "20230101000000_b.sql", "20230230120000_c.sql"},
+       "(1 file) and timestamp versions (1 file: this one)",
+       "20230230120000_c.sql"},
+      // A sequential version of more than 14 digits is higher than every timestamp.
+      {{"00001_a.sql", "20240101000000_b.sql", "20240102000000_c.sql", "100000000000000_d.sql"},
+       "(2 files) and timestamp versions (2 files, this one first)", "100000000000000_d.sql"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.highest);
+    const gander::test::TempDir dir;
+    const gander::LintReport report = lint_directory(dir, c.names);
+    const std::vector<LintFinding> mixed = findings_of(report, "mixed-version-styles");
+    const LintFinding finding = only(mixed);
+    CHECK(finding.file == (dir.path() / c.names[1]).string());
+    CHECK_THAT(finding.message,
+               Catch::StartsWith(std::string("the directory mixes sequential versions ") + c.counts +
+                                 ", but 'gander fix' would change the order in which they run: it numbers the "
+                                 "timestamp files after the highest version that is not a timestamp, " +
+                                 c.highest + ", so this file would run after that one instead of before it") &&
+                   Catch::Contains("rename the files by hand so that they keep their order, or leave the names as "
+                                   "they are") &&
+                   !Catch::Contains("run 'gander fix' to renumber"));
+  }
+}
+
+TEST_CASE("lint_source: mixed versions that gander fix would number after a broken timestamp do not suggest it") {
+  const gander::test::TempDir dir;
+  const gander::LintReport report =
+      lint_directory(dir, {"00001_a.sql", "20230230120000_b.sql", "20240101000000_c.sql"});
+  CHECK(lines_and_rules(report.findings) == Lines{"1 invalid-timestamp-version", "1 mixed-version-styles"});
+  const LintFinding finding = only(findings_of(report, "mixed-version-styles"));
+  CHECK(finding.file == (dir.path() / "20240101000000_c.sql").string());
+  CHECK_THAT(finding.message,
+             Catch::StartsWith("the directory mixes sequential versions (1 file) and timestamp versions (1 file: "
+                               "this one), but 'gander fix' would number the timestamp files after "
+                               "20230230120000_b.sql, whose version is not a valid timestamp") &&
+                 !Catch::Contains("run 'gander fix' to renumber"));
+}
+
+TEST_CASE("lint_source: gander fix is suggested exactly when it keeps the order and leaves sequential versions") {
+  const std::vector<std::vector<std::string>> directories = {
+      {"00001_a.sql", "00002_b.sql", "20260301120000_c.sql", "20260302120000_d.sql"},
+      {"001_a.sql", "20240101000000_b.sql", "20240101000000_a_twin.sql", "9_c.sql"},
+      {"00001_a.sql", "19691231235959_b.sql", "20240101000000_c.sql"},
+      {"00001_a.sql", "20230101000000_b.sql", "20230230120000_c.sql"},
+      {"00001_a.sql", "20230230120000_b.sql", "20240101000000_c.sql"},
+      {"00001_a.sql", "20240101000000_b.sql", "100000000000000_c.sql"},
+      {"00001_a.sql", "20230101000099_b.sql", "20240101000000_c.sql"},
+  };
+  std::size_t suggested = 0;
+  for (const std::vector<std::string>& names : directories) {
+    INFO(names.back());
+    const gander::test::TempDir dir;
+    const LintFinding finding = only(findings_of(lint_directory(dir, names), "mixed-version-styles"));
+    const bool suggests_fix = finding.message.find("run 'gander fix' to renumber") != std::string::npos;
+    suggested += suggests_fix ? 1 : 0;
+
+    const std::vector<gander::Renamed> renames = gander::fix_migrations(dir.path().string());
+    std::vector<std::string> before = names;
+    std::sort(before.begin(), before.end(), migration_order);
+    // Each file under its name after the fix, in the order the fix gives.
+    std::vector<std::pair<std::string, std::string>> after;
+    for (const std::string& name : before) {
+      const auto rename = std::find_if(renames.begin(), renames.end(),
+                                       [&](const gander::Renamed& renamed) { return renamed.from == name; });
+      after.emplace_back(rename == renames.end() ? name : rename->to, name);
+    }
+    std::sort(after.begin(), after.end(), [](const auto& left, const auto& right) {
+      return migration_order(left.first, right.first);
+    });
+    std::vector<std::string> order_after;
+    for (const auto& renamed : after) order_after.push_back(renamed.second);
+    const bool keeps_order = order_after == before;
+    const bool leaves_sequential = std::all_of(renames.begin(), renames.end(), [](const gander::Renamed& renamed) {
+      return gander::migration_version(renamed.to) < 10000000000000;
+    });
+    CHECK(suggests_fix == (keeps_order && leaves_sequential));
+  }
+  // Both answers occur, so the comparison is tested both ways.
+  CHECK(suggested > 0);
+  CHECK(suggested < directories.size());
 }
 
 TEST_CASE("lint_source: a name without a version is a parse-error and the other files are still linted") {
@@ -384,8 +553,9 @@ TEST_CASE("lint_source: the fixture directory yields each rule at its line") {
                      "00012_dollar_in_envsub.sql:6 dollar-in-envsub",
                      "00013_parse_error.sql:3 parse-error",
                      "20260301120000_timestamp.sql:1 mixed-version-styles",
+                     "20261131090000_invalid_timestamp.sql:1 invalid-timestamp-version",
                  });
-  CHECK(report.file_count == 16);
+  CHECK(report.file_count == 17);
 }
 
 TEST_CASE("lint_source: the repository's sample migrations have no finding") {
@@ -407,7 +577,7 @@ TEST_CASE("lint_rules: every rule has a unique kebab-case name and a severity an
     CHECK(names.insert(name).second);
     CHECK(std::string(rule.summary).size() > 10);
   }
-  CHECK(names.size() == 14);
+  CHECK(names.size() == 15);
   CHECK(std::string(gander::to_string(LintSeverity::warning)) == "warning");
   CHECK(std::string(gander::to_string(LintSeverity::error)) == "error");
 }
