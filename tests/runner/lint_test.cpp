@@ -177,8 +177,9 @@ TEST_CASE("lint: a StatementEnd inside a body cuts the statement at the Statemen
 
 TEST_CASE("lint: a plain _notx file is split as goose splits it but a plain batch file is not") {
   const std::string text = "DO $$ BEGIN\n  PERFORM 1;\nEND $$;\n";
-  CHECK(lines_and_rules(lint(text, "00002_x_notx.sql")) == Lines{"2 statement-split-inside-dollar-quote"});
-  CHECK(lint(text, "00002_x.sql").empty());
+  CHECK(lines_and_rules(lint(text, "00002_x_notx.sql")) ==
+        Lines{"1 plain-file", "2 statement-split-inside-dollar-quote"});
+  CHECK(lines_and_rules(lint(text, "00002_x.sql")) == Lines{"1 plain-file"});
 }
 
 TEST_CASE("lint: SQL that only looks like an open construct is not flagged") {
@@ -232,10 +233,11 @@ TEST_CASE("lint: CONCURRENTLY in a file that runs in a transaction is an error i
   CHECK(lint("-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY a ON t (a);\n-- +goose Down\n")
             .empty());
   const std::string plain = "CREATE INDEX CONCURRENTLY a ON t (a);\n";
-  CHECK(lint(plain, "00001_x_notx.sql").empty());
-  const LintFinding batch = only(lint(plain, "00001_x.sql"));
-  CHECK(batch.rule == "concurrently-in-transaction");
-  CHECK_THAT(batch.message, Catch::EndsWith("rename the file to end in _notx.sql, so that it runs outside a transaction"));
+  CHECK(lines_and_rules(lint(plain, "00001_x_notx.sql")) == Lines{"1 plain-file"});
+  const auto batch = lint(plain, "00001_x.sql");
+  CHECK(lines_and_rules(batch) == Lines{"1 plain-file", "1 concurrently-in-transaction"});
+  CHECK_THAT(batch.back().message,
+             Catch::EndsWith("rename the file to end in _notx.sql, so that it runs outside a transaction"));
 }
 
 TEST_CASE("lint: VACUUM in a file that runs in a transaction is an error") {
@@ -251,7 +253,8 @@ TEST_CASE("lint: a goose file without a Down section is a warning at its Up line
   CHECK(finding.rule == "no-down-section");
   CHECK(finding.severity == LintSeverity::warning);
   CHECK(lint("-- +goose Up\nSELECT 1;\n-- +goose Down\n").empty());
-  CHECK(lint("INSERT INTO t VALUES (1);\n").empty());
+  // A plain file has no Down section by design: it is flagged as plain, not for that.
+  CHECK(lines_and_rules(lint("INSERT INTO t VALUES (1);\n")) == Lines{"1 plain-file"});
 }
 
 TEST_CASE("lint: PRAGMA foreign_keys set in a transactional file is an error at each pragma") {
@@ -307,6 +310,46 @@ TEST_CASE("lint: $$ between ENVSUB ON and OFF is flagged on each line and nowher
   CHECK(lines_and_rules(findings) == Lines{"5 dollar-in-envsub", "7 dollar-in-envsub", "9 dollar-in-envsub"});
   CHECK(findings[0].severity == LintSeverity::error);
   CHECK_THAT(findings[0].message, Catch::Contains("'-- +goose ENVSUB OFF'"));
+}
+
+TEST_CASE("lint: a plain file, which goose refuses, is a warning at line 1 that says what to add") {
+  const LintFinding batch = only(lint("\n\nCREATE TABLE t (id int);\n"));
+  CHECK(batch.file == "m/00001_x.sql");
+  CHECK(batch.line == 1);
+  CHECK(batch.rule == "plain-file");
+  CHECK(batch.severity == LintSeverity::warning);
+  CHECK_THAT(batch.message, Catch::StartsWith("no '-- +goose Up' annotation: goose refuses this file, so a project "
+                                              "that also deploys with goose stops here; add '-- +goose Up' at the "
+                                              "top"));
+  // With the annotation alone it would run in a transaction: the advice keeps it outside one.
+  const LintFinding notx = only(lint("CREATE INDEX CONCURRENTLY a ON t (a);\n", "00001_x_notx.sql"));
+  CHECK(notx.rule == "plain-file");
+  CHECK_THAT(notx.message, Catch::EndsWith("add '-- +goose NO TRANSACTION' and '-- +goose Up' at the top, so that it "
+                                           "still runs outside a transaction"));
+  // Only comments, no annotation: still plain.
+  CHECK(lines_and_rules(lint("-- nothing yet\n")) == Lines{"1 plain-file"});
+  // Any annotation makes a goose file.
+  CHECK(lint("-- +goose NO TRANSACTION\n-- +goose Up\nSELECT 1;\n-- +goose Down\n").empty());
+}
+
+TEST_CASE("lint: with is_strict a plain file is exactly one error, and the file is still linted") {
+  const gander::LintOptions strict{{}, true};
+  const auto plain = gander::lint_file("00001_x.sql", "m/00001_x.sql", "CREATE TABLE t (id int);\n", strict);
+  const LintFinding finding = only(plain);
+  CHECK(finding.rule == "plain-file");
+  CHECK(finding.severity == LintSeverity::error);
+  CHECK_THAT(finding.message, Catch::StartsWith("no '-- +goose Up' annotation: goose refuses this file"));
+
+  const auto concurrently =
+      gander::lint_file("00002_x.sql", "m/00002_x.sql", "CREATE INDEX CONCURRENTLY a ON t (a);\n", strict);
+  CHECK(lines_and_rules(concurrently) == Lines{"1 plain-file", "1 concurrently-in-transaction"});
+
+  // Neither a goose file nor an empty one is plain.
+  const auto goose = gander::lint_file("00003_x.sql", "m/00003_x.sql", "-- +goose Up\nSELECT 1;\n", strict);
+  CHECK(lines_and_rules(goose) == Lines{"1 no-down-section"});
+  const LintFinding empty = only(gander::lint_file("00004_x.sql", "m/00004_x.sql", " \n", strict));
+  CHECK(empty.rule == "empty-file");
+  CHECK(empty.severity == LintSeverity::warning);
 }
 
 TEST_CASE("lint: an empty file is a warning and nothing else") {
@@ -552,10 +595,11 @@ TEST_CASE("lint_source: the fixture directory yields each rule at its line") {
                      "00012_dollar_in_envsub.sql:4 dollar-in-envsub",
                      "00012_dollar_in_envsub.sql:6 dollar-in-envsub",
                      "00013_parse_error.sql:3 parse-error",
+                     "00015_plain.sql:1 plain-file",
                      "20260301120000_timestamp.sql:1 mixed-version-styles",
                      "20261131090000_invalid_timestamp.sql:1 invalid-timestamp-version",
                  });
-  CHECK(report.file_count == 17);
+  CHECK(report.file_count == 18);
 }
 
 TEST_CASE("lint_source: the repository's sample migrations have no finding") {
@@ -577,7 +621,7 @@ TEST_CASE("lint_rules: every rule has a unique kebab-case name and a severity an
     CHECK(names.insert(name).second);
     CHECK(std::string(rule.summary).size() > 10);
   }
-  CHECK(names.size() == 15);
+  CHECK(names.size() == 16);
   CHECK(std::string(gander::to_string(LintSeverity::warning)) == "warning");
   CHECK(std::string(gander::to_string(LintSeverity::error)) == "error");
 }

@@ -7,9 +7,9 @@
 // Errors are what breaks when the migration runs: a statement that goose's
 // line-based splitting cuts in two, CREATE INDEX CONCURRENTLY or VACUUM in a
 // transaction, PRAGMA foreign_keys where SQLite ignores it, a file that does
-// not parse. Warnings deserve a look: no Down section, an empty file, two
-// files with one version, a 14-digit version that is no real time, ...
-// lint_rules() lists every rule; the README
+// not parse. Warnings deserve a look: no Down section, an empty file, a
+// plain file goose refuses, two files with one version, a 14-digit version
+// that is no real time, ... lint_rules() lists every rule; the README
 // ("Lint rules") shows an example of each and its fix.
 //
 // Linting reads and parses; it never touches a database.
@@ -48,6 +48,9 @@ struct LintFinding {
 
 struct LintOptions {
   parser::EnvLookup env;  // ENVSUB values for parsing; see process_env()
+  // A plain file is an error instead of a warning, as goose and gander's
+  // --strict refuse it. It is still linted as gander runs it.
+  bool is_strict = false;
 };
 
 // Lints one migration file from its bytes as stored. `name` is the file
