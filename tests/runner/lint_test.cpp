@@ -554,6 +554,16 @@ TEST_CASE("lint_source: gander fix is suggested exactly when it keeps the order 
   CHECK(suggested < directories.size());
 }
 
+TEST_CASE("lint_source: a goose Go migration is Go source, so no SQL rule looks at it") {
+  const gander::test::TempDir dir;
+  dir.write("00001_a.sql", "-- +goose Up\nSELECT 1;\n-- +goose Down\n");
+  // Read as SQL it would be a plain file holding VACUUM.
+  dir.write("00002_backfill.go", "package migrations\n\n// Runs VACUUM; afterwards.\nfunc init() {}\n");
+  const gander::LintReport report =
+      gander::lint_source(*gander::open_directory_source(dir.path().string()), gander::LintOptions{{}, true});
+  CHECK(lines_and_rules(report.findings).empty());
+}
+
 TEST_CASE("lint_source: a name without a version is a parse-error and the other files are still linted") {
   const gander::test::TempDir dir;
   dir.write("readme.sql", "-- +goose Up\nSELECT 1;\n");
