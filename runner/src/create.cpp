@@ -15,6 +15,8 @@
 #include <gander/migration_name.hpp>
 #include <gander/migration_source.hpp>
 
+#include "timestamp_version.hpp"
+
 namespace gander {
 
 namespace fs = std::filesystem;
@@ -37,10 +39,6 @@ constexpr std::string_view k_sql_template =
 // goose pads sequential versions to 5 digits ("%05v").
 constexpr std::size_t k_default_width = 5;
 
-// 1970-01-01 00:00:00 as a version: timestamps must be later. Within 14
-// digits, a larger version is a later time.
-constexpr std::int64_t k_epoch_version = 19700101000000;
-
 Error config_error(const std::string& message, std::optional<std::string> file = std::nullopt) {
   return Error(ErrorKind::config, message, ErrorContext{std::move(file)});
 }
@@ -53,12 +51,6 @@ std::size_t leading_digit_count(std::string_view name) {
   std::size_t count = 0;
   while (count < name.size() && is_ascii_digit(name[count])) ++count;
   return count;
-}
-
-int days_in_month(int year, int month) {
-  static constexpr int k_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool is_leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && is_leap ? 29 : k_days[month - 1];
 }
 
 std::string padded(std::int64_t version, std::size_t width) {
@@ -145,17 +137,7 @@ struct TimestampFile {
 }  // namespace
 
 bool is_timestamp_version(std::int64_t version) {
-  // goose formats the version with %d, so leading zeros of the file name
-  // play no part, and parses it with the layout 20060102150405.
-  if (version <= k_epoch_version) return false;
-  const std::string digits = std::to_string(version);
-  if (digits.size() != 14) return false;
-  const auto field = [&digits](std::size_t pos, std::size_t size) { return std::stoi(digits.substr(pos, size)); };
-  const int year = field(0, 4);
-  const int month = field(4, 2);
-  const int day = field(6, 2);
-  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return false;
-  return field(8, 2) <= 23 && field(10, 2) <= 59 && field(12, 2) <= 59;
+  return detail::has_timestamp_shape(version) && !detail::timestamp_flaw(version);
 }
 
 std::string normalize_migration_name(std::string_view name) {

@@ -14,11 +14,31 @@ namespace gander {
 using detail::LintRuleId;
 using detail::make_finding;
 
+namespace {
+
+LintFinding plain_file_finding(const std::string& name, const std::string& display_path, bool is_strict) {
+  // The annotation alone would put a *_notx.sql file in a transaction.
+  const std::string remedy = is_notx_name(name)
+                                 ? "add '-- +goose NO TRANSACTION' and '-- +goose Up' at the top, so that it still "
+                                   "runs outside a transaction"
+                                 : "add '-- +goose Up' at the top";
+  LintFinding finding = make_finding(LintRuleId::plain_file, display_path, 1,
+                                     "no '-- +goose Up' annotation: goose refuses this file, so a project that also "
+                                     "deploys with goose stops here; " +
+                                         remedy);
+  if (is_strict) finding.severity = LintSeverity::error;
+  return finding;
+}
+
+}  // namespace
+
 std::vector<LintFinding> lint_file(const std::string& name, const std::string& display_path, std::string_view bytes,
                                    const LintOptions& options) {
   parser::ParseOptions parse_options;
   parse_options.env = options.env;
   parse_options.is_notx_name = is_notx_name(name);
+  // options.is_strict stays out of the parser: there it would turn a plain
+  // file into a parse error and hide the rest of its findings.
   const parser::ParseResult parsed = parser::parse_migration(bytes, parse_options);
   if (parsed.error) {
     return {make_finding(LintRuleId::parse_error, display_path, parsed.error->line, parsed.error->message)};
@@ -30,7 +50,10 @@ std::vector<LintFinding> lint_file(const std::string& name, const std::string& d
                          "write its SQL or delete it")};
   }
   detail::LineFindings lines = detail::check_lines(display_path, bytes, migration);
-  std::vector<LintFinding> findings = std::move(lines.findings);
+  // First, so that it leads the findings of line 1: it is about the whole file.
+  std::vector<LintFinding> findings;
+  if (migration.is_plain) findings.push_back(plain_file_finding(name, display_path, options.is_strict));
+  detail::append_findings(findings, std::move(lines.findings));
   // A plain file has no Down section by design (DESIGN §2).
   if (!migration.is_plain && !migration.has_down) {
     findings.push_back(make_finding(LintRuleId::no_down_section, display_path, lines.up_line,

@@ -25,7 +25,9 @@ enum class LintRuleId {
   dollar_in_envsub,
   no_down_section,
   empty_file,
+  plain_file,
   duplicate_version,
+  invalid_timestamp_version,
   mixed_version_styles,  // the last: lint_rules.cpp checks its table against it
 };
 

@@ -56,8 +56,12 @@ TEST_CASE("lint prints every fixture finding as severity then file:line: rule: m
       "error: " + p + "00012_dollar_in_envsub.sql:4: dollar-in-envsub: ",
       "error: " + p + "00012_dollar_in_envsub.sql:6: dollar-in-envsub: ",
       "error: " + p + "00013_parse_error.sql:3: parse-error: StatementEnd without StatementBegin",
+      "warning: " + p + "00015_plain.sql:1: plain-file: no '-- +goose Up' annotation: goose refuses this file",
       "warning: " + p + "20260301120000_timestamp.sql:1: mixed-version-styles: the directory mixes "
-                        "sequential versions (15 files) and timestamp versions (1 file: this one)",
+                        "sequential versions (16 files) and timestamp versions (1 file: this one), but 'gander fix' "
+                        "would change the order in which they run",
+      "warning: " + p + "20261131090000_invalid_timestamp.sql:1: invalid-timestamp-version: version 20261131090000 "
+                        "looks like a timestamp (14 digits) but is not a valid date: November has no day 31, so",
   };
   const std::vector<std::string> lines = lines_of(result.out);
   REQUIRE(lines.size() == expected.size() + 1);
@@ -65,7 +69,7 @@ TEST_CASE("lint prints every fixture finding as severity then file:line: rule: m
     INFO("line " << index + 1);
     CHECK_THAT(lines[index], Catch::StartsWith(expected[index]));
   }
-  CHECK(lines.back() == "12 errors, 5 warnings (16 .sql files in " + dir.path().string() + ")");
+  CHECK(lines.back() == "12 errors, 7 warnings (18 .sql files in " + dir.path().string() + ")");
 }
 
 TEST_CASE("lint exits 0 with only warnings and 1 when --strict makes warnings fail") {
@@ -82,12 +86,32 @@ TEST_CASE("lint exits 0 with only warnings and 1 when --strict makes warnings fa
                                          "); --strict: warnings fail too\n"));
 }
 
-TEST_CASE("lint --strict still lints plain SQL files instead of refusing them") {
+TEST_CASE("lint warns about a plain SQL file and exits 0, and with --strict it is one error and exits 1") {
   const gander::test::TempDir dir;
   dir.write("001_plain.sql", "CREATE TABLE t (id int);\n");
-  const auto result = run_gander({"lint", "--strict", "--dir", dir.path().string()});
-  CHECK(result.exit_code == 0);
-  CHECK(result.out == "0 errors, 0 warnings (1 .sql file in " + dir.path().string() + ")\n");
+  const std::string finding = dir.path().string() +
+                              "/001_plain.sql:1: plain-file: no '-- +goose Up' annotation: goose refuses this file, "
+                              "so a project that also deploys with goose stops here; add '-- +goose Up' at the top";
+  const auto lenient = run_gander({"lint", "--dir", dir.path().string()});
+  CHECK(lenient.exit_code == 0);
+  const std::vector<std::string> warned = lines_of(lenient.out);
+  REQUIRE(warned.size() == 2);
+  CHECK_THAT(warned[0], Catch::StartsWith("warning: " + finding));
+  CHECK(warned[1] == "0 errors, 1 warning (1 .sql file in " + dir.path().string() + ")");
+
+  // --strict, where the parser refuses plain files, still lints the file as gander runs it: one
+  // plain-file error, no parse-error beside it.
+  const auto strict = run_gander({"lint", "--strict", "--dir", dir.path().string()});
+  CHECK(strict.exit_code == 1);
+  const std::vector<std::string> failed = lines_of(strict.out);
+  REQUIRE(failed.size() == 2);
+  CHECK_THAT(failed[0], Catch::StartsWith("error: " + finding));
+  CHECK(failed[1] == "1 error, 0 warnings (1 .sql file in " + dir.path().string() + ")");
+
+  const auto json = run_gander({"lint", "--strict", "--json", "--dir", dir.path().string()});
+  CHECK(json.exit_code == 1);
+  CHECK_THAT(json.out, Catch::Contains("\"rule\": \"plain-file\", \"severity\": \"error\"") &&
+                           Catch::EndsWith("\"summary\": {\"errors\": 1, \"warnings\": 0, \"files\": 1}}\n"));
 }
 
 TEST_CASE("lint --json prints every finding and the counts") {
@@ -127,5 +151,8 @@ TEST_CASE("lint --help lists every rule with its severity") {
   const auto result = run_gander({"lint", "--help"});
   CHECK(result.exit_code == 0);
   CHECK_THAT(result.out, Catch::Contains("  statement-split-inside-dollar-quote (error): ") &&
-                             Catch::Contains("  mixed-version-styles (warning): "));
+                             Catch::Contains("  mixed-version-styles (warning): ") &&
+                             Catch::Contains("  invalid-timestamp-version (warning): ") &&
+                             Catch::Contains("  plain-file (warning): ") &&
+                             Catch::Contains("an error with --strict"));
 }

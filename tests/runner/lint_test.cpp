@@ -5,11 +5,17 @@
 
 #include <gander/lint.hpp>
 
+#include <algorithm>
+#include <iterator>
 #include <set>
+#include <utility>
 #include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
+
+#include <gander/create.hpp>
+#include <gander/migration_name.hpp>
 
 #include "temp_dir.hpp"
 
@@ -34,6 +40,24 @@ using Lines = std::vector<std::string>;
 LintFinding only(const std::vector<LintFinding>& findings) {
   REQUIRE(findings.size() == 1);
   return findings.front();
+}
+
+// Lints `dir` after writing each of `names` into it as a clean goose file.
+gander::LintReport lint_directory(const gander::test::TempDir& dir, const std::vector<std::string>& names) {
+  for (const std::string& name : names) dir.write(name, "-- +goose Up\nSELECT 1;\n-- +goose Down\n");
+  return gander::lint_source(*gander::open_directory_source(dir.path().string()), gander::LintOptions{});
+}
+
+std::vector<LintFinding> findings_of(const gander::LintReport& report, const std::string& rule) {
+  std::vector<LintFinding> found;
+  for (const LintFinding& finding : report.findings) {
+    if (finding.rule == rule) found.push_back(finding);
+  }
+  return found;
+}
+
+bool migration_order(const std::string& left, const std::string& right) {
+  return gander::migration_order_less(gander::migration_version(left), left, gander::migration_version(right), right);
 }
 
 }  // namespace
@@ -153,8 +177,9 @@ TEST_CASE("lint: a StatementEnd inside a body cuts the statement at the Statemen
 
 TEST_CASE("lint: a plain _notx file is split as goose splits it but a plain batch file is not") {
   const std::string text = "DO $$ BEGIN\n  PERFORM 1;\nEND $$;\n";
-  CHECK(lines_and_rules(lint(text, "00002_x_notx.sql")) == Lines{"2 statement-split-inside-dollar-quote"});
-  CHECK(lint(text, "00002_x.sql").empty());
+  CHECK(lines_and_rules(lint(text, "00002_x_notx.sql")) ==
+        Lines{"1 plain-file", "2 statement-split-inside-dollar-quote"});
+  CHECK(lines_and_rules(lint(text, "00002_x.sql")) == Lines{"1 plain-file"});
 }
 
 TEST_CASE("lint: SQL that only looks like an open construct is not flagged") {
@@ -208,10 +233,11 @@ TEST_CASE("lint: CONCURRENTLY in a file that runs in a transaction is an error i
   CHECK(lint("-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY a ON t (a);\n-- +goose Down\n")
             .empty());
   const std::string plain = "CREATE INDEX CONCURRENTLY a ON t (a);\n";
-  CHECK(lint(plain, "00001_x_notx.sql").empty());
-  const LintFinding batch = only(lint(plain, "00001_x.sql"));
-  CHECK(batch.rule == "concurrently-in-transaction");
-  CHECK_THAT(batch.message, Catch::EndsWith("rename the file to end in _notx.sql, so that it runs outside a transaction"));
+  CHECK(lines_and_rules(lint(plain, "00001_x_notx.sql")) == Lines{"1 plain-file"});
+  const auto batch = lint(plain, "00001_x.sql");
+  CHECK(lines_and_rules(batch) == Lines{"1 plain-file", "1 concurrently-in-transaction"});
+  CHECK_THAT(batch.back().message,
+             Catch::EndsWith("rename the file to end in _notx.sql, so that it runs outside a transaction"));
 }
 
 TEST_CASE("lint: VACUUM in a file that runs in a transaction is an error") {
@@ -227,7 +253,8 @@ TEST_CASE("lint: a goose file without a Down section is a warning at its Up line
   CHECK(finding.rule == "no-down-section");
   CHECK(finding.severity == LintSeverity::warning);
   CHECK(lint("-- +goose Up\nSELECT 1;\n-- +goose Down\n").empty());
-  CHECK(lint("INSERT INTO t VALUES (1);\n").empty());
+  // A plain file has no Down section by design: it is flagged as plain, not for that.
+  CHECK(lines_and_rules(lint("INSERT INTO t VALUES (1);\n")) == Lines{"1 plain-file"});
 }
 
 TEST_CASE("lint: PRAGMA foreign_keys set in a transactional file is an error at each pragma") {
@@ -285,6 +312,46 @@ TEST_CASE("lint: $$ between ENVSUB ON and OFF is flagged on each line and nowher
   CHECK_THAT(findings[0].message, Catch::Contains("'-- +goose ENVSUB OFF'"));
 }
 
+TEST_CASE("lint: a plain file, which goose refuses, is a warning at line 1 that says what to add") {
+  const LintFinding batch = only(lint("\n\nCREATE TABLE t (id int);\n"));
+  CHECK(batch.file == "m/00001_x.sql");
+  CHECK(batch.line == 1);
+  CHECK(batch.rule == "plain-file");
+  CHECK(batch.severity == LintSeverity::warning);
+  CHECK_THAT(batch.message, Catch::StartsWith("no '-- +goose Up' annotation: goose refuses this file, so a project "
+                                              "that also deploys with goose stops here; add '-- +goose Up' at the "
+                                              "top"));
+  // With the annotation alone it would run in a transaction: the advice keeps it outside one.
+  const LintFinding notx = only(lint("CREATE INDEX CONCURRENTLY a ON t (a);\n", "00001_x_notx.sql"));
+  CHECK(notx.rule == "plain-file");
+  CHECK_THAT(notx.message, Catch::EndsWith("add '-- +goose NO TRANSACTION' and '-- +goose Up' at the top, so that it "
+                                           "still runs outside a transaction"));
+  // Only comments, no annotation: still plain.
+  CHECK(lines_and_rules(lint("-- nothing yet\n")) == Lines{"1 plain-file"});
+  // Any annotation makes a goose file.
+  CHECK(lint("-- +goose NO TRANSACTION\n-- +goose Up\nSELECT 1;\n-- +goose Down\n").empty());
+}
+
+TEST_CASE("lint: with is_strict a plain file is exactly one error, and the file is still linted") {
+  const gander::LintOptions strict{{}, true};
+  const auto plain = gander::lint_file("00001_x.sql", "m/00001_x.sql", "CREATE TABLE t (id int);\n", strict);
+  const LintFinding finding = only(plain);
+  CHECK(finding.rule == "plain-file");
+  CHECK(finding.severity == LintSeverity::error);
+  CHECK_THAT(finding.message, Catch::StartsWith("no '-- +goose Up' annotation: goose refuses this file"));
+
+  const auto concurrently =
+      gander::lint_file("00002_x.sql", "m/00002_x.sql", "CREATE INDEX CONCURRENTLY a ON t (a);\n", strict);
+  CHECK(lines_and_rules(concurrently) == Lines{"1 plain-file", "1 concurrently-in-transaction"});
+
+  // Neither a goose file nor an empty one is plain.
+  const auto goose = gander::lint_file("00003_x.sql", "m/00003_x.sql", "-- +goose Up\nSELECT 1;\n", strict);
+  CHECK(lines_and_rules(goose) == Lines{"1 no-down-section"});
+  const LintFinding empty = only(gander::lint_file("00004_x.sql", "m/00004_x.sql", " \n", strict));
+  CHECK(empty.rule == "empty-file");
+  CHECK(empty.severity == LintSeverity::warning);
+}
+
 TEST_CASE("lint: an empty file is a warning and nothing else") {
   const LintFinding finding = only(lint("\n \t\n"));
   CHECK(finding.line == 1);
@@ -325,21 +392,176 @@ TEST_CASE("lint_source: a version shared by several files warns at every file af
 
 TEST_CASE("lint_source: sequential and timestamp versions mixed warn once at the first timestamp file") {
   const gander::test::TempDir dir;
-  const std::string ok = "-- +goose Up\nSELECT 1;\n-- +goose Down\n";
-  dir.write("00001_a.sql", ok);
-  dir.write("00002_b.sql", ok);
-  dir.write("20260301120000_c.sql", ok);
-  dir.write("20260302120000_d.sql", ok);
-  const auto source = gander::open_directory_source(dir.path().string());
-  const gander::LintReport report = gander::lint_source(*source, gander::LintOptions{});
+  const gander::LintReport report =
+      lint_directory(dir, {"00001_a.sql", "00002_b.sql", "20260301120000_c.sql", "20260302120000_d.sql"});
   const LintFinding finding = only(report.findings);
   CHECK(finding.file == (dir.path() / "20260301120000_c.sql").string());
   CHECK(finding.line == 1);
   CHECK(finding.rule == "mixed-version-styles");
+  CHECK(finding.severity == LintSeverity::warning);
   CHECK_THAT(finding.message, Catch::StartsWith(
                                       "the directory mixes sequential versions (2 files) and timestamp versions (2 "
-                                      "files, this one first)") &&
-                                  Catch::Contains("gander fix"));
+                                      "files, this one first): run 'gander fix' to renumber the timestamp files "
+                                      "sequentially"));
+}
+
+TEST_CASE("lint_source: a 14-digit version that is no real time is a warning that names the part that is wrong") {
+  const std::pair<const char*, const char*> cases[] = {
+      {"20230230120000_a.sql", "is not a valid date: February has no day 30"},
+      {"20230229000000_b.sql", "is not a valid date: February 2023 has no day 29 (2023 is not a leap year)"},
+      {"21000229000000_c.sql", "is not a valid date: February 2100 has no day 29 (2100 is not a leap year)"},
+      {"20231301000000_d.sql", "is not a valid date: there is no month 13"},
+      {"20230001000000_e.sql", "is not a valid date: there is no month 00"},
+      {"20230400000000_f.sql", "is not a valid date: there is no day 00"},
+      {"20230431000000_g.sql", "is not a valid date: April has no day 31"},
+      {"20230101250000_h.sql", "is not a valid time: there is no hour 25"},
+      {"20230101126000_i.sql", "is not a valid time: there is no minute 60"},
+      {"20230101120060_j.sql", "is not a valid time: there is no second 60"},
+      {"20231330256161_k.sql",
+       "is not a valid date and time: there is no month 13, there is no hour 25, there is no minute 61, there is no "
+       "second 61"},
+      {"20231332000000_l.sql", "is not a valid date: there is no month 13, there is no day 32"},
+      {"19700101000000_m.sql", "is not later than 1970-01-01 00:00:00 UTC, where goose's timestamps begin"},
+  };
+  const gander::test::TempDir dir;
+  std::vector<std::string> names;
+  for (const auto& [name, problem] : cases) names.emplace_back(name);
+  // Real times, leap days included, are timestamps; a name's leading zeros do not make 14 digits.
+  for (const char* valid : {"20240229000000_v.sql", "20000229000000_w.sql", "19700101000001_x.sql"}) {
+    names.emplace_back(valid);
+  }
+  const gander::LintReport report = lint_directory(dir, names);
+  std::set<std::string> flagged;
+  for (const LintFinding& finding : report.findings) {
+    const std::string name = finding.file.substr(finding.file.rfind('/') + 1);
+    INFO(name);
+    CHECK(finding.rule == "invalid-timestamp-version");
+    CHECK(finding.severity == LintSeverity::warning);
+    CHECK(finding.line == 1);
+    flagged.insert(name);
+    for (const auto& [case_name, problem] : cases) {
+      if (name != case_name) continue;
+      CHECK_THAT(finding.message, Catch::StartsWith("version " + name.substr(0, 14) +
+                                                    " looks like a timestamp (14 digits) but " + problem + ", so") &&
+                                      Catch::Contains("rename it to a valid timestamp that keeps its place"));
+    }
+  }
+  // Each case once and nothing else: no real time, and no mixed-version-styles, since a broken
+  // timestamp is not a sequential version.
+  CHECK(report.findings.size() == std::size(cases));
+  CHECK(flagged == std::set<std::string>(names.begin(), names.begin() + std::size(cases)));
+}
+
+TEST_CASE("lint_source: a broken timestamp does not count as sequential beside real ones") {
+  const gander::test::TempDir dir;
+  const gander::LintReport report = lint_directory(dir, {"20230230120000_a.sql", "20240101000000_b.sql"});
+  CHECK(only(report.findings).rule == "invalid-timestamp-version");
+
+  // 14 digits in the name, but without its leading zero the version has 13: sequential.
+  const gander::test::TempDir padded;
+  const gander::LintReport mixed = lint_directory(padded, {"02023023012000_a.sql", "20240101000000_b.sql"});
+  CHECK(lines_and_rules(mixed.findings) == Lines{"1 mixed-version-styles"});
+}
+
+TEST_CASE("lint_source: mixed versions that gander fix would reorder say so and do not suggest it") {
+  struct Case {
+    std::vector<std::string> names;
+    const char* counts;
+    const char* highest;
+  };
+  const Case cases[] = {
+      // A broken timestamp after a real one: fix numbers the real one after it.
+      {{"00001_a.sql", "20230101000000_b.sql", "20230230120000_c.sql"},
+       "(1 file) and timestamp versions (1 file: this one)",
+       "20230230120000_c.sql"},
+      // A sequential version of more than 14 digits is higher than every timestamp.
+      {{"00001_a.sql", "20240101000000_b.sql", "20240102000000_c.sql", "100000000000000_d.sql"},
+       "(2 files) and timestamp versions (2 files, this one first)", "100000000000000_d.sql"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.highest);
+    const gander::test::TempDir dir;
+    const gander::LintReport report = lint_directory(dir, c.names);
+    const std::vector<LintFinding> mixed = findings_of(report, "mixed-version-styles");
+    const LintFinding finding = only(mixed);
+    CHECK(finding.file == (dir.path() / c.names[1]).string());
+    CHECK_THAT(finding.message,
+               Catch::StartsWith(std::string("the directory mixes sequential versions ") + c.counts +
+                                 ", but 'gander fix' would change the order in which they run: it numbers the "
+                                 "timestamp files after the highest version that is not a timestamp, " +
+                                 c.highest + ", so this file would run after that one instead of before it") &&
+                   Catch::Contains("rename the files by hand so that they keep their order, or leave the names as "
+                                   "they are") &&
+                   !Catch::Contains("run 'gander fix' to renumber"));
+  }
+}
+
+TEST_CASE("lint_source: mixed versions that gander fix would number after a broken timestamp do not suggest it") {
+  const gander::test::TempDir dir;
+  const gander::LintReport report =
+      lint_directory(dir, {"00001_a.sql", "20230230120000_b.sql", "20240101000000_c.sql"});
+  CHECK(lines_and_rules(report.findings) == Lines{"1 invalid-timestamp-version", "1 mixed-version-styles"});
+  const LintFinding finding = only(findings_of(report, "mixed-version-styles"));
+  CHECK(finding.file == (dir.path() / "20240101000000_c.sql").string());
+  CHECK_THAT(finding.message,
+             Catch::StartsWith("the directory mixes sequential versions (1 file) and timestamp versions (1 file: "
+                               "this one), but 'gander fix' would number the timestamp files after "
+                               "20230230120000_b.sql, whose version is not a valid timestamp") &&
+                 !Catch::Contains("run 'gander fix' to renumber"));
+}
+
+TEST_CASE("lint_source: gander fix is suggested exactly when it keeps the order and leaves sequential versions") {
+  const std::vector<std::vector<std::string>> directories = {
+      {"00001_a.sql", "00002_b.sql", "20260301120000_c.sql", "20260302120000_d.sql"},
+      {"001_a.sql", "20240101000000_b.sql", "20240101000000_a_twin.sql", "9_c.sql"},
+      {"00001_a.sql", "19691231235959_b.sql", "20240101000000_c.sql"},
+      {"00001_a.sql", "20230101000000_b.sql", "20230230120000_c.sql"},
+      {"00001_a.sql", "20230230120000_b.sql", "20240101000000_c.sql"},
+      {"00001_a.sql", "20240101000000_b.sql", "100000000000000_c.sql"},
+      {"00001_a.sql", "20230101000099_b.sql", "20240101000000_c.sql"},
+  };
+  std::size_t suggested = 0;
+  for (const std::vector<std::string>& names : directories) {
+    INFO(names.back());
+    const gander::test::TempDir dir;
+    const LintFinding finding = only(findings_of(lint_directory(dir, names), "mixed-version-styles"));
+    const bool suggests_fix = finding.message.find("run 'gander fix' to renumber") != std::string::npos;
+    suggested += suggests_fix ? 1 : 0;
+
+    const std::vector<gander::Renamed> renames = gander::fix_migrations(dir.path().string());
+    std::vector<std::string> before = names;
+    std::sort(before.begin(), before.end(), migration_order);
+    // Each file under its name after the fix, in the order the fix gives.
+    std::vector<std::pair<std::string, std::string>> after;
+    for (const std::string& name : before) {
+      const auto rename = std::find_if(renames.begin(), renames.end(),
+                                       [&](const gander::Renamed& renamed) { return renamed.from == name; });
+      after.emplace_back(rename == renames.end() ? name : rename->to, name);
+    }
+    std::sort(after.begin(), after.end(), [](const auto& left, const auto& right) {
+      return migration_order(left.first, right.first);
+    });
+    std::vector<std::string> order_after;
+    for (const auto& renamed : after) order_after.push_back(renamed.second);
+    const bool keeps_order = order_after == before;
+    const bool leaves_sequential = std::all_of(renames.begin(), renames.end(), [](const gander::Renamed& renamed) {
+      return gander::migration_version(renamed.to) < 10000000000000;
+    });
+    CHECK(suggests_fix == (keeps_order && leaves_sequential));
+  }
+  // Both answers occur, so the comparison is tested both ways.
+  CHECK(suggested > 0);
+  CHECK(suggested < directories.size());
+}
+
+TEST_CASE("lint_source: a goose Go migration is Go source, so no SQL rule looks at it") {
+  const gander::test::TempDir dir;
+  dir.write("00001_a.sql", "-- +goose Up\nSELECT 1;\n-- +goose Down\n");
+  // Read as SQL it would be a plain file holding VACUUM.
+  dir.write("00002_backfill.go", "package migrations\n\n// Runs VACUUM; afterwards.\nfunc init() {}\n");
+  const gander::LintReport report =
+      gander::lint_source(*gander::open_directory_source(dir.path().string()), gander::LintOptions{{}, true});
+  CHECK(lines_and_rules(report.findings).empty());
 }
 
 TEST_CASE("lint_source: a name without a version is a parse-error and the other files are still linted") {
@@ -383,9 +605,11 @@ TEST_CASE("lint_source: the fixture directory yields each rule at its line") {
                      "00012_dollar_in_envsub.sql:4 dollar-in-envsub",
                      "00012_dollar_in_envsub.sql:6 dollar-in-envsub",
                      "00013_parse_error.sql:3 parse-error",
+                     "00015_plain.sql:1 plain-file",
                      "20260301120000_timestamp.sql:1 mixed-version-styles",
+                     "20261131090000_invalid_timestamp.sql:1 invalid-timestamp-version",
                  });
-  CHECK(report.file_count == 16);
+  CHECK(report.file_count == 18);
 }
 
 TEST_CASE("lint_source: the repository's sample migrations have no finding") {
@@ -407,7 +631,7 @@ TEST_CASE("lint_rules: every rule has a unique kebab-case name and a severity an
     CHECK(names.insert(name).second);
     CHECK(std::string(rule.summary).size() > 10);
   }
-  CHECK(names.size() == 14);
+  CHECK(names.size() == 16);
   CHECK(std::string(gander::to_string(LintSeverity::warning)) == "warning");
   CHECK(std::string(gander::to_string(LintSeverity::error)) == "error");
 }

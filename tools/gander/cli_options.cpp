@@ -85,8 +85,8 @@ po::options_description visible_options() {
       ("rolled-back", po::bool_switch(), "resolve: delete the partial migration's row")
       ("json", po::bool_switch(), "print machine-readable JSON")
       ("strict", po::bool_switch(),
-       "refuse plain SQL files without goose annotations, as goose does; lint: warnings fail too, plain files are "
-       "linted")
+       "refuse plain SQL files without goose annotations, as goose does; lint: warnings fail too, and a plain file "
+       "is a plain-file error")
       ("no-color", po::bool_switch(), "no colour in output (also: NO_COLOR set)")
       ("verbose,v", po::bool_switch(), "say which database is used and when each migration starts (on stderr)")
       ("timestamp", po::bool_switch(),

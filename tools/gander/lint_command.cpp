@@ -71,7 +71,7 @@ int run_lint(const CliOptions& options, std::ostream& out, std::ostream&) {
     throw Error(ErrorKind::config, "lint takes no arguments; use --dir DIR (run 'gander lint --help')");
   }
   const auto source = open_directory_source(options.dir, options.outside_symlinks);
-  const LintReport report = lint_source(*source, LintOptions{process_env()});
+  const LintReport report = lint_source(*source, LintOptions{process_env(), options.is_strict});
   const Counts counts = count(report.findings);
   if (options.is_json) print_json(report, counts, out);
   else print_text(options.dir, report, counts, options.is_strict, out);
@@ -85,8 +85,8 @@ std::string lint_details() {
       "Reads every migration file of the directory, without a database, and prints one line per\n"
       "finding: 'SEVERITY: FILE:LINE: RULE: message', where the message says what to do, then a\n"
       "summary. Exits 1 when there is an error, 0 when there are only warnings or nothing.\n"
-      "--strict: warnings fail too (exit 1). For lint, --strict does not refuse plain SQL files:\n"
-      "they are linted as gander runs them. --json prints one object:\n"
+      "--strict: warnings fail too (exit 1), and a plain SQL file is an error (plain-file); it is\n"
+      "still linted as gander runs it, not refused as a parse error. --json prints one object:\n"
       "  {\"findings\": [{\"file\", \"line\", \"rule\", \"severity\", \"message\"}],\n"
       "   \"summary\": {\"errors\", \"warnings\", \"files\"}}\n"
       "Rules (the README's 'Lint rules' shows an example of each):\n";

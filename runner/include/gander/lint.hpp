@@ -7,8 +7,9 @@
 // Errors are what breaks when the migration runs: a statement that goose's
 // line-based splitting cuts in two, CREATE INDEX CONCURRENTLY or VACUUM in a
 // transaction, PRAGMA foreign_keys where SQLite ignores it, a file that does
-// not parse. Warnings deserve a look: no Down section, an empty file, two
-// files with one version, ... lint_rules() lists every rule; the README
+// not parse. Warnings deserve a look: no Down section, an empty file, a
+// plain file goose refuses, two files with one version, a 14-digit version
+// that is no real time, ... lint_rules() lists every rule; the README
 // ("Lint rules") shows an example of each and its fix.
 //
 // Linting reads and parses; it never touches a database.
@@ -47,6 +48,9 @@ struct LintFinding {
 
 struct LintOptions {
   parser::EnvLookup env;  // ENVSUB values for parsing; see process_env()
+  // A plain file is an error instead of a warning, as goose and gander's
+  // --strict refuse it. It is still linted as gander runs it.
+  bool is_strict = false;
 };
 
 // Lints one migration file from its bytes as stored. `name` is the file
@@ -65,10 +69,11 @@ struct LintReport {
 };
 
 // Lints every *.sql file of `source`, then the directory as a whole (two
-// files with one version, sequential and timestamp versions mixed). A
-// malformed file or a name without a version is a `parse-error` finding,
-// and linting goes on with the other files. Throws Error{config} when the
-// source cannot be listed or a file cannot be read.
+// files with one version, 14-digit versions that are no real time,
+// sequential and timestamp versions mixed). A malformed file or a name
+// without a version is a `parse-error` finding, and linting goes on with
+// the other files. Throws Error{config} when the source cannot be listed
+// or a file cannot be read.
 LintReport lint_source(const MigrationSource& source, const LintOptions& options);
 
 }  // namespace gander

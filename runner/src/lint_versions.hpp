@@ -1,0 +1,31 @@
+#pragma once
+
+// The rules of `gander lint` about a directory's versions taken together:
+// one version shared by several files, 14-digit versions that are no real
+// time, and sequential and timestamp versions mixed (with whether
+// `gander fix` would keep the order).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gander/lint.hpp>
+
+namespace gander::detail {
+
+struct ListedFile {
+  std::string name;
+  std::string display_path;
+  std::optional<std::int64_t> version;
+  std::string version_problem;  // why there is no version
+};
+
+// The findings of each file, at the file's index.
+using FindingsByFile = std::vector<std::vector<LintFinding>>;
+
+// Adds the findings of the version rules to the files they concern.
+// `files` are in listing order (listing_order_less).
+void check_versions(const std::vector<ListedFile>& files, FindingsByFile& findings);
+
+}  // namespace gander::detail
