@@ -44,6 +44,13 @@ std::vector<LintFinding> lint_file(const std::string& name, const std::string& d
     return {make_finding(LintRuleId::parse_error, display_path, parsed.error->line, parsed.error->message)};
   }
   const parser::Migration& migration = parsed.migration;
+  std::vector<LintFinding> findings;
+  if (parsed.down_error) {
+    // gander still applies the file (DESIGN §2); the rest of it is linted as it runs.
+    findings.push_back(make_finding(LintRuleId::parse_error, display_path, parsed.down_error->line,
+                                    parsed.down_error->message +
+                                        " (the Down section: going up works, rolling back is refused)"));
+  }
   if (migration.is_empty) {
     return {make_finding(LintRuleId::empty_file, display_path, 1,
                          "the file is empty after trimming, so gander skips it (never applied, never recorded): "
@@ -51,11 +58,10 @@ std::vector<LintFinding> lint_file(const std::string& name, const std::string& d
   }
   detail::LineFindings lines = detail::check_lines(display_path, bytes, migration);
   // First, so that it leads the findings of line 1: it is about the whole file.
-  std::vector<LintFinding> findings;
   if (migration.is_plain) findings.push_back(plain_file_finding(name, display_path, options.is_strict));
   detail::append_findings(findings, std::move(lines.findings));
   // A plain file has no Down section by design (DESIGN §2).
-  if (!migration.is_plain && !migration.has_down) {
+  if (!migration.is_plain && !migration.has_down && !parsed.down_error) {
     findings.push_back(make_finding(LintRuleId::no_down_section, display_path, lines.up_line,
                                     "no '-- +goose Down' section, so 'gander down' refuses to roll this migration "
                                     "back: add one (an empty Down section says on purpose that there is nothing to "

@@ -26,6 +26,7 @@ enum class LintRuleId {
   no_down_section,
   empty_file,
   plain_file,
+  go_migration,
   duplicate_version,
   invalid_timestamp_version,
   mixed_version_styles,  // the last: lint_rules.cpp checks its table against it

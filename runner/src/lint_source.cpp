@@ -49,7 +49,14 @@ LintReport lint_source(const MigrationSource& source, const LintOptions& options
     // A goose Go migration is Go source: listed, and its version checked
     // with the others, but no SQL rule applies (read as SQL it would be a
     // plain file).
-    if (is_go_migration_name(file.name)) continue;
+    if (is_go_migration_name(file.name)) {
+      findings[index].push_back(make_finding(
+          LintRuleId::go_migration, file.display_path, 1,
+          "a goose Go migration, which gander cannot run: while it is pending, 'gander up' applies the migrations "
+          "before it and stops there (exit 3); run it with goose, then record it with 'gander resolve " +
+              file.name + " --applied'"));
+      continue;
+    }
     append_findings(findings[index], lint_file(file.name, file.display_path, source.read(file.name), options));
   }
   detail::check_versions(files, findings);

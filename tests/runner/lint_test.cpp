@@ -554,14 +554,27 @@ TEST_CASE("lint_source: gander fix is suggested exactly when it keeps the order 
   CHECK(suggested < directories.size());
 }
 
-TEST_CASE("lint_source: a goose Go migration is Go source, so no SQL rule looks at it") {
+TEST_CASE("lint_source: a goose Go migration is named once, and no SQL rule looks at it") {
   const gander::test::TempDir dir;
   dir.write("00001_a.sql", "-- +goose Up\nSELECT 1;\n-- +goose Down\n");
   // Read as SQL it would be a plain file holding VACUUM.
   dir.write("00002_backfill.go", "package migrations\n\n// Runs VACUUM; afterwards.\nfunc init() {}\n");
   const gander::LintReport report =
       gander::lint_source(*gander::open_directory_source(dir.path().string()), gander::LintOptions{{}, true});
-  CHECK(lines_and_rules(report.findings).empty());
+  REQUIRE(report.findings.size() == 1);
+  CHECK(report.findings[0].rule == "go-migration");
+  CHECK_THAT(report.findings[0].message, Catch::Contains("gander resolve 00002_backfill.go --applied"));
+}
+
+TEST_CASE("lint_file: a malformed Down section is a parse-error, and the up section is still linted") {
+  const std::vector<gander::LintFinding> findings =
+      gander::lint_file("00001_a.sql", "00001_a.sql",
+                        "-- +goose Up\nCREATE INDEX CONCURRENTLY i ON t (c);\n-- +goose Down\nDROP INDEX i\n", {});
+  REQUIRE(findings.size() == 2);
+  CHECK(findings[0].rule == "concurrently-in-transaction");
+  CHECK(findings[1].rule == "parse-error");
+  CHECK(findings[1].line == 4);
+  CHECK_THAT(findings[1].message, Catch::Contains("missing semicolon") && Catch::Contains("the Down section"));
 }
 
 TEST_CASE("lint_source: a name without a version is a parse-error and the other files are still linted") {
@@ -631,7 +644,7 @@ TEST_CASE("lint_rules: every rule has a unique kebab-case name and a severity an
     CHECK(names.insert(name).second);
     CHECK(std::string(rule.summary).size() > 10);
   }
-  CHECK(names.size() == 16);
+  CHECK(names.size() == 17);
   CHECK(std::string(gander::to_string(LintSeverity::warning)) == "warning");
   CHECK(std::string(gander::to_string(LintSeverity::error)) == "error");
 }

@@ -55,8 +55,10 @@ struct LintOptions {
 
 // Lints one migration file from its bytes as stored. `name` is the file
 // name (a plain *_notx.sql file is split into statements); `display_path`
-// is what findings name. A file that does not parse yields one
-// `parse-error` finding at the parser's line and nothing else. Findings are
+// is what findings name. A file that does not parse going up yields one
+// `parse-error` finding at the parser's line and nothing else; one whose
+// Down section alone does not parse gets that `parse-error` beside the
+// findings of the rest of the file (gander applies it). Findings are
 // in line order. Throws nothing but std::bad_alloc.
 std::vector<LintFinding> lint_file(const std::string& name, const std::string& display_path, std::string_view bytes,
                                    const LintOptions& options);
