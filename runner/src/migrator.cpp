@@ -12,6 +12,7 @@
 #include "migration_set.hpp"
 #include "migrator_impl.hpp"
 #include "statement_runner.hpp"
+#include "table_drop_check.hpp"
 #include "transaction.hpp"
 
 namespace gander {
@@ -128,6 +129,27 @@ void refuse_unrunnable_rollbacks(const std::vector<LoadedAction>& actions) {
                         ":";
   for (const std::string& problem : problems) message.append("\n  ").append(problem);
   throw Error(ErrorKind::config, message);
+}
+
+// DESIGN §4: a migration outside a transaction that would drop or rename the
+// tracking table is refused before anything runs, as nothing could undo it.
+void refuse_dropping_table_outside_transaction(const std::vector<LoadedAction>& actions, const std::string& table) {
+  const std::string unqualified = table.substr(table.rfind('.') + 1);
+  for (const LoadedAction& action : actions) {
+    const InspectedMigration& inspected = action.migration->inspected;
+    if (inspected.migration.use_tx) continue;
+    const std::vector<parser::Statement>& statements =
+        action.direction == Direction::up ? inspected.migration.up : inspected.migration.down;
+    for (std::size_t index = 0; index < statements.size(); ++index) {
+      if (!detail::drops_or_renames_table(statements[index].sql, unqualified)) continue;
+      ErrorContext context{inspected.display_path, statements[index].line, index + 1};
+      throw Error(ErrorKind::config,
+                  "drops or renames gander's tracking table " + table +
+                      ", and this migration runs outside a transaction, so gander could not undo it; nothing was "
+                      "run. Give gander a table of its own with --table (e.g. --table gander_migrations)",
+                  context);
+    }
+  }
 }
 
 // DESIGN §2: up applies what comes before the first pending Go migration
@@ -352,6 +374,7 @@ RunResult Migrator::Impl::run(Choose choose, bool is_up, bool returns_early_when
   }
   refuse_unrunnable_rollbacks(actions);
   const LoadedMigration* go_migration = cut_at_go_migration(actions);
+  refuse_dropping_table_outside_transaction(actions, m_options.table);
   if (m_options.is_dry_run) {
     for (const LoadedAction& action : actions) {
       result.steps.push_back(run_action(store, *action.migration, action.direction));

@@ -176,6 +176,20 @@ TEST_CASE("a migration that drops the tracking table fails naming it, and nothin
   CHECK(fixture.rows() == 0);
   CHECK_FALSE(fixture.has_table("kept"));
 
+  SECTION("outside a transaction it is refused before anything runs, since nothing could undo it") {
+    fixture.write("00001_drop_old_runner.sql",
+                  "-- +goose NO TRANSACTION\n-- +goose Up\nCREATE TABLE kept (id INTEGER);\n"
+                  "DROP TABLE IF EXISTS schema_migrations;\n");
+    const ProcessResult refused = fixture.gander({"up"});
+    INFO(describe(refused));
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.err, Catch::Contains("00001_drop_old_runner.sql:4: statement 2: drops or renames gander's "
+                                            "tracking table schema_migrations") &&
+                                Catch::Contains("nothing was run") && Catch::Contains("--table"));
+    CHECK(fixture.rows() == 0);
+    CHECK_FALSE(fixture.has_table("kept"));
+  }
+
   // With a table of its own, the directory runs.
   const ProcessResult own_table = fixture.gander({"--table", "gander_migrations", "up"});
   INFO(describe(own_table));

@@ -1,0 +1,62 @@
+#include "table_drop_check.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <vector>
+
+#include "sql_scanner.hpp"
+
+namespace gander::detail {
+
+namespace {
+
+std::string upper_ascii(std::string_view text) {
+  std::string upper(text);
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return upper;
+}
+
+bool has_word(const std::vector<std::string>& words, std::size_t from, const std::string& word) {
+  return std::find(words.begin() + static_cast<std::ptrdiff_t>(std::min(from, words.size())), words.end(), word) !=
+         words.end();
+}
+
+// The scanner keeps a statement's first words, upper-cased; a schema and
+// the table it qualifies are two words.
+bool concerns_table(const std::vector<std::string>& words, const std::string& table) {
+  if (words.size() < 3 || words[1] != "TABLE") return false;
+  if (words[0] == "DROP") return has_word(words, 2, table);
+  if (words[0] != "ALTER") return false;
+  std::size_t name = 2;
+  if (words.size() > name + 1 && words[name] == "IF" && words[name + 1] == "EXISTS") name += 2;
+  if (words.size() > name && words[name] == "ONLY") ++name;
+  // "schema.table": the table is the word after the schema.
+  const bool is_named = (words.size() > name && words[name] == table) ||
+                        (words.size() > name + 1 && words[name + 1] == table);
+  if (!is_named) return false;
+  const auto rename = std::find(words.begin() + static_cast<std::ptrdiff_t>(name), words.end(), "RENAME");
+  return rename != words.end() && rename + 1 != words.end() && *(rename + 1) == "TO";
+}
+
+}  // namespace
+
+bool drops_or_renames_table(std::string_view sql, std::string_view table) {
+  // An unquoted name on PostgreSQL is folded to lower case: one with capitals
+  // can only be named quoted, which the scanner does not read as a word.
+  if (std::any_of(table.begin(), table.end(), [](unsigned char c) { return std::isupper(c) != 0; })) return false;
+  const std::string wanted = upper_ascii(table);
+  SqlScanner scanner;
+  std::size_t number = 0;
+  for (std::size_t begin = 0; begin <= sql.size();) {
+    const std::size_t end = std::min(sql.find('\n', begin), sql.size());
+    scanner.scan_line(sql.substr(begin, end - begin), ++number);
+    begin = end + 1;
+  }
+  const std::vector<ScannedStatement> statements = scanner.finish();
+  return std::any_of(statements.begin(), statements.end(),
+                     [&](const ScannedStatement& statement) { return concerns_table(statement.words, wanted); });
+}
+
+}  // namespace gander::detail
