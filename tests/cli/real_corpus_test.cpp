@@ -211,8 +211,7 @@ TEST_CASE("hatchet's 150 migrations go up, back as far as their Down sections al
 
   // 4. Roll back. The newest migration without a Down section is v1_0_14
   // (87 files have none): down-to 0 must refuse before touching anything,
-  // naming it. [Intended behaviour, being built: today down-to 0 rolls back
-  // the 14 newest and stops at v1_0_51 as down-to V does below.]
+  // naming it (it used to roll back the 14 newest and stop at v1_0_51).
   const CorpusFile& stop = newest_without_usable_down(files);
   REQUIRE(stop.name == "20250417143656_v1_0_14.sql");
   REQUIRE_FALSE(stop.down_error_line);
@@ -286,7 +285,7 @@ TEST_CASE("gophish's 25 migrations go up, back as far as their Down sections all
   const Gander gander{*database, dir};
 
   // 1. up: two Down sections do not parse, which never blocks going up
-  // (DESIGN §2). [Being built: today up refuses the directory, exit 1.]
+  // (DESIGN §2).
   const ProcessResult up = gander({"up"});
   {
     INFO("up exit " << up.exit_code << "\n" << up.out << up.err);
