@@ -20,6 +20,7 @@ enum class LintRuleId {
   statement_split_inside_comment,
   concurrently_in_transaction,
   vacuum_in_transaction,
+  transaction_control_in_transaction,
   pragma_foreign_keys_in_transaction,
   foreign_keys_left_off,
   dollar_in_envsub,

@@ -6,6 +6,7 @@
 
 #include "lint_checks.hpp"
 #include "lint_rules.hpp"
+#include "transaction_control.hpp"
 
 namespace gander::detail {
 
@@ -73,6 +74,13 @@ std::vector<LintFinding> check_statements(const std::string& file, const std::ve
         findings.push_back(make_finding(LintRuleId::vacuum_in_transaction, file, statement.line,
                                         "VACUUM cannot run inside a transaction (PostgreSQL and SQLite both refuse "
                                         "it), and this file runs in one: " + no_transaction_remedy(migration)));
+      } else if (const std::optional<std::string> control = transaction_control(statement.words)) {
+        findings.push_back(make_finding(
+            LintRuleId::transaction_control_in_transaction, file, statement.line,
+            *control + " in a file that gander runs in a transaction of its own: its statements would commit apart "
+                       "from its tracking row, so gander refuses to run it. Remove the BEGIN/COMMIT wrapper, or " +
+                (migration.is_plain ? std::string("rename the file to end in _notx.sql")
+                                    : std::string("add '-- +goose NO TRANSACTION'"))));
       }
     }
     const std::optional<bool> foreign_keys = foreign_keys_setting(statement.words);

@@ -13,6 +13,7 @@
 #include "migrator_impl.hpp"
 #include "statement_runner.hpp"
 #include "table_drop_check.hpp"
+#include "transaction_control.hpp"
 #include "transaction.hpp"
 
 namespace gander {
@@ -147,6 +148,29 @@ void refuse_dropping_table_outside_transaction(const std::vector<LoadedAction>& 
                   "drops or renames gander's tracking table " + table +
                       ", and this migration runs outside a transaction, so gander could not undo it; nothing was "
                       "run. Give gander a table of its own with --table (e.g. --table gander_migrations)",
+                  context);
+    }
+  }
+}
+
+// DESIGN §5: a migration that runs in gander's transaction must not end it,
+// or its statements would commit apart from its tracking row.
+void refuse_transaction_control(const std::vector<LoadedAction>& actions) {
+  for (const LoadedAction& action : actions) {
+    const InspectedMigration& inspected = action.migration->inspected;
+    if (!inspected.migration.use_tx) continue;
+    const std::vector<parser::Statement>& statements =
+        action.direction == Direction::up ? inspected.migration.up : inspected.migration.down;
+    for (std::size_t index = 0; index < statements.size(); ++index) {
+      const std::optional<detail::TransactionControlStatement> control =
+          detail::find_transaction_control(statements[index].sql);
+      if (!control) continue;
+      ErrorContext context{inspected.display_path, statements[index].line + control->line - 1, index + 1};
+      throw Error(ErrorKind::parse,
+                  control->name + " controls the transaction that gander runs this migration in, so its statements "
+                                  "would commit apart from its tracking row; nothing was run. Remove the "
+                                  "BEGIN/COMMIT wrapper (gander runs each migration in a transaction of its own), or "
+                                  "mark the file '-- +goose NO TRANSACTION'",
                   context);
     }
   }
@@ -375,6 +399,7 @@ RunResult Migrator::Impl::run(Choose choose, bool is_up, bool returns_early_when
   refuse_unrunnable_rollbacks(actions);
   const LoadedMigration* go_migration = cut_at_go_migration(actions);
   refuse_dropping_table_outside_transaction(actions, m_options.table);
+  refuse_transaction_control(actions);
   if (m_options.is_dry_run) {
     for (const LoadedAction& action : actions) {
       result.steps.push_back(run_action(store, *action.migration, action.direction));

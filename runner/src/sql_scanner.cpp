@@ -1,5 +1,6 @@
 #include "sql_scanner.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace gander::detail {
@@ -216,6 +217,17 @@ void SqlScanner::track_block(const std::string& word, bool is_first_word) {
   m_block_depth = 1;
   m_block_line = opens_atomic_body ? m_previous_word_line : m_line;
   m_block_statement = statement_kind(m_words);
+}
+
+std::vector<ScannedStatement> scan_statements(std::string_view text) {
+  SqlScanner scanner;
+  std::size_t number = 0;
+  for (std::size_t begin = 0; begin <= text.size();) {
+    const std::size_t end = std::min(text.find('\n', begin), text.size());
+    scanner.scan_line(text.substr(begin, end - begin), ++number);
+    begin = end + 1;
+  }
+  return scanner.finish();
 }
 
 void SqlScanner::end_statement() {

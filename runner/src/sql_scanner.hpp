@@ -92,4 +92,7 @@ class SqlScanner {
   std::vector<ScannedStatement> m_statements;
 };
 
+// Every statement of `text`, scanned line by line; lines are counted from 1.
+std::vector<ScannedStatement> scan_statements(std::string_view text);
+
 }  // namespace gander::detail

@@ -164,12 +164,19 @@ class SqliteStore final : public Store {
   // IMMEDIATE takes the write lock at once: two deferred transactions that
   // both read and then try to write would deadlock, and SQLite would fail
   // one of them without waiting for the busy timeout.
-  void begin() override { m_connection.execute("BEGIN IMMEDIATE"); }
+  void begin() override {
+    m_connection.execute("BEGIN IMMEDIATE");
+    m_is_transaction_ours = true;
+  }
 
   // Throws Error{sql} when no transaction is open.
-  void commit() override { m_connection.execute("COMMIT"); }
+  void commit() override {
+    m_is_transaction_ours = false;
+    m_connection.execute("COMMIT");
+  }
 
   void rollback() noexcept override {
+    m_is_transaction_ours = false;
     if (!m_connection.is_in_transaction()) return;
     try {
       m_connection.execute("ROLLBACK");
@@ -200,7 +207,18 @@ class SqliteStore final : public Store {
   void set_commit_waits_for_disk(bool) override {}
   void make_commits_durable() override {}
 
-  void execute(const std::string& sql) override { m_connection.execute_within_timeout(sql); }
+  // The Migrator refuses a transactional migration that holds a COMMIT
+  // before it runs; this catches what slips past that check (DESIGN §5). A
+  // NO TRANSACTION migration's own transactions are its business.
+  void execute(const std::string& sql) override {
+    m_connection.execute_within_timeout(sql);
+    if (m_is_transaction_ours && !m_connection.is_in_transaction()) {
+      m_is_transaction_ours = false;
+      throw Error(ErrorKind::sql,
+                  "the statement ended the transaction gander runs this migration in (COMMIT, END or ROLLBACK), so "
+                  "what ran before it may be committed without its tracking row; check the database");
+    }
+  }
 
   // applied_at is always written: an adopted table's column may have no default.
   void insert_row(const RowRecord& row) override {
@@ -309,6 +327,7 @@ class SqliteStore final : public Store {
   std::shared_ptr<const detail::LockFile> m_lock_file;
   SqliteConnection m_connection;
   TableName m_table;
+  bool m_is_transaction_ours = false;  // begin() opened the transaction, and commit() or rollback() has not ended it
 };
 
 }  // namespace

@@ -47,14 +47,7 @@ bool drops_or_renames_table(std::string_view sql, std::string_view table) {
   // can only be named quoted, which the scanner does not read as a word.
   if (std::any_of(table.begin(), table.end(), [](unsigned char c) { return std::isupper(c) != 0; })) return false;
   const std::string wanted = upper_ascii(table);
-  SqlScanner scanner;
-  std::size_t number = 0;
-  for (std::size_t begin = 0; begin <= sql.size();) {
-    const std::size_t end = std::min(sql.find('\n', begin), sql.size());
-    scanner.scan_line(sql.substr(begin, end - begin), ++number);
-    begin = end + 1;
-  }
-  const std::vector<ScannedStatement> statements = scanner.finish();
+  const std::vector<ScannedStatement> statements = scan_statements(sql);
   return std::any_of(statements.begin(), statements.end(),
                      [&](const ScannedStatement& statement) { return concerns_table(statement.words, wanted); });
 }

@@ -644,7 +644,7 @@ TEST_CASE("lint_rules: every rule has a unique kebab-case name and a severity an
     CHECK(names.insert(name).second);
     CHECK(std::string(rule.summary).size() > 10);
   }
-  CHECK(names.size() == 17);
+  CHECK(names.size() == 18);
   CHECK(std::string(gander::to_string(LintSeverity::warning)) == "warning");
   CHECK(std::string(gander::to_string(LintSeverity::error)) == "error");
 }

@@ -857,3 +857,19 @@ TEST_CASE("sqlite: cancel from another thread interrupts a running statement") {
   CHECK(error->message() == "interrupted");
   CHECK_NOTHROW(store->execute("SELECT 1"));
 }
+
+// The Migrator refuses a COMMIT in a transactional migration up front; the
+// store still fails a statement that ends its transaction (DESIGN §5).
+TEST_CASE("sqlite: a statement that ends the store's transaction fails loudly") {
+  const gander::test::TempDir dir;
+  const auto store = open_store((dir.path() / "t.db").string());
+  store->prepare_table();
+  store->begin();
+  store->execute("CREATE TABLE t (id INTEGER)");
+  const gander::Error error = gander::test::error_of([&] { store->execute("COMMIT"); });
+  CHECK(error.kind() == ErrorKind::sql);
+  CHECK_THAT(error.message(), Catch::Contains("ended the transaction gander runs this migration in"));
+  store->rollback();
+  // Outside a transaction (NO TRANSACTION migrations) the same statement kinds are the file's business.
+  store->execute("BEGIN; CREATE TABLE u (id INTEGER); COMMIT;");
+}
