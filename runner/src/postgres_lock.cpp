@@ -210,8 +210,27 @@ std::unique_ptr<StoreLock> take_table_lock(const std::shared_ptr<PostgresConnect
 
 }  // namespace
 
-std::int64_t advisory_lock_key(const TableName& table) {
-  const std::string hex = checksum::sha256_hex("gander:" + table.display());
+TableName resolve_table(PostgresConnection& connection, const TableName& table) {
+  if (table.schema) return table;
+  // Where the name resolves now, or, before the table exists, where CREATE
+  // TABLE puts it: the first schema of search_path that exists.
+  const pqxx::result rows = connection.exec_params(
+      "SELECT coalesce((SELECT n.nspname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+      "ON n.oid = c.relnamespace WHERE c.oid = pg_catalog.to_regclass($1)), pg_catalog.current_schema())",
+      table.quoted());
+  if (rows.empty() || rows[0][0].is_null()) return table;  // no schema in search_path: CREATE TABLE fails anyway
+  TableName resolved = table;
+  resolved.schema = rows[0][0].c_str();
+  return resolved;
+}
+
+std::int64_t advisory_lock_key(const TableName& resolved) {
+  // "public" is left out so that the key of the usual table is the one
+  // gander took before it resolved names, and older runs still contend.
+  const std::string name = resolved.schema && *resolved.schema != "public"
+                               ? *resolved.schema + "." + resolved.name
+                               : resolved.name;
+  const std::string hex = checksum::sha256_hex("gander:" + name);
   const std::uint64_t bits = std::stoull(hex.substr(0, 16), nullptr, 16);
   return static_cast<std::int64_t>(bits);
 }
@@ -221,9 +240,11 @@ std::unique_ptr<StoreLock> take_postgres_lock(const std::shared_ptr<PostgresConn
   if (connection->has_transaction()) {
     throw Error(ErrorKind::sql, "lock(): the migration lock is taken outside a transaction, and one is open");
   }
+  // DESIGN §6: every spelling of one table takes one lock.
+  const TableName resolved = resolve_table(*connection, table);
   switch (options.method) {
-    case LockMethod::advisory: return take_advisory_lock(connection, table, options);
-    case LockMethod::table: return take_table_lock(connection, table, options);
+    case LockMethod::advisory: return take_advisory_lock(connection, resolved, options);
+    case LockMethod::table: return take_table_lock(connection, resolved, options);
   }
   throw Error(ErrorKind::config, "unknown lock method");
 }

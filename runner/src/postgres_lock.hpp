@@ -2,15 +2,19 @@
 
 // The PostgreSQL migration lock (DESIGN §6), in its two forms.
 //
+// Both forms start from the tracking table as the server resolves it
+// (resolve_table), so `schema_migrations` and `public.schema_migrations`
+// take one lock.
+//
 // advisory: a session-level advisory lock whose key is the first 8 bytes of
-// SHA-256("gander:" + the table name as the user wrote it, e.g.
-// "ops.schema_migrations"), read as a big-endian signed 64-bit integer. Two
+// SHA-256("gander:" + the resolved table, "schema.name", or only "name" in
+// the schema public), read as a big-endian signed 64-bit integer. Two
 // gander runs on one database and table contend for it; runs with other
 // tables do not. It is polled with pg_try_advisory_lock in autocommit,
 // never waited for with pg_advisory_lock: a waiter holds no transaction and
 // no snapshot, so it cannot block the holder's CREATE INDEX CONCURRENTLY.
 //
-// table: the row id = 1 of <table>_lock in the tracking table's schema, for
+// table: the row id = 1 of <table>_lock in the resolved table's schema, for
 // PostgreSQL-compatible databases without advisory locks. The row names its
 // holder; a process killed while holding it leaves it behind, and the
 // timeout message says how to remove it.
@@ -24,8 +28,12 @@
 
 namespace gander::detail {
 
-// The advisory lock key of `table`, as documented above.
-std::int64_t advisory_lock_key(const TableName& table);
+// `table` with the schema the server resolves it in; as it is when it names
+// one, or when search_path names no schema that exists.
+TableName resolve_table(PostgresConnection& connection, const TableName& table);
+
+// The advisory lock key of a resolved table, as documented above.
+std::int64_t advisory_lock_key(const TableName& resolved);
 
 // Takes the lock by options.method on `connection`, which must have no open
 // transaction, waiting up to options.timeout. Throws Error{lock} on timeout,

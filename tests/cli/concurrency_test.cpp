@@ -214,3 +214,28 @@ TEST_CASE("SIGTERM during a migration rolls it back releases the lock at once an
   CHECK_THAT(next.err, !Catch::Contains("waiting"));
   CHECK(*database->scalar("SELECT count(*) FROM schema_migrations") == "1");
 }
+
+// DESIGN §6 "One table, one lock": two spellings of one table are one lock.
+TEST_CASE("replicas that spell the tracking table differently still take one lock") {
+  const gander::test::TempDir dir;
+  const auto database = gander::test::make_postgres_database();
+  for (int index = 1; index <= k_migrations; ++index) {
+    const std::string table = "t" + std::to_string(index);
+    dir.write("migrations/" + std::to_string(1000 + index) + "_create_" + table + ".sql",
+              "-- +goose Up\nCREATE TABLE " + table + " (id INTEGER);\nINSERT INTO " + table +
+                  " VALUES (1);\n-- +goose Down\nDROP TABLE " + table + ";\n");
+  }
+  std::vector<RunningProcess> running;
+  for (int process = 0; process < 2 * k_processes; ++process) {
+    const std::string table = process % 2 == 0 ? "schema_migrations" : "public.schema_migrations";
+    running.push_back(gander::test::start_gander({"--driver", "postgres", "--db", database->dsn(), "--table", table,
+                                                  "--dir", (dir.path() / "migrations").string(), "up"}));
+  }
+  for (RunningProcess& gander : running) {
+    const ProcessResult result = gander.wait();
+    INFO("exit " << result.exit_code << "\n" << result.out << result.err);
+    CHECK(result.exit_code == 0);
+  }
+  CHECK(*database->scalar("SELECT count(*) FROM schema_migrations") == std::to_string(k_migrations));
+  CHECK(*database->scalar("SELECT count(*) FROM t" + std::to_string(k_migrations)) == "1");
+}

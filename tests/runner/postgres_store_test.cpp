@@ -671,7 +671,7 @@ TEST_CASE("postgres: the table lock makes a second store wait and names the hold
   CHECK_THAT(described, Catch::Contains(", holding it since "));
   CHECK_THAT(timeout.message(),
              Catch::StartsWith("timed out after 0.3s waiting for the migration lock held by " + pid));
-  CHECK_THAT(timeout.message(), Catch::Contains("DELETE FROM \"schema_migrations_lock\""));
+  CHECK_THAT(timeout.message(), Catch::Contains("DELETE FROM \"public\".\"schema_migrations_lock\""));
 
   held.reset();
   CHECK(fixture.db->scalar("SELECT count(*) FROM schema_migrations_lock") == "0");
