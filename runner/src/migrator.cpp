@@ -344,6 +344,12 @@ std::unique_ptr<StoreLock> Migrator::Impl::take_lock(Store& store) {
     event.detail = holder;
     report(event);
   };
+  lock_options.on_stale_lock = [this](const std::string& holder) {
+    ProgressEvent event;
+    event.kind = ProgressEvent::Kind::warning;
+    event.detail = "took over the migration lock left by " + holder + ": its server session no longer exists";
+    report(event);
+  };
   return store.lock(lock_options);
 }
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -157,6 +158,44 @@ std::string host_name() {
   return name;
 }
 
+// DESIGN §6: the row records the holder's server session, so that a run
+// killed while holding it blocks nobody once its session is gone.
+void create_lock_table(PostgresConnection& connection, const TableName& lock_table) {
+  const std::string quoted = lock_table.quoted();
+  try {
+    connection.exec("CREATE TABLE IF NOT EXISTS " + quoted +
+                    " (id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL, "
+                    "acquired_at TIMESTAMPTZ NOT NULL DEFAULT now(), server_pid INTEGER, server_started TIMESTAMPTZ)");
+  } catch (const Error& error) {
+    // Two processes that create it at the same moment: one of them loses
+    // the race on the catalog, and the table exists all the same.
+    const auto& sqlstate = error.context().sqlstate;
+    if (!sqlstate || (*sqlstate != "23505" && *sqlstate != "42P07")) throw;
+  }
+  // A table made before the session columns existed gets them; ALTER TABLE
+  // locks the table, so only when they are missing.
+  const pqxx::result missing = connection.exec_params(
+      "SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = pg_catalog.to_regclass($1) "
+      "AND attname IN ('server_pid', 'server_started') AND NOT attisdropped",
+      quoted);
+  if (missing.at(0).at(0).as<int>() == 2) return;
+  connection.exec("ALTER TABLE " + quoted +
+                  " ADD COLUMN IF NOT EXISTS server_pid INTEGER, ADD COLUMN IF NOT EXISTS server_started TIMESTAMPTZ");
+}
+
+// Deletes the lock row when the server session that took it no longer
+// exists, and returns its holder. A session is taken for alive whenever
+// that cannot be told: a row without a session (written by an older
+// gander), or a session whose start this role may not see.
+std::optional<std::string> remove_stale_row(PostgresConnection& connection, const std::string& quoted) {
+  const pqxx::result removed = connection.exec(
+      "DELETE FROM " + quoted + " AS l WHERE l.id = 1 AND l.server_pid IS NOT NULL AND NOT EXISTS ("
+      "SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.pid = l.server_pid AND (a.backend_start IS NULL OR "
+      "l.server_started IS NULL OR a.backend_start = l.server_started)) RETURNING l.holder");
+  if (removed.empty()) return std::nullopt;
+  return std::string(removed[0][0].c_str());
+}
+
 TableName lock_table_name(const TableName& table) {
   TableName lock_table = table;
   lock_table.name += k_lock_table_suffix;
@@ -171,17 +210,9 @@ TableName lock_table_name(const TableName& table) {
 
 std::unique_ptr<StoreLock> take_table_lock(const std::shared_ptr<PostgresConnection>& connection,
                                            const TableName& table, const LockOptions& options) {
-  const std::string quoted = lock_table_name(table).quoted();
-  try {
-    connection->exec("CREATE TABLE IF NOT EXISTS " + quoted +
-                     " (id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL, "
-                     "acquired_at TIMESTAMPTZ NOT NULL DEFAULT now())");
-  } catch (const Error& error) {
-    // Two processes that create it at the same moment: one of them loses
-    // the race on the catalog, and the table exists all the same.
-    const auto& sqlstate = error.context().sqlstate;
-    if (!sqlstate || (*sqlstate != "23505" && *sqlstate != "42P07")) throw;
-  }
+  const TableName lock_table = lock_table_name(table);
+  const std::string quoted = lock_table.quoted();
+  create_lock_table(*connection, lock_table);
   // The token tells this run's row from one a run on the same host and pid
   // left behind, so release deletes only its own.
   const std::string holder =
@@ -190,10 +221,20 @@ std::unique_ptr<StoreLock> take_table_lock(const std::shared_ptr<PostgresConnect
     session.exec_params("DELETE FROM " + quoted + " WHERE id = 1 AND holder = $1", holder);
   });
   LockProbe probe;
-  probe.try_once = [&] {
-    return connection->exec_params("INSERT INTO " + quoted + " (id, holder) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
+  const auto try_insert = [&] {
+    return connection->exec_params("INSERT INTO " + quoted +
+                                       " (id, holder, server_pid, server_started) SELECT 1, $1, pid, backend_start "
+                                       "FROM pg_catalog.pg_stat_activity WHERE pid = pg_catalog.pg_backend_pid() "
+                                       "ON CONFLICT (id) DO NOTHING",
                                    holder)
                .affected_rows() == 1;
+  };
+  probe.try_once = [&] {
+    if (try_insert()) return true;
+    const std::optional<std::string> stale = remove_stale_row(*connection, quoted);
+    if (!stale) return false;
+    if (options.on_stale_lock) options.on_stale_lock(*stale);
+    return try_insert();
   };
   probe.describe_holder = [&] {
     const pqxx::result rows = connection->exec(
@@ -203,7 +244,8 @@ std::unique_ptr<StoreLock> take_table_lock(const std::shared_ptr<PostgresConnect
     return std::string(rows[0][0].c_str()) + ", holding it since " + rows[0][1].c_str() + " UTC";
   };
   wait_for_lock(options, probe, "the row in " + quoted,
-                "; if no gander is running, a row left by a killed process is removed with DELETE FROM " + quoted);
+                "; its server session is still there: if no gander is running (a pooler can keep a killed run's "
+                "session open), remove the row with DELETE FROM " + quoted);
   lock->mark_held();
   return lock;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <pqxx/pqxx>
 
 #include "run_process.hpp"
 #include "temp_dir.hpp"
@@ -238,4 +239,46 @@ TEST_CASE("replicas that spell the tracking table differently still take one loc
   }
   CHECK(*database->scalar("SELECT count(*) FROM schema_migrations") == std::to_string(k_migrations));
   CHECK(*database->scalar("SELECT count(*) FROM t" + std::to_string(k_migrations)) == "1");
+}
+
+// DESIGN §6: "A table lock left by a killed run does not block every later run."
+TEST_CASE("a table lock whose server session is gone is taken over, and one whose session lives is waited for") {
+  const gander::test::TempDir dir;
+  const auto database = gander::test::make_postgres_database();
+  dir.write("migrations/00001_a.sql", "-- +goose Up\nCREATE TABLE a (id INTEGER);\n");
+  const auto up = [&] {
+    return gander::test::run_gander({"--driver", "postgres", "--db", database->dsn(), "--lock", "table",
+                                     "--lock-timeout", "2s", "--dir", (dir.path() / "migrations").string(), "up"});
+  };
+  REQUIRE(up().exit_code == 0);  // creates schema_migrations_lock
+  dir.write("migrations/00002_b.sql", "-- +goose Up\nCREATE TABLE b (id INTEGER);\n");
+  const auto leave_row_of = [&](const std::string& pid, const std::string& started) {
+    database->exec("INSERT INTO schema_migrations_lock (id, holder, server_pid, server_started) VALUES "
+                   "(1, 'pid 4242 on a-host (token killed)', " + pid + ", '" + started + "')");
+  };
+
+  SECTION("the session is gone") {
+    // Each query of the test database is a session of its own, over when it returns.
+    const gander::test::Row gone =
+        database->query("SELECT pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()").at(0);
+    leave_row_of(*gone[0], *gone[1]);
+    const ProcessResult result = up();
+    INFO("exit " << result.exit_code << "\n" << result.out << result.err);
+    CHECK(result.exit_code == 0);
+    CHECK_THAT(result.err, Catch::Contains("took over the migration lock left by pid 4242 on a-host (token killed): "
+                                           "its server session no longer exists"));
+    CHECK(*database->scalar("SELECT count(*) FROM schema_migrations") == "2");
+  }
+  SECTION("the session lives") {
+    pqxx::connection holder(database->dsn());
+    pqxx::nontransaction session(holder);
+    const pqxx::row alive =
+        session.exec("SELECT pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()").at(0);
+    leave_row_of(alive[0].c_str(), alive[1].c_str());
+    const ProcessResult result = up();
+    INFO("exit " << result.exit_code << "\n" << result.out << result.err);
+    CHECK(result.exit_code == 4);
+    CHECK_THAT(result.err, Catch::Contains("its server session is still there"));
+    CHECK(*database->scalar("SELECT count(*) FROM schema_migrations") == "1");
+  }
 }

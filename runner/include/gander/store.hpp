@@ -47,6 +47,9 @@ struct LockOptions {
   // starts waiting; the argument describes the holder as far as it is known
   // ("pid 4242 (gander), holding it since 2026-11-21 09:30:00 UTC").
   std::function<void(const std::string& holder)> on_wait;
+  // Called when the lock was left by a run whose server session is gone
+  // and is taken over (--lock=table); the argument describes that holder.
+  std::function<void(const std::string& holder)> on_stale_lock;
   // When set and true, waiting stops with Error{lock} ("interrupted").
   const std::atomic<bool>* is_cancelled = nullptr;
 };
