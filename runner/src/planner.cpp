@@ -52,7 +52,8 @@ void compare(const MigrationFile& file, const AppliedRow& row, const PlanOptions
   } else if (file.is_go) {
     planned.note = "the Go migration's file has changed since it was recorded";
   } else if (row.up_checksum && *row.up_checksum == file.up_checksum) {
-    planned.note = "only comments, whitespace or the Down section changed; the SQL that ran is the same";
+    planned.note = "only comments, whitespace or the Down section changed (or the stored checksum was edited); the "
+                   "SQL that ran is the same";
   } else if (row.up_checksum) {
     planned.note = "the SQL that ran has changed";
   }

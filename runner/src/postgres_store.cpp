@@ -10,6 +10,7 @@
 #include "duration_text.hpp"
 #include "postgres_connection.hpp"
 #include "postgres_lock.hpp"
+#include "row_state.hpp"
 
 namespace gander {
 
@@ -131,25 +132,34 @@ class PostgresStore final : public Store {
     };
     const pqxx::result result = m_connection->exec(
         "SELECT filename, checksum, " + std::string(k_applied_at_sql) + ", " +
-        column_or_null("state = 'partial'", "state") + ", " + column_or_null("up_checksum", "up_checksum") + ", " +
+        column_or_null("state", "state") + ", " + column_or_null("up_checksum", "up_checksum") + ", " +
         column_or_null("statements_done", "statements_done") + " FROM " + m_quoted);
     std::vector<AppliedRow> rows;
     rows.reserve(result.size());
+    // A legacy table has no state column: every row in it is applied.
+    const bool has_state = columns.empty() || contains(columns, "state");
+    detail::RowStates states(m_table.display());
     for (const pqxx::row& source : result) {
       AppliedRow row;
       row.filename = source[0].c_str();
       row.checksum = source[1].c_str();
       if (!source[2].is_null()) row.applied_at = source[2].c_str();
-      row.is_partial = !source[3].is_null() && source[3].as<bool>();
+      row.is_partial = has_state && states.is_partial(row.filename, source[3].is_null()
+                                                                       ? std::nullopt
+                                                                       : std::optional<std::string_view>(source[3].c_str()));
       if (!source[4].is_null()) row.up_checksum = source[4].c_str();
       if (!source[5].is_null()) row.statements_done = source[5].as<std::int64_t>();
       rows.push_back(std::move(row));
     }
+    states.throw_if_unknown();
     return rows;
   }
 
   std::vector<AppliedRow> read_checksums() override {
-    const pqxx::result result = m_connection->exec("SELECT filename, checksum, state = 'partial' FROM " + m_quoted);
+    // Anything but 'applied' is read as partial here: the run then reads
+    // every row under the lock, where a state gander never writes is refused.
+    const pqxx::result result =
+        m_connection->exec("SELECT filename, checksum, state IS DISTINCT FROM 'applied' FROM " + m_quoted);
     std::vector<AppliedRow> rows(result.size());
     for (pqxx::result::size_type index = 0; index < result.size(); ++index) {
       const pqxx::row source = result[index];

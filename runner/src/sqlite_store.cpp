@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "file_lock.hpp"
+#include "row_state.hpp"
 #include "sqlite_connection.hpp"
 
 namespace gander {
@@ -127,29 +128,34 @@ class SqliteStore final : public Store {
     const Statement statement =
         m_connection.prepare(std::string("SELECT filename, checksum, ") +
                              "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', applied_at), applied_at), " +
-                             (columns.contains("state") ? "state = 'partial'" : "0") + ", " +
+                             (columns.contains("state") ? "state" : "'applied'") + ", " +
                              (columns.contains("up_checksum") ? "up_checksum" : "NULL") + ", " +
                              (columns.contains("statements_done") ? "statements_done" : "NULL") + " FROM " +
                              m_table.quoted());
     std::vector<AppliedRow> rows;
+    detail::RowStates states(m_table.display());
     while (m_connection.step(statement.get())) {
       AppliedRow row;
       row.filename = detail::column_text(statement.get(), 0).value_or("");
       row.checksum = detail::column_text(statement.get(), 1).value_or("");
       row.applied_at = detail::column_text(statement.get(), 2);
-      row.is_partial = sqlite3_column_int(statement.get(), 3) != 0;
+      const std::optional<std::string> state = detail::column_text(statement.get(), 3);
+      row.is_partial = states.is_partial(row.filename, state ? std::optional<std::string_view>(*state) : std::nullopt);
       row.up_checksum = detail::column_text(statement.get(), 4);
       if (sqlite3_column_type(statement.get(), 5) != SQLITE_NULL) {
         row.statements_done = sqlite3_column_int64(statement.get(), 5);
       }
       rows.push_back(std::move(row));
     }
+    states.throw_if_unknown();
     return rows;
   }
 
   std::vector<AppliedRow> read_checksums() override {
     const Statement statement =
-        m_connection.prepare("SELECT filename, checksum, state = 'partial' FROM " + m_table.quoted());
+        // Anything but 'applied' is read as partial here: the run then reads
+        // every row under the lock, where a state gander never writes is refused.
+        m_connection.prepare("SELECT filename, checksum, state IS NOT 'applied' FROM " + m_table.quoted());
     std::vector<AppliedRow> rows;
     while (m_connection.step(statement.get())) {
       AppliedRow row;

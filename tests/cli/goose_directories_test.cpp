@@ -197,3 +197,29 @@ TEST_CASE("a migration that drops the tracking table fails naming it, and nothin
   CHECK(fixture.has_table("kept"));
   CHECK_FALSE(fixture.has_table("schema_migrations"));
 }
+
+// Issue 13 item 10: a tracking row edited by hand is refused, never guessed at.
+TEST_CASE("a tracking row with a state gander never writes is refused naming it, and nothing runs") {
+  const Fixture fixture(GENERATE(as<std::string>{}, "sqlite3", "postgres"));
+  fixture.write("00001_users.sql", k_users);
+  fixture.write("00002_notes.sql", k_notes);
+  REQUIRE(fixture.gander({"up-to", "1"}).exit_code == 0);
+  fixture.database->exec("UPDATE schema_migrations SET state = 'done'");
+  for (const char* command : {"up", "status"}) {
+    const ProcessResult refused = fixture.gander({command});
+    INFO(command << "\n" << describe(refused));
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.err, Catch::Contains("1 row of schema_migrations hold a state gander never writes") &&
+                                Catch::Contains("00001_users.sql: state 'done'"));
+  }
+  CHECK_FALSE(fixture.has_table("notes"));
+  // SQLite's NOT NULL cannot be dropped; a NULL state is tested on PostgreSQL.
+  if (fixture.database->driver() == "postgres") {
+    fixture.database->exec("ALTER TABLE schema_migrations ALTER COLUMN state DROP NOT NULL");
+    fixture.database->exec("UPDATE schema_migrations SET state = NULL");
+    const ProcessResult refused = fixture.gander({"up"});
+    INFO(describe(refused));
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.err, Catch::Contains("00001_users.sql: state NULL"));
+  }
+}
