@@ -55,6 +55,20 @@ class FileLock final : public StoreLock {
 
 }  // namespace
 
+bool is_file_locked(const LockFile& file) {
+  for (;;) {
+    if (::flock(file.descriptor(), LOCK_SH | LOCK_NB) == 0) {
+      ::flock(file.descriptor(), LOCK_UN);
+      return false;
+    }
+    const int error = errno;
+    if (error == EWOULDBLOCK) return true;
+    if (error != EINTR) {
+      throw Error(ErrorKind::lock, "cannot look at the lock of " + file.path() + ": " + system_message(error));
+    }
+  }
+}
+
 LockFile::LockFile(std::string path) : m_path(std::move(path)) {
   do {
     m_descriptor = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -41,4 +41,9 @@ class LockFile {
 // refuses the lock.
 std::unique_ptr<StoreLock> take_file_lock(std::shared_ptr<const LockFile> file, const LockOptions& options);
 
+// True when another process holds the lock on `file` now. It looks with a
+// shared flock taken and dropped at once, so a run that tries to lock at
+// that very moment waits one poll; never call it while holding the lock.
+bool is_file_locked(const LockFile& file);
+
 }  // namespace gander::detail

@@ -590,7 +590,22 @@ void Migrator::Impl::warn_about_malformed_downs(const MigrationSet& migrations) 
 Plan Migrator::Impl::read_only_plan() {
   Loaded loaded = load_while_connecting(EarlyRead::rows);
   warn_about_malformed_downs(loaded.migrations);
-  return make_plan(loaded.migrations.files(), std::move(*loaded.rows), plan_options());
+  const std::vector<MigrationFile> files = loaded.migrations.files();
+  Plan plan = make_plan(files, std::move(*loaded.rows), plan_options());
+  const auto is_partial = [](const PlannedMigration& planned) { return planned.state == MigrationState::partial; };
+  if (std::none_of(plan.migrations.begin(), plan.migrations.end(), is_partial)) return plan;
+  // A NO TRANSACTION migration is partial while the run that holds the lock
+  // applies it; a health check must not call that a problem (DESIGN §7).
+  if (const std::optional<std::string> holder = m_store->lock_holder(m_options.lock_method)) {
+    for (PlannedMigration& planned : plan.migrations) {
+      if (!is_partial(planned)) continue;
+      planned.state = MigrationState::running;
+      planned.note = "being applied now by the run that holds the migration lock: " + *holder;
+    }
+    return plan;
+  }
+  // The run may have finished between reading the rows and looking at the lock.
+  return make_plan(files, m_store->read_rows(), plan_options());
 }
 
 Plan Migrator::Impl::verified_plan() {

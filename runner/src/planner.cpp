@@ -81,6 +81,7 @@ const char* to_string(MigrationState state) {
     case MigrationState::modified: return "modified";
     case MigrationState::missing: return "missing";
     case MigrationState::partial: return "partial";
+    case MigrationState::running: return "running";
   }
   return "unknown";
 }

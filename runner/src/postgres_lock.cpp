@@ -98,7 +98,7 @@ class PostgresLock final : public StoreLock {
   bool m_is_held = false;
 };
 
-std::string advisory_holder(PostgresConnection& connection, std::int64_t key) {
+std::optional<std::string> find_advisory_holder(PostgresConnection& connection, std::int64_t key) {
   const auto high = static_cast<std::uint32_t>(static_cast<std::uint64_t>(key) >> 32);
   const auto low = static_cast<std::uint32_t>(static_cast<std::uint64_t>(key));
   // A bigint advisory key shows in pg_locks as classid (high half), objid
@@ -112,7 +112,7 @@ std::string advisory_holder(PostgresConnection& connection, std::int64_t key) {
       "AND l.objsubid = 1 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
       "LIMIT 1",
       std::to_string(high), std::to_string(low));
-  if (rows.empty()) return "a session that has just released it";
+  if (rows.empty()) return std::nullopt;
   const pqxx::row row = rows.front();
   // The server's pid is what pg_stat_activity and pg_terminate_backend()
   // take; the client's address tells which replica it is.
@@ -139,7 +139,9 @@ std::unique_ptr<StoreLock> take_advisory_lock(const std::shared_ptr<PostgresConn
                   error.context());
     }
   };
-  probe.describe_holder = [&] { return advisory_holder(*connection, key); };
+  probe.describe_holder = [&] {
+    return find_advisory_holder(*connection, key).value_or("a session that has just released it");
+  };
   wait_for_lock(options, probe, "advisory lock " + std::to_string(key) + " for table " + table.display(), "");
   lock->mark_held();
   return lock;
@@ -275,6 +277,18 @@ std::int64_t advisory_lock_key(const TableName& resolved) {
   const std::string hex = checksum::sha256_hex("gander:" + name);
   const std::uint64_t bits = std::stoull(hex.substr(0, 16), nullptr, 16);
   return static_cast<std::int64_t>(bits);
+}
+
+std::optional<std::string> postgres_lock_holder(PostgresConnection& connection, const TableName& table,
+                                                LockMethod method) {
+  const TableName resolved = resolve_table(connection, table);
+  if (method == LockMethod::advisory) return find_advisory_holder(connection, advisory_lock_key(resolved));
+  const std::string quoted = lock_table_name(resolved).quoted();
+  const pqxx::result exists = connection.exec_params("SELECT pg_catalog.to_regclass($1) IS NOT NULL", quoted);
+  if (!exists.at(0).at(0).as<bool>()) return std::nullopt;
+  const pqxx::result rows = connection.exec("SELECT holder FROM " + quoted + " WHERE id = 1");
+  if (rows.empty()) return std::nullopt;
+  return std::string(rows[0][0].c_str());
 }
 
 std::unique_ptr<StoreLock> take_postgres_lock(const std::shared_ptr<PostgresConnection>& connection,

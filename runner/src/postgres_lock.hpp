@@ -21,6 +21,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include <gander/store.hpp>
 
@@ -34,6 +36,11 @@ TableName resolve_table(PostgresConnection& connection, const TableName& table);
 
 // The advisory lock key of a resolved table, as documented above.
 std::int64_t advisory_lock_key(const TableName& resolved);
+
+// Who holds the lock of `method` for `table` now, without taking it; none
+// when nobody does (or, for the table lock, when its table does not exist).
+std::optional<std::string> postgres_lock_holder(PostgresConnection& connection, const TableName& table,
+                                                LockMethod method);
 
 // Takes the lock by options.method on `connection`, which must have no open
 // transaction, waiting up to options.timeout. Throws Error{lock} on timeout,

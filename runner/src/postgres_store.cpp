@@ -82,6 +82,10 @@ class PostgresStore final : public Store {
     return detail::take_postgres_lock(m_connection, m_table, options);
   }
 
+  std::optional<std::string> lock_holder(LockMethod method) override {
+    return detail::postgres_lock_holder(*m_connection, m_table, method);
+  }
+
   TableShape table_shape() override {
     const std::optional<std::vector<std::string>> columns = read_columns();
     if (!columns) return TableShape::missing;

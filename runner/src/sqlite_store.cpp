@@ -95,6 +95,14 @@ class SqliteStore final : public Store {
     return detail::take_file_lock(m_lock_file, options);
   }
 
+  std::optional<std::string> lock_holder(LockMethod) override {
+    const std::string path = m_connection.file_path();
+    if (path.empty()) return std::nullopt;
+    if (!m_lock_file) m_lock_file = std::make_shared<const detail::LockFile>(path);
+    if (!detail::is_file_locked(*m_lock_file)) return std::nullopt;
+    return "another gander process (an flock on " + path + ")";
+  }
+
   TableShape table_shape() override { return classify(read_columns()); }
 
   void prepare_table() override {

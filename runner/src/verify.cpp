@@ -182,6 +182,8 @@ VerifyReport verify_report_from_plan(const Plan& plan, const std::string& base, 
         report.violations.push_back({ViolationKind::partial, planned.name, planned.db_checksum,
                                      planned.file_checksum, std::nullopt, planned.note});
         break;
+      case MigrationState::running:  // another run is applying it now: nothing was changed
+        break;
     }
   }
   return report;

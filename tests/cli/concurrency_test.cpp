@@ -282,3 +282,41 @@ TEST_CASE("a table lock whose server session is gone is taken over, and one whos
     CHECK(*database->scalar("SELECT count(*) FROM schema_migrations") == "1");
   }
 }
+
+// Issue 13 item 10: a health check during a long NO TRANSACTION migration.
+TEST_CASE("a NO TRANSACTION migration another run is applying now is running, not partial, for status and verify") {
+  const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
+  const gander::test::TempDir dir;
+  const auto database = gander::test::make_test_database(driver, dir.path());
+  dir.write("migrations/00001_slow.sql",
+            "-- +goose NO TRANSACTION\n-- +goose Up\nCREATE TABLE a (id INTEGER);\n" + slow_statement(driver) + "\n");
+  const std::vector<std::string> base = {"--driver", driver, "--db", database->dsn(), "--dir",
+                                         (dir.path() / "migrations").string()};
+  const auto with = [&](std::vector<std::string> command) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), command.begin(), command.end());
+    return args;
+  };
+  RunningProcess up = gander::test::start_gander(with({"up"}));
+  wait_for_tracking_table(*database);
+  gander::test::wait_until(
+      [&] { return *database->scalar("SELECT count(*) FROM schema_migrations WHERE state = 'partial'") == "1"; },
+      "the run to record its migration as partial");
+
+  const ProcessResult status = gander::test::run_gander(with({"status", "--json"}));
+  const ProcessResult verify = gander::test::run_gander(with({"verify"}));
+  const ProcessResult finished = up.wait();
+  INFO("status exit " << status.exit_code << "\n" << status.out << status.err);
+  CHECK(status.exit_code == 0);
+  CHECK_THAT(status.out, Catch::Contains(R"("state": "running")") && Catch::Contains(R"("running": 1)"));
+  INFO("verify exit " << verify.exit_code << "\n" << verify.out << verify.err);
+  CHECK(verify.exit_code == 0);
+  INFO("up exit " << finished.exit_code << "\n" << finished.err);
+  REQUIRE(finished.exit_code == 0);
+
+  // The same row with no run holding the lock is a real PARTIAL.
+  database->exec("UPDATE schema_migrations SET state = 'partial'");
+  const ProcessResult stale = gander::test::run_gander(with({"status"}));
+  CHECK(stale.exit_code == 3);
+  CHECK_THAT(stale.out, Catch::Contains("PARTIAL"));
+}

@@ -34,6 +34,7 @@ const char* state_label(MigrationState state) {
     case MigrationState::amended:
     case MigrationState::pending:
     case MigrationState::out_of_order:
+    case MigrationState::running:
       return to_string(state);
   }
   return to_string(state);
@@ -46,6 +47,7 @@ const char* state_colour(MigrationState state) {
       return k_green;
     case MigrationState::pending:
     case MigrationState::out_of_order:
+    case MigrationState::running:
       return k_yellow;
     case MigrationState::modified:
     case MigrationState::missing:
@@ -129,8 +131,8 @@ void print_text(const Plan& plan, const CliOptions& options, std::ostream& out) 
     return found == counts.end() ? std::size_t{0} : found->second;
   };
   out << "\n" << count(MigrationState::applied) << " applied, " << count(MigrationState::pending) << " pending";
-  for (const MigrationState state : {MigrationState::amended, MigrationState::out_of_order, MigrationState::modified,
-                                     MigrationState::missing, MigrationState::partial}) {
+  for (const MigrationState state : {MigrationState::amended, MigrationState::out_of_order, MigrationState::running,
+                                     MigrationState::modified, MigrationState::missing, MigrationState::partial}) {
     if (count(state) > 0) out << ", " << count(state) << " " << to_string(state);
   }
   out << "\n";
@@ -160,7 +162,7 @@ void print_json(const Plan& plan, std::ostream& out) {
     write_optional(json, "db_checksum", planned.db_checksum);
     write_optional(json, "applied_at", planned.applied_at);
     json.key("kind").value(planned.is_go ? "go" : "sql");
-    if (planned.state == MigrationState::partial) {
+    if (planned.state == MigrationState::partial || planned.state == MigrationState::running) {
       json.key("statements_done");
       if (planned.statements_done) json.value(*planned.statements_done);
       else json.null();
@@ -177,7 +179,8 @@ void print_json(const Plan& plan, std::ostream& out) {
                                    std::pair{MigrationState::out_of_order, "out_of_order"},
                                    std::pair{MigrationState::modified, "modified"},
                                    std::pair{MigrationState::missing, "missing"},
-                                   std::pair{MigrationState::partial, "partial"}}) {
+                                   std::pair{MigrationState::partial, "partial"},
+                                   std::pair{MigrationState::running, "running"}}) {
     const auto found = counts.find(state);
     json.key(key).value(found == counts.end() ? std::size_t{0} : found->second);
   }

@@ -16,8 +16,11 @@
 namespace gander {
 
 // `amended`: applied, and the file changed since in a way gander.amend
-// records (DESIGN §3); it counts as applied.
-enum class MigrationState { applied, amended, pending, out_of_order, modified, missing, partial };
+// records (DESIGN §3); it counts as applied. `running`: a partial NO
+// TRANSACTION migration while another run holds the migration lock, i.e.
+// being applied right now; only read-only commands report it (make_plan
+// never does), and it is not an integrity problem.
+enum class MigrationState { applied, amended, pending, out_of_order, modified, missing, partial, running };
 
 // DESIGN §7's JSON name: "applied", "amended", "pending", "out-of-order", ...
 const char* to_string(MigrationState state);

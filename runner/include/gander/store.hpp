@@ -96,6 +96,11 @@ class Store {
   // Throws Error{lock} on timeout, saying who holds it when that is known.
   virtual std::unique_ptr<StoreLock> lock(const LockOptions& options) = 0;
 
+  // Who holds the migration lock of `method` now, without taking it or
+  // waiting; none when nobody does. Read-only; never call it while this
+  // store holds the lock.
+  virtual std::optional<std::string> lock_holder(LockMethod method) = 0;
+
   // The tracking table's shape; changes nothing. Throws Error{config} when a
   // table of that name exists with columns that do not fit, listing them.
   virtual TableShape table_shape() = 0;
