@@ -457,7 +457,8 @@ void Migrator::Impl::record_in_transaction(Store& store, const LoadedMigration& 
       rollback_consequence(direction));
 }
 
-Step Migrator::Impl::run_action(Store& store, const LoadedMigration& migration, Direction direction) {
+Step Migrator::Impl::run_action(Store& store, const LoadedMigration& migration, Direction direction,
+                                detail::FinishedEvent finished) {
   Step step = prepared_step(migration, direction);
   if (m_options.is_dry_run) return step;
   const std::string& name = migration.inspected.name;
@@ -486,7 +487,7 @@ Step Migrator::Impl::run_action(Store& store, const LoadedMigration& migration, 
     record_in_table([&] { store.delete_row(name); });
   }
   step.elapsed_ms = milliseconds_since(start);
-  report_step(ProgressEvent::Kind::finished, step);
+  if (finished == detail::FinishedEvent::sent_at_commit) report_step(ProgressEvent::Kind::finished, step);
   return step;
 }
 

@@ -27,6 +27,10 @@ std::int64_t milliseconds_since(Clock::time_point start);
 // What became of a transactional migration whose statement failed.
 const char* rollback_consequence(Direction direction);
 
+// Who sends a migration's `finished` event: run_action, once the migration
+// has committed, or its caller, once that commit is known to be on disk.
+enum class FinishedEvent { sent_at_commit, sent_by_caller };
+
 // An action with its migration, ready to run.
 struct LoadedAction {
   const LoadedMigration* migration;
@@ -72,7 +76,8 @@ class Migrator::Impl {
   InspectOptions inspect_options() const;
   PlanOptions plan_options();
   std::unique_ptr<StoreLock> take_lock(Store& store);
-  Step run_action(Store& store, const LoadedMigration& migration, Direction direction);
+  Step run_action(Store& store, const LoadedMigration& migration, Direction direction,
+                  detail::FinishedEvent finished = detail::FinishedEvent::sent_at_commit);
   Step prepared_step(const LoadedMigration& migration, Direction direction) const;
   void apply(Store& store, const std::vector<detail::LoadedAction>& actions, std::vector<Step>& steps);
   void apply_deferring_durability(Store& store, const std::vector<detail::LoadedAction>& actions, std::size_t first,

@@ -22,10 +22,11 @@ namespace {
 
 bool runs_in_transaction(const LoadedAction& action) { return action.migration->inspected.migration.use_tx; }
 
-// How long migrations may share one SQLite transaction before it commits:
-// long enough that 1,000 small migrations make one or two commits, short
-// enough that their progress lines are not held back for long and that a
-// kill undoes little work.
+// How long migrations may share one SQLite transaction before it commits,
+// or go on PostgreSQL without a commit that waits for the disk: long enough
+// that 1,000 small migrations make one or two such commits, short enough
+// that their progress lines (sent once durable) are not held back for long
+// and that a kill undoes little work.
 constexpr std::chrono::seconds k_longest_shared_transaction{1};
 
 // "the migrations before it in that transaction (3, from 00002_b.sql)":
@@ -76,25 +77,45 @@ void Migrator::Impl::apply(Store& store, const std::vector<LoadedAction>& action
 }
 
 // PostgreSQL: each migration is its own transaction, committed without
-// waiting for the disk, except the last: its commit waits, and the WAL is
-// written in order, so that wait covers every commit before it. Until then
-// a server crash can lose only the newest of them, each whole. A failure
-// waits too before it is reported (best effort), so that what was reported
-// applied stays so; and a NO TRANSACTION migration that follows runs after
-// the wait, in a session whose commits wait again.
+// waiting for the disk, except the last of a group: its commit waits, and
+// the WAL is written in order, so that wait covers every commit before it.
+// A group ends with the run or after k_longest_shared_transaction, and only
+// then are its migrations reported finished (DESIGN §5: `OK` means durable),
+// so a server crash can take back only migrations not reported yet, each
+// whole. A failure waits too before it is reported (best effort), so that
+// the migrations before it are reported applied; and a NO TRANSACTION
+// migration that follows runs after the wait, in a session whose commits
+// wait again.
 void Migrator::Impl::apply_deferring_durability(Store& store, const std::vector<LoadedAction>& actions,
                                                 std::size_t first, std::size_t end, std::vector<Step>& steps) {
+  std::vector<Step> committed;  // not known to be on disk yet
+  const auto report_durable = [&] {
+    for (Step& step : committed) {
+      report_step(ProgressEvent::Kind::finished, step);
+      steps.push_back(std::move(step));
+    }
+    committed.clear();
+  };
   store.set_commit_waits_for_disk(false);
+  Clock::time_point group_start = Clock::now();
   try {
     for (std::size_t index = first; index < end; ++index) {
-      if (index + 1 == end) store.set_commit_waits_for_disk(true);
-      steps.push_back(run_action(store, *actions[index].migration, actions[index].direction));
+      const bool is_last = index + 1 == end;
+      const bool ends_group = is_last || Clock::now() - group_start >= k_longest_shared_transaction;
+      if (ends_group) store.set_commit_waits_for_disk(true);
+      committed.push_back(run_action(store, *actions[index].migration, actions[index].direction,
+                                     detail::FinishedEvent::sent_by_caller));
+      if (!ends_group) continue;
+      report_durable();
+      group_start = Clock::now();
+      if (!is_last) store.set_commit_waits_for_disk(false);
     }
   } catch (...) {
     // With the connection gone there is nothing left to wait for, and the
     // failure in flight is what the caller must see.
     try {
       store.make_commits_durable();
+      report_durable();
     } catch (const Error&) {
     }
     throw;

@@ -345,3 +345,37 @@ TEST_CASE("PostgreSQL: a server crash right after a run keeps every migration th
   CHECK(postgres_value(server.dsn(), "SELECT count(*) FROM pg_tables WHERE tablename ~ '^t[0-9]+$'") == "17");
   CHECK(postgres_value(server.dsn(), "SELECT count(*) FROM t1") == "4");
 }
+
+// DESIGN §5: `OK` means durable. A server crash in the middle of a run can
+// take back migrations whose commits did not wait for the disk, but never
+// one that was reported applied.
+TEST_CASE("PostgreSQL: a server crash in the middle of a run takes back no migration reported applied") {
+  gander::test::PrivatePostgres server({"wal_writer_delay=10s"});
+  const TempDir dir;
+  constexpr int k_migrations = 40;
+  for (int index = 1; index <= k_migrations; ++index) {
+    // Slow enough that the run spans several groups of commits.
+    dir.write("migrations/" + file_of(index), "-- +goose Up\nCREATE TABLE t" + std::to_string(index) +
+                                                  " (id INTEGER);\nSELECT pg_sleep(0.1);\n");
+  }
+  gander::test::RunningProcess run = gander::test::start_gander(
+      {"--driver", "postgres", "--db", server.dsn(), "--dir", (dir.path() / "migrations").string(), "up"});
+  gander::test::wait_until(
+      [&] {
+        const std::string applied = postgres_value(
+            server.dsn(), "SELECT count(*) FROM pg_tables WHERE tablename = 'schema_migrations'") == "1"
+                                        ? postgres_value(server.dsn(), "SELECT count(*) FROM schema_migrations")
+                                        : "0";
+        return std::stoi(applied) >= 25;
+      },
+      "the run to commit 25 migrations");
+  server.stop_immediately();
+  const ProcessResult result = run.wait();
+  INFO(result.out << result.err);
+  CHECK(result.exit_code != 0);
+  server.start();
+  const std::size_t reported = count_of(result.out, "OK    ");
+  const std::size_t kept = std::stoul(postgres_value(server.dsn(), "SELECT count(*) FROM schema_migrations"));
+  CHECK(reported > 0);
+  CHECK(kept >= reported);
+}
