@@ -23,18 +23,23 @@ using gander::test::RunningProcess;
 constexpr int k_processes = 4;
 constexpr int k_migrations = 20;
 
-}  // namespace
-
-TEST_CASE("processes racing up on one fresh database apply each migration once and all exit 0") {
-  const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
-  const gander::test::TempDir dir;
-  const auto database = gander::test::make_test_database(driver, dir.path());
+// k_migrations migrations, each creating a table t<N> with one row.
+void write_table_migrations(const gander::test::TempDir& dir) {
   for (int index = 1; index <= k_migrations; ++index) {
     const std::string table = "t" + std::to_string(index);
     dir.write("migrations/" + std::to_string(1000 + index) + "_create_" + table + ".sql",
               "-- +goose Up\nCREATE TABLE " + table + " (id INTEGER);\nINSERT INTO " + table +
                   " VALUES (1);\n-- +goose Down\nDROP TABLE " + table + ";\n");
   }
+}
+
+}  // namespace
+
+TEST_CASE("processes racing up on one fresh database apply each migration once and all exit 0") {
+  const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
+  const gander::test::TempDir dir;
+  const auto database = gander::test::make_test_database(driver, dir.path());
+  write_table_migrations(dir);
   std::vector<RunningProcess> running;
   for (int process = 0; process < k_processes; ++process) {
     running.push_back(gander::test::start_gander(
@@ -220,12 +225,7 @@ TEST_CASE("SIGTERM during a migration rolls it back releases the lock at once an
 TEST_CASE("replicas that spell the tracking table differently still take one lock") {
   const gander::test::TempDir dir;
   const auto database = gander::test::make_postgres_database();
-  for (int index = 1; index <= k_migrations; ++index) {
-    const std::string table = "t" + std::to_string(index);
-    dir.write("migrations/" + std::to_string(1000 + index) + "_create_" + table + ".sql",
-              "-- +goose Up\nCREATE TABLE " + table + " (id INTEGER);\nINSERT INTO " + table +
-                  " VALUES (1);\n-- +goose Down\nDROP TABLE " + table + ";\n");
-  }
+  write_table_migrations(dir);
   std::vector<RunningProcess> running;
   for (int process = 0; process < 2 * k_processes; ++process) {
     const std::string table = process % 2 == 0 ? "schema_migrations" : "public.schema_migrations";
