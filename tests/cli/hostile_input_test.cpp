@@ -94,6 +94,7 @@ TEST_CASE("100000 files in the directory are listed by validate and status in re
   CHECK(validate.exit_code == 0);
   CHECK_THAT(validate.out, Catch::Contains("100000 valid, 0 invalid"));
   CHECK(seconds_since(start) < 120);  // about 16 s under the sanitizers
+  std::ofstream((dir.path() / "app.db").string());  // status creates no database
   start = std::chrono::steady_clock::now();
   const auto status = gander_in(dir, {"status"});
   CHECK(status.exit_code == 0);

@@ -1,6 +1,7 @@
 // The Migrator as a service calls it: progress events, the lock-free return
 // of an up-to-date database, verify(), waiting for a database that is not up
-// yet, a statement past statement_timeout, and the driver a DSN names. Every test runs on a real
+// yet, a statement past statement_timeout, the driver a DSN names, and
+// read-only operations that create no database. Every test runs on a real
 // SQLite file and, where it needs a server, a real PostgreSQL database.
 
 #include <gander/migrator.hpp>
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -315,4 +317,35 @@ TEST_CASE("a Migrator refuses a URL whose scheme gander does not serve, and a Po
     CHECK_THAT(error.what(), !Catch::Contains("zq7pw"));
   }
   CHECK(entries_of(dir.path()) == std::vector<std::string>{"migrations"});
+}
+
+TEST_CASE("status, verify, version, amendment_for and dry runs never create a missing SQLite file") {
+  const gander::test::TempDir dir;
+  dir.write("migrations/00001_a.sql", create_table_migration("a"));
+  gander::Options options;
+  options.dsn = (dir.path() / "app.db").string();
+  options.dir = (dir.path() / "migrations").string();
+  const auto refuses = [&](const std::function<void(gander::Migrator&)>& operation) {
+    gander::Migrator migrator(options);
+    const gander::Error error = gander::test::error_of([&] { operation(migrator); });
+    CHECK(error.kind() == ErrorKind::connection);
+    CHECK_THAT(error.what(), Catch::Contains(options.dsn) && Catch::Contains("does not exist"));
+    CHECK_FALSE(std::filesystem::exists(options.dsn));
+  };
+  refuses([](gander::Migrator& migrator) { migrator.status(); });
+  refuses([](gander::Migrator& migrator) { migrator.verify(); });
+  refuses([](gander::Migrator& migrator) { migrator.version(); });
+  refuses([](gander::Migrator& migrator) { migrator.amendment_for("00001_a.sql", "why"); });
+  options.is_dry_run = true;
+  refuses([](gander::Migrator& migrator) { migrator.up(); });
+  refuses([](gander::Migrator& migrator) { migrator.down(); });
+  refuses([](gander::Migrator& migrator) { migrator.redo(); });
+  refuses([](gander::Migrator& migrator) { migrator.reset(); });
+  refuses([](gander::Migrator& migrator) { migrator.resolve("00001_a.sql", gander::Resolution::applied); });
+
+  // A command that changes the database creates it, and the same Migrator reads it afterwards.
+  options.is_dry_run = false;
+  gander::Migrator migrator(options);
+  CHECK(migrator.up().steps.size() == 1);
+  CHECK(migrator.status().migrations.size() == 1);
 }

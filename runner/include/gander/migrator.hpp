@@ -63,7 +63,10 @@ struct Options {
   // PostgreSQL DSN with "sqlite3", or a URL with a scheme gander does not
   // serve (mysql://, postgress://), is Error{config}.
   std::string driver;
-  // A libpq URL or key=value pairs, or a SQLite path or file: URI.
+  // A libpq URL or key=value pairs, or a SQLite path or file: URI. Only
+  // operations that change the database create a missing SQLite file:
+  // status(), verify(), version(), amendment_for() and dry runs throw
+  // Error{connection} saying it does not exist.
   std::string dsn = "gander.db";
   std::string dir = "migrations";
   // Where migrations come from; when null, the directory `dir`.

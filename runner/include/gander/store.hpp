@@ -201,6 +201,10 @@ Driver select_driver(const std::string& driver_name, const std::string& dsn);
 struct StoreOptions {
   std::string driver;  // a name driver_from_name() accepts; empty: driver_for_dsn(dsn)
   std::string dsn;     // a libpq connection string or URL; a SQLite path or file: URI
+  // SQLite: create the database file when it does not exist. When false, a
+  // missing file is Error{connection} naming it, and nothing is created.
+  // PostgreSQL: libpq never creates a database.
+  bool creates_missing_database = true;
   std::string table = "schema_migrations";
   // How long a SQLite statement waits for another connection's write lock
   // before it fails with Error{lock}.
