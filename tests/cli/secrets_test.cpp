@@ -1,5 +1,6 @@
 // Secrets never reach gander's output (DESIGN §10): a DSN's password,
-// however the DSN is spelled and whatever the command or failure.
+// however the DSN is spelled and whatever the command or failure, and the
+// values ENVSUB substitutes into a migration.
 
 #include <algorithm>
 #include <cstdlib>
@@ -180,4 +181,39 @@ TEST_CASE("no spelling of a password shows through any command against a real Po
     CHECK(exit_codes == expected);
   }
   // The refused spellings never reach a server: the test above covers them.
+}
+
+TEST_CASE("an ENVSUB value never appears in an error: the statement is quoted as written in the file") {
+  const gander::test::Fixture fixture("sqlite3");
+  const std::map<std::string, std::optional<std::string>> env = {{"GANDER_TEST_SECRET", "Zq7xEnv"}};
+  const auto run = [&](std::vector<std::string> args) {
+    std::vector<std::string> all = {
+        "--driver", "sqlite3", "--db", fixture.database->dsn(), "--dir", fixture.migrations.string()};
+    all.insert(all.end(), args.begin(), args.end());
+    return run_gander(all, env);
+  };
+
+  SECTION("a failing statement") {
+    fixture.write("00001_secret.sql",
+                  "-- +goose Up\n-- +goose ENVSUB ON\nINSERT INTO missing_table VALUES ('${GANDER_TEST_SECRET}');\n");
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"up"}, {"-v", "up"}, {"up-by-one"}}) {
+      const ProcessResult result = run(args);
+      INFO(describe(result));
+      CHECK(result.exit_code == 1);
+      CHECK_THAT(result.err, Catch::Contains("`INSERT INTO missing_table VALUES ('${GANDER_TEST_SECRET}');`") &&
+                                 Catch::Contains("no such table"));
+      CHECK((result.out + result.err).find(k_marker) == std::string::npos);
+    }
+  }
+  SECTION("a file that does not parse") {
+    fixture.write("00001_secret.sql", "-- +goose Up\n-- +goose ENVSUB ON\nSELECT '${GANDER_TEST_SECRET}'\n");
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"up"}, {"status"}, {"validate"}, {"lint"}, {"up", "--dry-run"}}) {
+      const ProcessResult result = run(args);
+      INFO(describe(result));
+      CHECK(result.exit_code != 0);
+      CHECK_THAT(result.out + result.err, Catch::Contains("SELECT '${GANDER_TEST_SECRET}'"));
+      CHECK((result.out + result.err).find(k_marker) == std::string::npos);
+    }
+  }
 }
