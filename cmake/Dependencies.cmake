@@ -7,8 +7,9 @@ find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 find_package(SQLite3 REQUIRED)
 # Debian's libpqxx 6.4 ships no CMake config, only libpqxx.pc.
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
-# libpq itself: the static link of the gander command (StaticDependencies.cmake)
-# and the floor benchmark on the plain C APIs (tools/bench/noop_floor.cpp) name it.
+# libpq itself: the runner parses DSNs with it, and the static link of the
+# gander command (StaticDependencies.cmake) and the floor benchmark on the
+# plain C APIs (tools/bench/noop_floor.cpp) name it.
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 find_package(Boost REQUIRED COMPONENTS program_options)
 

@@ -64,8 +64,13 @@ class PendingStatement {
  public:
   bool empty() const { return !m_is_view_started && !m_is_copied; }
 
-  // `line` is a view into the file unless `is_in_file` is false.
-  void append(std::string_view line, bool is_in_file) {
+  // `line` was read from `written`, the line as the file holds it: the same
+  // view unless ENVSUB substituted it.
+  void append(std::string_view line, std::string_view written) {
+    const bool is_in_file = line.data() == written.data();
+    if (empty()) m_written_begin = written.data();
+    m_written_end = written.data() + written.size();
+    m_is_substituted = m_is_substituted || !is_in_file;
     if (!m_is_copied) {
       if (!m_is_view_started && is_in_file) {
         m_view = line;
@@ -84,11 +89,20 @@ class PendingStatement {
 
   std::string_view text() const { return m_is_copied ? std::string_view(m_copy) : m_view; }
 
+  // True when ENVSUB substituted a line of the text.
+  bool is_substituted() const { return m_is_substituted; }
+  // The file from the first line appended to the end of the last one,
+  // annotation lines between them included, before substitution.
+  std::string_view written_text() const {
+    return std::string_view(m_written_begin, static_cast<std::size_t>(m_written_end - m_written_begin));
+  }
+
   void clear() {
     m_view = std::string_view();
     m_is_view_started = false;
     m_is_copied = false;
     m_copy.clear();
+    m_is_substituted = false;
   }
 
  private:
@@ -103,6 +117,9 @@ class PendingStatement {
   bool m_is_view_started = false;  // an empty first line still starts the view
   bool m_is_copied = false;
   std::string m_copy;
+  const char* m_written_begin = nullptr;
+  const char* m_written_end = nullptr;
+  bool m_is_substituted = false;
 };
 
 // Whether a line that is not an annotation is skipped while no statement has
@@ -142,9 +159,10 @@ class Machine {
     // here too, which leaves the machine in the *_block_end state.
     if (m_pending.empty() && is_skipped_before_statement(line)) return;
 
+    // Messages quote the line as written: substituted values may be secrets.
+    const std::string_view written = line;
     std::string expanded;
     if (!is_block_end(m_state)) {
-      bool is_in_file = true;
       if (m_is_envsub_on) {
         SubstitutionResult result = substitute_env(line, m_options.env);
         if (result.error) {
@@ -155,15 +173,14 @@ class Machine {
         } else {
           expanded = std::move(result.text);
           line = expanded;
-          is_in_file = false;
           may_hold_comment = true;
         }
       }
       if (m_pending.empty()) m_pending_line = number;
-      m_pending.append(line, is_in_file);
+      m_pending.append(line, written);
     }
     if (m_state == State::start) {
-      throw Failure{number, "SQL before the '-- +goose Up' annotation: " + go_quote(line)};
+      throw Failure{number, "SQL before the '-- +goose Up' annotation: " + go_quote(written)};
     }
 
     switch (m_state) {
@@ -175,7 +192,7 @@ class Machine {
         break;
       case State::up_block_end:
       case State::down_block_end:
-        if (m_pending.empty()) handle_line_after_empty_block(line, number);
+        if (m_pending.empty()) handle_line_after_empty_block(line, written, number);
         else emit(number);
         m_state = is_up(m_state) ? State::up : State::down;
         break;
@@ -267,11 +284,11 @@ class Machine {
   // goose, after a block that collected no SQL, emits an empty statement and
   // drops the next non-comment line. gander keeps goose's result when that
   // line is blank (nothing is lost) and refuses the file otherwise.
-  void handle_line_after_empty_block(std::string_view line, std::size_t number) {
+  void handle_line_after_empty_block(std::string_view line, std::string_view written, std::size_t number) {
     if (!is_blank(line)) {
       Failure failure{number, "the StatementBegin/StatementEnd block at lines " + std::to_string(m_block_begin_line) +
                                 "-" + std::to_string(m_block_end_line) +
-                                " holds no SQL, and goose would silently drop this line: " + go_quote(line) +
+                                " holds no SQL, and goose would silently drop this line: " + go_quote(written) +
                                 "; put the SQL inside the block or remove the empty block"};
       if (!is_down(m_state)) throw failure;
       return fail_down(std::move(failure));
@@ -282,8 +299,9 @@ class Machine {
   std::optional<Failure> unfinished_statement(const char* where) const {
     const std::string_view remaining = trim_go_space(m_pending.text());
     if (remaining.empty()) return std::nullopt;
+    const std::string_view quoted = m_pending.is_substituted() ? trim_go_space(m_pending.written_text()) : remaining;
     return Failure{line_of(remaining), std::string("unfinished SQL statement ") + where + " (" +
-                                           (is_up(m_state) ? "up" : "down") + " section): " + go_quote(remaining) +
+                                           (is_up(m_state) ? "up" : "down") + " section): " + go_quote(quoted) +
                                            ": missing semicolon?"};
   }
 
@@ -325,11 +343,26 @@ class Machine {
     return m_pending_line + count_newlines(text.substr(0, begin));
   }
 
+  // Line `number` of the file, trimmed, from the pending statement's written
+  // text; its last line when substituted values holding newlines carried
+  // `number` past it.
+  std::string_view written_line(std::size_t number) const {
+    std::string_view text = m_pending.written_text();
+    for (std::size_t at = m_pending_line; at < number; ++at) {
+      const std::size_t newline = text.find('\n');
+      if (newline == std::string_view::npos) break;
+      text.remove_prefix(newline + 1);
+    }
+    return trim_go_space(text.substr(0, text.find('\n')));
+  }
+
   // Copies the pending text, trimmed, into the current direction's list.
   void emit(std::size_t number) {
     const std::string_view trimmed = trim_go_space(m_pending.text());
     const std::size_t line = trimmed.empty() ? number : line_of(trimmed);
-    current_statements().push_back({std::string(trimmed), line});
+    std::optional<std::string> written;
+    if (m_pending.is_substituted()) written = std::string(written_line(line));
+    current_statements().push_back({std::string(trimmed), line, std::move(written)});
     m_pending.clear();
   }
 

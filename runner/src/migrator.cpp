@@ -261,6 +261,7 @@ StoreOptions Migrator::Impl::store_options() const {
   StoreOptions options;
   options.driver = m_options.driver;
   options.dsn = m_options.dsn;
+  options.creates_missing_database = m_creates_database;
   options.table = m_options.table;
   options.busy_timeout = m_options.lock_timeout;
   options.statement_timeout = m_options.statement_timeout;
@@ -355,6 +356,7 @@ std::unique_ptr<StoreLock> Migrator::Impl::take_lock(Store& store) {
 
 template <typename Choose>
 RunResult Migrator::Impl::run(Choose choose, bool is_up, bool returns_early_when_up_to_date) {
+  m_creates_database = !m_options.is_dry_run;
   const Clock::time_point start = Clock::now();
   // A malformed migration is reported without changing the database.
   const Loaded loaded =
@@ -589,6 +591,7 @@ void Migrator::Impl::warn_about_malformed_downs(const MigrationSet& migrations) 
 }
 
 Plan Migrator::Impl::read_only_plan() {
+  m_creates_database = false;
   Loaded loaded = load_while_connecting(EarlyRead::rows);
   warn_about_malformed_downs(loaded.migrations);
   const std::vector<MigrationFile> files = loaded.migrations.files();
@@ -634,6 +637,7 @@ Amendment Migrator::Impl::amendment_for(const std::string& filename, const std::
 }
 
 std::optional<std::int64_t> Migrator::Impl::applied_version() {
+  m_creates_database = false;
   std::optional<std::pair<std::int64_t, std::string>> newest;
   for (const AppliedRow& row : connect().read_rows()) {
     const std::optional<std::int64_t> version = migration_version_if_valid(row.filename);
@@ -647,6 +651,7 @@ std::optional<std::int64_t> Migrator::Impl::applied_version() {
 }
 
 void Migrator::Impl::resolve(const std::string& filename, Resolution resolution) {
+  m_creates_database = !m_options.is_dry_run;
   if (is_go_migration_name(filename)) return resolve_go_migration(filename, resolution);
   Store& store = connect();
   // A dry run only checks that there is something to resolve: no lock, no table change.

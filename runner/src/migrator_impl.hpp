@@ -99,6 +99,9 @@ class Migrator::Impl {
   std::shared_ptr<const MigrationSource> m_source;
   std::optional<std::vector<Amendment>> m_amendments;  // gander.amend, read once
   std::unique_ptr<Store> m_store;
+  // Whether the operation under way may create a missing SQLite file: only
+  // one that changes the database does (read-only and dry runs never).
+  bool m_creates_database = false;
   std::atomic<Store*> m_active_store{nullptr};
   std::atomic<bool> m_is_cancelled{false};
 };

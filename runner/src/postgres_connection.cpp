@@ -1,5 +1,6 @@
 #include "postgres_connection.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <utility>
 #include <vector>
@@ -157,50 +158,34 @@ std::string server_message(const std::string& libpq_message) {
 
 namespace {
 
-bool is_url(const std::string& dsn) { return starts_with(dsn, "postgres://") || starts_with(dsn, "postgresql://"); }
-
-std::string with_parameter(const std::string& dsn, const std::string& setting) {
-  if (is_url(dsn)) {
-    if (dsn.find('?') == std::string::npos) return dsn + "?" + setting;
-    const char last = dsn.back();
-    return dsn + (last == '?' || last == '&' ? "" : "&") + setting;
+// The DSN as libpq key=value pairs, with what gander adds unless the DSN
+// sets it: fallback_application_name, so that pg_stat_activity names
+// gander's sessions, and connect_timeout (unless PGCONNECT_TIMEOUT is set),
+// as libpq would otherwise wait forever for a server that accepts the
+// connection and never answers.
+std::string connection_string(std::vector<DsnOption> options, std::chrono::seconds connect_timeout) {
+  const auto sets = [&options](const char* keyword) {
+    return std::any_of(options.begin(), options.end(),
+                       [&](const DsnOption& option) { return option.keyword == keyword; });
+  };
+  if (!sets("fallback_application_name")) options.push_back({"fallback_application_name", k_application_name, false});
+  const char* from_environment = std::getenv("PGCONNECT_TIMEOUT");
+  if (!sets("connect_timeout") && (from_environment == nullptr || *from_environment == '\0')) {
+    options.push_back({"connect_timeout", std::to_string(connect_timeout.count()), false});
   }
-  return dsn.empty() ? setting : dsn + " " + setting;
-}
-
-// Whether `dsn` sets `key`: as a key/value pair or a URL query parameter.
-bool has_parameter(const std::string& dsn, const std::string& key) {
-  for (std::size_t at = dsn.find(key); at != std::string::npos; at = dsn.find(key, at + 1)) {
-    const bool starts_word = at == 0 || dsn[at - 1] == ' ' || dsn[at - 1] == '?' || dsn[at - 1] == '&';
-    std::size_t after = at + key.size();
-    while (after < dsn.size() && dsn[after] == ' ') ++after;
-    if (starts_word && after < dsn.size() && dsn[after] == '=') return true;
-  }
-  return false;
+  return keyword_string(options);
 }
 
 }  // namespace
 
-std::string with_fallback_application_name(const std::string& dsn) {
-  return with_parameter(dsn, std::string("fallback_application_name=") + k_application_name);
-}
-
-std::string with_default_connect_timeout(const std::string& dsn, std::chrono::seconds seconds) {
-  const char* from_environment = std::getenv("PGCONNECT_TIMEOUT");
-  if (has_parameter(dsn, "connect_timeout") || (from_environment != nullptr && *from_environment != '\0')) {
-    return dsn;
-  }
-  return with_parameter(dsn, "connect_timeout=" + std::to_string(seconds.count()));
-}
-
 PostgresConnection::PostgresConnection(const std::string& dsn, std::chrono::seconds connect_timeout) {
+  const std::vector<DsnOption> options = parse_postgres_dsn(dsn);
   try {
-    m_connection = std::make_unique<pqxx::connection>(
-        with_default_connect_timeout(with_fallback_application_name(dsn), connect_timeout));
+    m_connection = std::make_unique<pqxx::connection>(connection_string(options, connect_timeout));
   } catch (const std::exception& error) {
-    // libpq quotes pieces of a malformed DSN back, password included.
+    // A message of libpq's never quotes the password; scrubbing it is a second guard.
     throw Error(ErrorKind::connection, "cannot connect to PostgreSQL (" + redact_dsn(dsn) +
-                                           "): " + scrub_dsn_passwords(one_line(error.what()), dsn));
+                                           "): " + scrub_secrets(one_line(error.what()), options));
   }
   // libpqxx passes the server's NOTICEs ("relation exists, skipping") to
   // its error handlers, the default one printing them on stderr; the library

@@ -25,21 +25,14 @@ namespace gander::detail {
 // kept and joined with "; ".
 std::string server_message(const std::string& libpq_message);
 
-// `dsn` with fallback_application_name=gander added, in the DSN's own syntax
-// (URL query parameter or key/value pair), so that pg_stat_activity names
-// gander's sessions unless the DSN names them itself.
-std::string with_fallback_application_name(const std::string& dsn);
-
-// `dsn` with connect_timeout=`seconds` added, in the DSN's own syntax, when
-// neither the DSN nor PGCONNECT_TIMEOUT sets one: libpq would otherwise wait
-// forever for a server that accepts the connection and never answers.
-std::string with_default_connect_timeout(const std::string& dsn, std::chrono::seconds seconds);
-
 class PostgresConnection {
  public:
-  // Connects to `dsn`, a libpq key/value string or a postgres:// URL, giving
-  // up after `connect_timeout` unless the DSN says otherwise. Throws
-  // Error{connection} whose message names the DSN without its password.
+  // Connects to `dsn`, libpq key=value pairs or a postgres:// URL, giving
+  // up after `connect_timeout` unless the DSN or PGCONNECT_TIMEOUT says
+  // otherwise. pg_stat_activity names the session gander unless the DSN
+  // names it. Throws Error{config} for a DSN that parse_postgres_dsn()
+  // refuses, Error{connection} when the server cannot be reached; no
+  // message holds the DSN's password.
   PostgresConnection(const std::string& dsn, std::chrono::seconds connect_timeout);
   PostgresConnection(const PostgresConnection&) = delete;
   PostgresConnection& operator=(const PostgresConnection&) = delete;

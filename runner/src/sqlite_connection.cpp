@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <filesystem>
 #include <thread>
 
 #include <gander/error.hpp>
@@ -26,19 +27,31 @@ Error open_error(const std::string& dsn, const Error& error) {
   return Error(kind, "cannot open SQLite database " + dsn + ": " + error.message());
 }
 
+// True for a plain path (not a file: URI) to nothing.
+bool is_missing_file(const std::string& open_name) {
+  std::error_code error;
+  return open_name.compare(0, 5, "file:") != 0 && !std::filesystem::exists(open_name, error) && !error;
+}
+
 }  // namespace
 
 SqliteConnection::SqliteConnection(const std::string& dsn, std::chrono::milliseconds busy_timeout,
-                                   std::chrono::milliseconds statement_timeout)
+                                   std::chrono::milliseconds statement_timeout, bool creates_missing)
     : m_busy_timeout(std::max(busy_timeout, std::chrono::milliseconds::zero())),
       m_statement_timeout(statement_timeout) {
   const SqliteDsn parsed = parse_sqlite_dsn(dsn);
   sqlite3* db = nullptr;
-  const int code = sqlite3_open_v2(parsed.open_name.c_str(), &db,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI, nullptr);
+  const int code =
+      sqlite3_open_v2(parsed.open_name.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | (creates_missing ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_URI, nullptr);
   // Owned before the result is checked: a failed open still allocates a
   // handle that must be closed.
   m_db.reset(db);
+  if (code == SQLITE_CANTOPEN && !creates_missing && is_missing_file(parsed.open_name)) {
+    throw open_error(dsn, Error(ErrorKind::connection,
+                                "it does not exist, and only commands that change the database create one "
+                                "(status, version, verify and dry runs do not)"));
+  }
   if (code != SQLITE_OK) {
     throw open_error(dsn, Error(ErrorKind::connection, db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code)));
   }

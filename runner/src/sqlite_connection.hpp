@@ -26,14 +26,16 @@ using Statement = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
 class SqliteConnection {
  public:
   // Opens `dsn` (a path or a file: URI, see parse_sqlite_dsn) for reading and
-  // writing, creating the file when it does not exist, and checks that it is
-  // a database. Another writer makes statements wait up to `busy_timeout`
-  // before they fail with Error{lock}; execute() stops a statement that runs
-  // longer than `statement_timeout` (zero: no limit). Throws
-  // Error{connection} naming `dsn` with SQLite's message, Error{lock} when
-  // another writer keeps it busy, or Error{config} for a bad DSN option.
+  // writing, creating the file when it does not exist if `creates_missing`,
+  // and checks that it is a database. Another writer makes statements wait
+  // up to `busy_timeout` before they fail with Error{lock}; execute() stops
+  // a statement that runs longer than `statement_timeout` (zero: no limit).
+  // Throws Error{connection} naming `dsn` with SQLite's message (or saying
+  // that the file does not exist), Error{lock} when another writer keeps it
+  // busy, or Error{config} for a bad DSN option.
   SqliteConnection(const std::string& dsn, std::chrono::milliseconds busy_timeout,
-                   std::chrono::milliseconds statement_timeout = std::chrono::milliseconds::zero());
+                   std::chrono::milliseconds statement_timeout = std::chrono::milliseconds::zero(),
+                   bool creates_missing = true);
   // SQLite's handlers hold `this`.
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;

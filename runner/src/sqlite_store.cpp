@@ -84,7 +84,8 @@ class NoLock final : public StoreLock {};
 class SqliteStore final : public Store {
  public:
   SqliteStore(const StoreOptions& options, TableName table)
-      : m_connection(options.dsn, options.busy_timeout, options.statement_timeout), m_table(std::move(table)) {}
+      : m_connection(options.dsn, options.busy_timeout, options.statement_timeout, options.creates_missing_database),
+        m_table(std::move(table)) {}
 
   const char* driver() const override { return "sqlite3"; }
 

@@ -31,7 +31,8 @@ void StatementRunner::run(const std::vector<parser::Statement>& statements, cons
       m_store.execute(statement.sql);
     } catch (const Error& error) {
       context.sqlstate = error.context().sqlstate;
-      std::string message = "`" + first_line_of(statement.sql) + "`: ";
+      // A statement read under ENVSUB is quoted as written: its values may be secrets.
+      std::string message = "`" + first_line_of(statement.written_first_line.value_or(statement.sql)) + "`: ";
       message += m_is_cancelled ? "interrupted (" + error.message() + ")" : error.message();
       message += "; " + consequence;
       throw Error(error.kind(), message, context);

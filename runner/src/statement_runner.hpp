@@ -13,8 +13,8 @@ namespace gander {
 
 // Runs a migration's statements one by one and turns a failure into the
 // error DESIGN §5 asks for: the file, the statement's number and line, its
-// first line, the database's message and SQLSTATE, and what became of the
-// migration.
+// first line (as written in the file, before ENVSUB substitution), the
+// database's message and SQLSTATE, and what became of the migration.
 class StatementRunner {
  public:
   StatementRunner(Store& store, std::string display_path, const std::atomic<bool>& is_cancelled)

@@ -1,7 +1,5 @@
 #include <gander/store.hpp>
 
-#include <gander/error.hpp>
-
 namespace gander {
 
 std::optional<Driver> driver_from_name(const std::string& name) {
@@ -11,11 +9,10 @@ std::optional<Driver> driver_from_name(const std::string& name) {
 }
 
 std::unique_ptr<Store> open_store(const StoreOptions& options) {
-  const std::optional<Driver> driver = driver_from_name(options.driver);
-  if (driver == Driver::postgres) return open_postgres_store(options, parse_table_name(options.table, true));
-  if (driver == Driver::sqlite) return open_sqlite_store(options, parse_table_name(options.table, false));
-  throw Error(ErrorKind::config,
-              "unknown driver '" + options.driver + "': use postgres (or postgresql, pgx) or sqlite3 (or sqlite)");
+  if (select_driver(options.driver, options.dsn) == Driver::postgres) {
+    return open_postgres_store(options, parse_table_name(options.table, true));
+  }
+  return open_sqlite_store(options, parse_table_name(options.table, false));
 }
 
 }  // namespace gander

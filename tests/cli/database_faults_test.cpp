@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <gander/store.hpp>
 #include <pqxx/pqxx>
 
 #include "private_postgres.hpp"
@@ -354,7 +355,7 @@ TEST_CASE("a PostgreSQL server that accepts and never answers fails the connecti
     CHECK(result.exit_code == 1);
     CHECK(took >= 2s);
     CHECK(took < 8s);
-    CHECK_THAT(result.err, Catch::StartsWith("gander: error: cannot connect to PostgreSQL (" + address) &&
+    CHECK_THAT(result.err, Catch::StartsWith("gander: error: cannot connect to PostgreSQL (" + gander::redact_dsn(address)) &&
                                Catch::Contains("timeout expired"));
   }
   SECTION("the DSN's own connect_timeout is kept") {

@@ -458,6 +458,54 @@ TEST_CASE("ENVSUB substitutes only between ON and OFF, in lines that join a stat
   }
 }
 
+TEST_CASE("a statement read under ENVSUB keeps its first line as written, and errors quote the file", "[parser]") {
+  ParseOptions options;
+  options.env = [](std::string_view name) -> std::optional<std::string> {
+    if (name == "SECRET") return std::string("zq7value");
+    if (name == "LINES") return std::string("zq7a\nzq7b\nzq7c");
+    return std::nullopt;
+  };
+  const Migration migration = parse_ok(
+      "-- +goose Up\n"
+      "SELECT 1;\n"
+      "-- +goose ENVSUB ON\n"
+      "  INSERT INTO t VALUES ('${SECRET}');\n"
+      "${EMPTY}\n"
+      "  SELECT 2,\n"
+      "  '$SECRET';\n"
+      "SELECT '${LINES}';\n",
+      options);
+  REQUIRE(migration.up.size() == 4);
+  CHECK_FALSE(migration.up[0].written_first_line);
+  CHECK(migration.up[1].sql == "INSERT INTO t VALUES ('zq7value');");
+  CHECK(migration.up[1].written_first_line == std::optional<std::string>("INSERT INTO t VALUES ('${SECRET}');"));
+  // An empty first line after substitution: the statement starts on the next one.
+  CHECK(migration.up[2].line == 6);
+  CHECK(migration.up[2].written_first_line == std::optional<std::string>("SELECT 2,"));
+  CHECK(migration.up[3].written_first_line == std::optional<std::string>("SELECT '${LINES}';"));
+
+  struct Case {
+    const char* name;
+    std::string_view text;
+    const char* message_part;
+  };
+  const Case cases[] = {
+      {"an unfinished statement", "-- +goose Up\n-- +goose ENVSUB ON\nSELECT '${SECRET}'\n",
+       "\"SELECT '${SECRET}'\": missing semicolon?"},
+      {"SQL before Up", "-- +goose ENVSUB ON\nSELECT '${SECRET}';\n-- +goose Up\nSELECT 1;\n",
+       "SQL before the '-- +goose Up' annotation: \"SELECT '${SECRET}';\""},
+      {"a line after an empty block",
+       "-- +goose Up\n-- +goose ENVSUB ON\n-- +goose StatementBegin\n-- +goose StatementEnd\nSELECT '$SECRET';\n",
+       "drop this line: \"SELECT '$SECRET';\""},
+  };
+  for (const Case& c : cases) {
+    INFO(c.name);
+    const ParseResult result = parse_migration(c.text, options);
+    REQUIRE(result.error);
+    CHECK_THAT(result.error->message, Catch::Contains(c.message_part) && !Catch::Contains("zq7"));
+  }
+}
+
 TEST_CASE("empty StatementBegin/End blocks (DESIGN §2)", "[parser]") {
   const std::string_view empty_block = "-- +goose Up\n-- +goose StatementBegin\n-- +goose StatementEnd\n";
 

@@ -1,6 +1,7 @@
 // The Migrator as a service calls it: progress events, the lock-free return
 // of an up-to-date database, verify(), waiting for a database that is not up
-// yet, and a statement past statement_timeout. Every test runs on a real
+// yet, a statement past statement_timeout, the driver a DSN names, and
+// read-only operations that create no database. Every test runs on a real
 // SQLite file and, where it needs a server, a real PostgreSQL database.
 
 #include <gander/migrator.hpp>
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -248,4 +250,102 @@ TEST_CASE("statement_timeout stops a long statement and up throws Error{sql} wit
   CHECK(error.context().statement_index == std::optional<std::size_t>(2));
   CHECK_THAT(error.message(), Catch::Contains("exceeded --statement-timeout 0.5s"));
   CHECK(*database->scalar("SELECT count(*) FROM schema_migrations") == "0");
+}
+
+namespace {
+
+// Runs the test in `dir`, where SQLite would create a file named by a
+// relative DSN, and goes back at scope end.
+class WorkingDirectory {
+ public:
+  explicit WorkingDirectory(const std::filesystem::path& dir) : m_previous(std::filesystem::current_path()) {
+    std::filesystem::current_path(dir);
+  }
+  ~WorkingDirectory() { std::filesystem::current_path(m_previous); }
+  WorkingDirectory(const WorkingDirectory&) = delete;
+  WorkingDirectory& operator=(const WorkingDirectory&) = delete;
+
+ private:
+  std::filesystem::path m_previous;
+};
+
+std::vector<std::string> entries_of(const std::filesystem::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("a Migrator given only a PostgreSQL DSN connects to PostgreSQL, never to a SQLite file named after it") {
+  const gander::test::TempDir dir;
+  dir.write("migrations/00001_a.sql", create_table_migration("a"));
+  const WorkingDirectory in_dir(dir.path());
+  // Port 1 on loopback refuses at once: no server is needed.
+  for (const std::string dsn : {"host=127.0.0.1 port=1 dbname=app user=app password=zq7pw",
+                                "postgres://app:zq7pw@127.0.0.1:1/app"}) {
+    INFO(dsn);
+    gander::Options options;
+    options.dsn = dsn;
+    options.dir = "migrations";
+    const gander::Error error = gander::test::error_of([&] { gander::Migrator(options).up(); });
+    CHECK(error.kind() == ErrorKind::connection);
+    CHECK_THAT(error.what(), Catch::StartsWith("cannot connect to PostgreSQL") && !Catch::Contains("zq7pw"));
+  }
+  CHECK(entries_of(dir.path()) == std::vector<std::string>{"migrations"});
+}
+
+TEST_CASE("a Migrator refuses a URL whose scheme gander does not serve, and a PostgreSQL DSN for SQLite") {
+  const gander::test::TempDir dir;
+  dir.write("migrations/00001_a.sql", create_table_migration("a"));
+  const WorkingDirectory in_dir(dir.path());
+  struct Case {
+    const char* driver;
+    const char* dsn;
+  };
+  for (const Case& c : {Case{"", "mysql://app:zq7pw@127.0.0.1:1/app"}, Case{"", "postgress://app:zq7pw@127.0.0.1:1/app"},
+                        Case{"", "PostgreSQL://app:zq7pw@127.0.0.1:1/app"},
+                        Case{"sqlite3", "host=127.0.0.1 port=1 password=zq7pw"}}) {
+    INFO(c.driver << " " << c.dsn);
+    gander::Options options;
+    options.driver = c.driver;
+    options.dsn = c.dsn;
+    options.dir = "migrations";
+    const gander::Error error = gander::test::error_of([&] { gander::Migrator(options).up(); });
+    CHECK(error.kind() == ErrorKind::config);
+    CHECK_THAT(error.what(), !Catch::Contains("zq7pw"));
+  }
+  CHECK(entries_of(dir.path()) == std::vector<std::string>{"migrations"});
+}
+
+TEST_CASE("status, verify, version, amendment_for and dry runs never create a missing SQLite file") {
+  const gander::test::TempDir dir;
+  dir.write("migrations/00001_a.sql", create_table_migration("a"));
+  gander::Options options;
+  options.dsn = (dir.path() / "app.db").string();
+  options.dir = (dir.path() / "migrations").string();
+  const auto refuses = [&](const std::function<void(gander::Migrator&)>& operation) {
+    gander::Migrator migrator(options);
+    const gander::Error error = gander::test::error_of([&] { operation(migrator); });
+    CHECK(error.kind() == ErrorKind::connection);
+    CHECK_THAT(error.what(), Catch::Contains(options.dsn) && Catch::Contains("does not exist"));
+    CHECK_FALSE(std::filesystem::exists(options.dsn));
+  };
+  refuses([](gander::Migrator& migrator) { migrator.status(); });
+  refuses([](gander::Migrator& migrator) { migrator.verify(); });
+  refuses([](gander::Migrator& migrator) { migrator.version(); });
+  refuses([](gander::Migrator& migrator) { migrator.amendment_for("00001_a.sql", "why"); });
+  options.is_dry_run = true;
+  refuses([](gander::Migrator& migrator) { migrator.up(); });
+  refuses([](gander::Migrator& migrator) { migrator.down(); });
+  refuses([](gander::Migrator& migrator) { migrator.redo(); });
+  refuses([](gander::Migrator& migrator) { migrator.reset(); });
+  refuses([](gander::Migrator& migrator) { migrator.resolve("00001_a.sql", gander::Resolution::applied); });
+
+  // A command that changes the database creates it, and the same Migrator reads it afterwards.
+  options.is_dry_run = false;
+  gander::Migrator migrator(options);
+  CHECK(migrator.up().steps.size() == 1);
+  CHECK(migrator.status().migrations.size() == 1);
 }

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <stdexcept>
 
@@ -128,7 +129,11 @@ std::optional<std::string> TestDatabase::scalar(const std::string& sql) {
 }
 
 std::unique_ptr<TestDatabase> make_sqlite_database(const std::filesystem::path& dir) {
-  return std::make_unique<SqliteDatabase>(dir / "test.db");
+  // An empty file is an empty database; it must exist, as gander's read-only
+  // commands create none.
+  const std::filesystem::path path = dir / "test.db";
+  std::ofstream(path, std::ios::binary);
+  return std::make_unique<SqliteDatabase>(path);
 }
 
 std::unique_ptr<TestDatabase> make_postgres_database() {

@@ -30,7 +30,7 @@ class TestDatabase {
   std::optional<std::string> scalar(const std::string& sql);
 };
 
-// A new SQLite file inside `dir`.
+// A new, empty SQLite file inside `dir`.
 std::unique_ptr<TestDatabase> make_sqlite_database(const std::filesystem::path& dir);
 
 // A new database on the PostgreSQL server that tools/test started (found

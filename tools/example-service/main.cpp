@@ -80,15 +80,17 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string dsn = argv[2];
-  const bool is_postgres = dsn.find('=') != std::string::npos || dsn.rfind("postgres", 0) == 0;
 
   gander::Options options;
-  options.driver = is_postgres ? "postgres" : "sqlite3";
+  // No driver: gander tells PostgreSQL from SQLite by the DSN's shape.
   options.dsn = dsn;
-  options.source = is_postgres ? example::postgres_migrations() : example::sqlite_migrations();
   options.connect_timeout = std::chrono::seconds(30);  // the database may still be starting
   options.on_progress = log_progress;
+  bool is_postgres = false;
   try {
+    // This service carries migrations for each database.
+    is_postgres = gander::driver_for_dsn(dsn) == gander::Driver::postgres;
+    options.source = is_postgres ? example::postgres_migrations() : example::sqlite_migrations();
     gander::Migrator migrator(options);
     const gander::UpResult result = migrator.up();
     log("schema at version " + std::to_string(result.version.value_or(0)) + " (" +
@@ -99,7 +101,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    log("ready; support e-mail is " + example::support_email(options.driver, dsn));
+    log("ready; support e-mail is " + example::support_email(is_postgres ? "postgres" : "sqlite3", dsn));
   } catch (const std::exception& error) {
     log(std::string("cannot read the settings: ") + error.what());
     return 1;

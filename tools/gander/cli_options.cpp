@@ -50,7 +50,8 @@ po::options_description visible_options() {
        "postgres or sqlite3 (default: postgres for a postgres:// URL or key=value DSN, else sqlite3)\n"
        "  env: GANDER_DRIVER, GOOSE_DRIVER")
       ("db", po::value<std::string>()->value_name("DSN"),
-       "database: a libpq URL or key=value string, or a SQLite path (default: ./gander.db)\n"
+       "database: a postgres:// URL or libpq key=value pairs, or a SQLite path or file: URI (default:\n"
+       "./gander.db; status, version, verify and dry runs never create it)\n"
        "  env: GANDER_DBSTRING, GOOSE_DBSTRING")
       ("table", po::value<std::string>()->value_name("NAME"),
        "tracking table, schema-qualified allowed on PostgreSQL (default: schema_migrations)\n"

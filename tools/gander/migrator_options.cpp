@@ -11,11 +11,6 @@ namespace {
 
 constexpr const char* k_default_sqlite_path = "gander.db";
 
-bool looks_like_postgres(const std::string& dsn) {
-  return dsn.rfind("postgres://", 0) == 0 || dsn.rfind("postgresql://", 0) == 0 ||
-         (dsn.find('=') != std::string::npos && dsn.rfind("file:", 0) != 0);
-}
-
 }  // namespace
 
 std::chrono::milliseconds parse_duration(const std::string& text, const std::string& flag) {
@@ -40,11 +35,13 @@ Options migrator_options(const CliOptions& cli, std::ostream& err) {
   options.dir = cli.dir;
   options.outside_symlinks = cli.outside_symlinks;
   options.dsn = cli.dsn;
-  options.driver = cli.driver;
-  if (options.driver.empty()) options.driver = looks_like_postgres(cli.dsn) ? "postgres" : "sqlite3";
-  if (options.dsn.empty() && driver_from_name(options.driver) == Driver::sqlite) {
+  if (options.dsn.empty() && (cli.driver.empty() || driver_from_name(cli.driver) == Driver::sqlite)) {
     options.dsn = k_default_sqlite_path;
   }
+  // The library would choose the same driver; choosing it here refuses a bad
+  // pair before anything is printed, and lets -v name the driver.
+  const Driver driver = select_driver(cli.driver, options.dsn);
+  options.driver = cli.driver.empty() ? (driver == Driver::postgres ? "postgres" : "sqlite3") : cli.driver;
   options.table = cli.table;
   options.lock_timeout = parse_duration(cli.lock_timeout, "--lock-timeout");
   options.connect_timeout = parse_duration(cli.connect_timeout, "--connect-timeout");

@@ -7,8 +7,7 @@
 // values and reports progress through Options::on_progress.
 //
 //   gander::Options options;
-//   options.driver = "postgres";
-//   options.dsn = "host=db user=app dbname=app";
+//   options.dsn = "host=db user=app dbname=app";  // PostgreSQL, by its shape
 //   options.source = gander::embedded_migrations();  // or options.dir
 //   options.connect_timeout = std::chrono::seconds(30);
 //   gander::Migrator migrator(options);
@@ -58,7 +57,16 @@ struct ProgressEvent {
 };
 
 struct Options {
-  std::string driver = "sqlite3";  // "postgres" or "sqlite3" (see StoreOptions)
+  // "postgres" or "sqlite3" (see driver_from_name); empty, the default: the
+  // driver the DSN names (driver_for_dsn in store.hpp), as the CLI chooses
+  // it, so that a PostgreSQL DSN is never opened as a SQLite file. A
+  // PostgreSQL DSN with "sqlite3", or a URL with a scheme gander does not
+  // serve (mysql://, postgress://), is Error{config}.
+  std::string driver;
+  // A libpq URL or key=value pairs, or a SQLite path or file: URI. Only
+  // operations that change the database create a missing SQLite file:
+  // status(), verify(), version(), amendment_for() and dry runs throw
+  // Error{connection} saying it does not exist.
   std::string dsn = "gander.db";
   std::string dir = "migrations";
   // Where migrations come from; when null, the directory `dir`.

@@ -26,6 +26,10 @@ namespace gander::parser {
 struct Statement {
   std::string sql;   // exactly as goose hands it to the database (trimmed)
   std::size_t line;  // 1-based line of the statement's first character
+  // For a statement read under ENVSUB: line `line` as written in the file,
+  // trimmed, before substitution. Messages quote this, never `sql`, whose
+  // substituted values may be secrets. Unset otherwise.
+  std::optional<std::string> written_first_line{};
 };
 
 struct Migration {
