@@ -182,6 +182,19 @@ struct Gander {
   }
 };
 
+// Steps 1-3 of each corpus: `up` applies every migration, `status` says so;
+// returns the schema they built.
+std::vector<std::string> apply_all(const Gander& gander, const std::vector<std::string>& names) {
+  const ProcessResult up = gander({"up"});
+  {
+    INFO("up exit " << up.exit_code << "\n" << up.out << up.err);
+    REQUIRE(up.exit_code == 0);
+  }
+  CHECK(applied_names(gander.database) == sorted(names));
+  check_status(gander({"status"}), names, names.size());
+  return gander::test::schema_snapshot(gander.database);
+}
+
 }  // namespace
 
 TEST_CASE("hatchet's 150 migrations go up, back as far as their Down sections allow, and up again on PostgreSQL",
@@ -194,19 +207,8 @@ TEST_CASE("hatchet's 150 migrations go up, back as far as their Down sections al
   const auto database = gander::test::make_postgres_database();
   const Gander gander{*database, dir};
 
-  // 1. up
-  const ProcessResult up = gander({"up"});
-  {
-    INFO("up exit " << up.exit_code << "\n" << up.out << up.err);
-    REQUIRE(up.exit_code == 0);
-  }
-  CHECK(applied_names(*database) == sorted(names));
-
-  // 2. status
-  check_status(gander({"status"}), names, names.size());
-
-  // 3. the schema hatchet builds
-  const std::vector<std::string> s1 = gander::test::schema_snapshot(*database);
+  // 1-3. up, status, and the schema hatchet builds
+  const std::vector<std::string> s1 = apply_all(gander, names);
   REQUIRE(s1.size() > 1000);
 
   // 4. Roll back. The newest migration without a Down section is v1_0_14
@@ -284,20 +286,9 @@ TEST_CASE("gophish's 25 migrations go up, back as far as their Down sections all
   const auto database = gander::test::make_sqlite_database(temp.path());
   const Gander gander{*database, dir};
 
-  // 1. up: two Down sections do not parse, which never blocks going up
-  // (DESIGN §2).
-  const ProcessResult up = gander({"up"});
-  {
-    INFO("up exit " << up.exit_code << "\n" << up.out << up.err);
-    REQUIRE(up.exit_code == 0);
-  }
-  CHECK(applied_names(*database) == sorted(names));
-
-  // 2. status
-  check_status(gander({"status"}), names, names.size());
-
-  // 3. the schema gophish builds
-  const std::vector<std::string> s1 = gander::test::schema_snapshot(*database);
+  // 1-3. up (two Down sections do not parse, which never blocks going up:
+  // DESIGN §2), status, and the schema gophish builds
+  const std::vector<std::string> s1 = apply_all(gander, names);
   REQUIRE(s1.size() > 20);
 
   // 4. Roll back. Every file has a Down section; the newest that cannot run
