@@ -14,11 +14,6 @@ namespace {
 
 using Words = std::vector<std::string>;
 
-bool has_word(const Words& words, std::size_t from, const char* word) {
-  return from < words.size() && std::find(words.begin() + static_cast<std::ptrdiff_t>(from), words.end(), word) !=
-                                    words.end();
-}
-
 // The PostgreSQL statements that refuse to run in a transaction block
 // because of CONCURRENTLY (REFRESH MATERIALIZED VIEW CONCURRENTLY is not one
 // of them), by the name a message uses; nullopt for any other statement.

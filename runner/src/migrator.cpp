@@ -132,6 +132,12 @@ void refuse_unrunnable_rollbacks(const std::vector<LoadedAction>& actions) {
   throw Error(ErrorKind::config, message);
 }
 
+// The statements an action sends to the database.
+const std::vector<parser::Statement>& statements_of(const LoadedAction& action) {
+  const parser::Migration& migration = action.migration->inspected.migration;
+  return action.direction == Direction::up ? migration.up : migration.down;
+}
+
 // DESIGN §4: a migration outside a transaction that would drop or rename the
 // tracking table is refused before anything runs, as nothing could undo it.
 void refuse_dropping_table_outside_transaction(const std::vector<LoadedAction>& actions, const std::string& table) {
@@ -139,8 +145,7 @@ void refuse_dropping_table_outside_transaction(const std::vector<LoadedAction>& 
   for (const LoadedAction& action : actions) {
     const InspectedMigration& inspected = action.migration->inspected;
     if (inspected.migration.use_tx) continue;
-    const std::vector<parser::Statement>& statements =
-        action.direction == Direction::up ? inspected.migration.up : inspected.migration.down;
+    const std::vector<parser::Statement>& statements = statements_of(action);
     for (std::size_t index = 0; index < statements.size(); ++index) {
       if (!detail::drops_or_renames_table(statements[index].sql, unqualified)) continue;
       ErrorContext context{inspected.display_path, statements[index].line, index + 1};
@@ -159,8 +164,7 @@ void refuse_transaction_control(const std::vector<LoadedAction>& actions) {
   for (const LoadedAction& action : actions) {
     const InspectedMigration& inspected = action.migration->inspected;
     if (!inspected.migration.use_tx) continue;
-    const std::vector<parser::Statement>& statements =
-        action.direction == Direction::up ? inspected.migration.up : inspected.migration.down;
+    const std::vector<parser::Statement>& statements = statements_of(action);
     for (std::size_t index = 0; index < statements.size(); ++index) {
       const std::optional<detail::TransactionControlStatement> control =
           detail::find_transaction_control(statements[index].sql);

@@ -18,14 +18,6 @@ bool is_word_start(char c) { return is_ascii_letter(c) || c == '_' || static_cas
 bool is_word_char(char c) { return is_word_start(c) || is_digit(c) || c == '$'; }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
 
-std::string upper_ascii(std::string_view word) {
-  std::string upper(word);
-  for (char& c : upper) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return upper;
-}
-
 // The dollar quote that starts at line[pos] ('$'): "$$" or "$tag$", where a
 // tag is an identifier without '$' (PostgreSQL's rule); empty when there is
 // none there, as in the parameters $1 and $name.
@@ -217,6 +209,19 @@ void SqlScanner::track_block(const std::string& word, bool is_first_word) {
   m_block_depth = 1;
   m_block_line = opens_atomic_body ? m_previous_word_line : m_line;
   m_block_statement = statement_kind(m_words);
+}
+
+std::string upper_ascii(std::string_view word) {
+  std::string upper(word);
+  for (char& c : upper) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return upper;
+}
+
+bool has_word(const std::vector<std::string>& words, std::size_t from, std::string_view word) {
+  return from < words.size() &&
+         std::find(words.begin() + static_cast<std::ptrdiff_t>(from), words.end(), word) != words.end();
 }
 
 std::vector<ScannedStatement> scan_statements(std::string_view text) {

@@ -92,6 +92,12 @@ class SqlScanner {
   std::vector<ScannedStatement> m_statements;
 };
 
+// `word` with ASCII letters upper-cased, as ScannedStatement keeps words.
+std::string upper_ascii(std::string_view word);
+
+// Whether `words`, from index `from` on, hold `word`.
+bool has_word(const std::vector<std::string>& words, std::size_t from, std::string_view word);
+
 // Every statement of `text`, scanned line by line; lines are counted from 1.
 std::vector<ScannedStatement> scan_statements(std::string_view text);
 

@@ -11,18 +11,6 @@ namespace gander::detail {
 
 namespace {
 
-std::string upper_ascii(std::string_view text) {
-  std::string upper(text);
-  std::transform(upper.begin(), upper.end(), upper.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return upper;
-}
-
-bool has_word(const std::vector<std::string>& words, std::size_t from, const std::string& word) {
-  return std::find(words.begin() + static_cast<std::ptrdiff_t>(std::min(from, words.size())), words.end(), word) !=
-         words.end();
-}
-
 // The scanner keeps a statement's first words, upper-cased; a schema and
 // the table it qualifies are two words.
 bool concerns_table(const std::vector<std::string>& words, const std::string& table) {

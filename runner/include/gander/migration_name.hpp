@@ -15,9 +15,10 @@ namespace gander {
 bool is_sql_file_name(std::string_view name);
 
 // True for the names goose gives Go migrations, which gander lists and
-// cannot run (DESIGN §2): "<version>_<name>.go" where the part before the
-// first '_' is a positive decimal number, and not a "_test.go" file. Other
-// Go files (helpers, an embed.go) are ignored, as goose ignores them.
+// cannot run (README, "Moving from goose"): "<version>_<name>.go" where the
+// part before the first '_' is a positive decimal number, and not a
+// "_test.go" file. Other Go files (helpers, an embed.go) are ignored, as
+// goose ignores them.
 bool is_go_migration_name(std::string_view name);
 
 // is_sql_file_name or is_go_migration_name: the files a source lists.

@@ -16,7 +16,7 @@
 namespace gander {
 
 // `amended`: applied, and the file changed since in a way gander.amend
-// records (DESIGN §3); it counts as applied. `running`: a partial NO
+// records (README, "Reviewed amendments"); it counts as applied. `running`: a partial NO
 // TRANSACTION migration while another run holds the migration lock, i.e.
 // being applied right now; only read-only commands report it (make_plan
 // never does), and it is not an integrity problem.
@@ -71,7 +71,7 @@ struct PlannedMigration {
   std::optional<std::string> applied_at;
   std::string note;  // "line endings differ", what changed in a modified file, or an amendment's reason
   std::optional<std::int64_t> statements_done;  // a partial migration's progress, when recorded
-  bool is_go = false;  // a goose Go migration (DESIGN §2): `up` stops before it while it is pending
+  bool is_go = false;  // a goose Go migration: `up` stops before it while it is pending
 };
 
 struct Plan {

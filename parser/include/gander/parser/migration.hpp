@@ -61,7 +61,7 @@ struct ParseResult {
   // The first problem only goose's down pass meets (an unfinished last Down
   // statement, say): the up section is usable and `migration.down` is empty.
   // goose's CLI parses only the direction it runs, so such files were applied
-  // for years (DESIGN §2). Never set together with `error`.
+  // for years (README, "Moving from goose"). Never set together with `error`.
   std::optional<ParseError> down_error;
 };
 
