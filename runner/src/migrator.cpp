@@ -269,6 +269,7 @@ StoreOptions Migrator::Impl::store_options() const {
   options.table = m_options.table;
   options.busy_timeout = m_options.lock_timeout;
   options.statement_timeout = m_options.statement_timeout;
+  options.ddl_lock_timeout = m_options.ddl_lock_timeout;
   options.connect_attempt_timeout = connect_attempt_timeout(m_options.connect_timeout);
   return options;
 }
@@ -463,8 +464,8 @@ void Migrator::Impl::record_in_transaction(Store& store, const LoadedMigration& 
       rollback_consequence(direction));
 }
 
-Step Migrator::Impl::run_action(Store& store, const LoadedMigration& migration, Direction direction,
-                                detail::FinishedEvent finished) {
+Step Migrator::Impl::run_action_once(Store& store, const LoadedMigration& migration, Direction direction,
+                                     detail::FinishedEvent finished) {
   Step step = prepared_step(migration, direction);
   if (m_options.is_dry_run) return step;
   const std::string& name = migration.inspected.name;

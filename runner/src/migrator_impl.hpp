@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -76,8 +77,15 @@ class Migrator::Impl {
   InspectOptions inspect_options() const;
   PlanOptions plan_options();
   std::unique_ptr<StoreLock> take_lock(Store& store);
+  // Runs one migration. A transactional one that cannot get its locks
+  // within --ddl-lock-timeout is rolled back whole and run again, with
+  // backoff, until --lock-timeout has passed since its first failure
+  // (DESIGN §6); `before_retry` runs before each wait.
   Step run_action(Store& store, const LoadedMigration& migration, Direction direction,
-                  detail::FinishedEvent finished = detail::FinishedEvent::sent_at_commit);
+                  detail::FinishedEvent finished = detail::FinishedEvent::sent_at_commit,
+                  const std::function<void()>& before_retry = {});
+  Step run_action_once(Store& store, const LoadedMigration& migration, Direction direction,
+                       detail::FinishedEvent finished);
   Step prepared_step(const LoadedMigration& migration, Direction direction) const;
   void apply(Store& store, const std::vector<detail::LoadedAction>& actions, std::vector<Step>& steps);
   void apply_deferring_durability(Store& store, const std::vector<detail::LoadedAction>& actions, std::size_t first,

@@ -8,6 +8,7 @@
 #include <gander/error.hpp>
 
 #include "duration_text.hpp"
+#include "postgres_blocker_watch.hpp"
 #include "postgres_connection.hpp"
 #include "postgres_lock.hpp"
 #include "row_state.hpp"
@@ -66,13 +67,10 @@ class PostgresStore final : public Store {
       : m_connection(std::make_shared<PostgresConnection>(options.dsn, options.connect_attempt_timeout)),
         m_table(std::move(table)),
         m_quoted(m_table.quoted()),
-        m_statement_timeout(options.statement_timeout) {
-    // On the session, so every statement has it; the lock wait is not cut
-    // by it, because gander polls the lock with statements that never block.
-    if (m_statement_timeout > std::chrono::milliseconds::zero()) {
-      m_connection->exec("SET statement_timeout = " + std::to_string(m_statement_timeout.count()));
-    }
-  }
+        m_statement_timeout(options.statement_timeout),
+        m_ddl_lock_timeout(options.ddl_lock_timeout),
+        m_dsn(options.dsn),
+        m_connect_attempt_timeout(options.connect_attempt_timeout) {}
 
   ~PostgresStore() override { m_connection->rollback(); }
 
@@ -175,7 +173,14 @@ class PostgresStore final : public Store {
     return rows;
   }
 
-  void begin() override { m_connection->begin(); }
+  // The settings go with the transaction (SET LOCAL): behind a pooler the
+  // server connection serves other clients once it ends (DESIGN §6).
+  void begin() override {
+    m_connection->begin();
+    std::string settings = statement_settings("SET LOCAL");
+    if (!m_commit_waits_for_disk) settings += "SET LOCAL synchronous_commit TO off;";
+    if (!settings.empty()) m_connection->exec(settings);
+  }
   void commit() override { m_connection->commit(); }
   void rollback() noexcept override { m_connection->rollback(); }
 
@@ -186,11 +191,7 @@ class PostgresStore final : public Store {
   bool rollback_to_savepoint() noexcept override { return m_connection->rollback_to_savepoint(k_savepoint); }
   bool has_unresolved_foreign_keys() override { return false; }
 
-  // RESET rather than "on": a setting of the server, database, role or DSN
-  // (remote_apply, say) comes back.
-  void set_commit_waits_for_disk(bool waits) override {
-    m_connection->exec(waits ? "RESET synchronous_commit" : "SET synchronous_commit TO off");
-  }
+  void set_commit_waits_for_disk(bool waits) override { m_commit_waits_for_disk = waits; }
 
   void make_commits_durable() override {
     if (m_connection->has_transaction()) {
@@ -201,7 +202,7 @@ class PostgresStore final : public Store {
     // FOR KEY SHARE is the weakest lock, and SKIP LOCKED takes another row
     // rather than wait for a session that holds one FOR UPDATE. One round trip.
     try {
-      m_connection->exec("RESET synchronous_commit; BEGIN; SELECT 1 FROM " + m_quoted +
+      m_connection->exec("BEGIN; SELECT 1 FROM " + m_quoted +
                          " LIMIT 1 FOR KEY SHARE SKIP LOCKED; COMMIT");
     } catch (const Error& error) {
       throw Error(error.kind(),
@@ -211,13 +212,24 @@ class PostgresStore final : public Store {
 
   void execute(const std::string& sql) override {
     const auto start = std::chrono::steady_clock::now();
+    std::optional<detail::BlockerWatch::Scope> watching;
+    if (m_ddl_lock_timeout > std::chrono::milliseconds::zero()) watching.emplace(blocker_watch());
     try {
-      m_connection->exec(sql);
+      if (m_connection->has_transaction()) {
+        m_connection->exec(sql);
+      } else {
+        run_with_session_settings(sql);
+      }
     } catch (const Error& error) {
+      const std::optional<std::string>& sqlstate = error.context().sqlstate;
+      if (sqlstate == std::optional<std::string>("55P03") && m_blocker_watch) {
+        watching.reset();
+        throw lock_wait_error(error);
+      }
       // 57014 is also a cancel, or a lower statement_timeout that the
       // migration set itself: only one that ran the whole time is ours.
       const bool is_ours = m_statement_timeout > std::chrono::milliseconds::zero() &&
-                           error.context().sqlstate == std::optional<std::string>("57014") &&
+                           sqlstate == std::optional<std::string>("57014") &&
                            std::chrono::steady_clock::now() - start >= m_statement_timeout;
       if (!is_ours) throw;
       throw Error(ErrorKind::sql, "exceeded --statement-timeout " + detail::duration_text(m_statement_timeout) +
@@ -267,6 +279,70 @@ class PostgresStore final : public Store {
   void cancel() noexcept override { m_connection->cancel(); }
 
  private:
+  // "<verb> statement_timeout = 2000;<verb> lock_timeout = 5000;" for the
+  // limits gander sets; empty when it sets none.
+  std::string statement_settings(const char* verb) const {
+    std::string settings;
+    if (m_statement_timeout > std::chrono::milliseconds::zero()) {
+      settings += std::string(verb) + " statement_timeout = " + std::to_string(m_statement_timeout.count()) + ";";
+    }
+    if (m_ddl_lock_timeout > std::chrono::milliseconds::zero()) {
+      settings += std::string(verb) + " lock_timeout = " + std::to_string(m_ddl_lock_timeout.count()) + ";";
+    }
+    return settings;
+  }
+
+  // A statement outside a transaction (NO TRANSACTION) cannot take SET
+  // LOCAL: the limits are set on the session for it alone and reset after
+  // it, whether it failed or not.
+  void run_with_session_settings(const std::string& sql) {
+    const std::string settings = statement_settings("SET");
+    if (settings.empty()) {
+      m_connection->exec(sql);
+      return;
+    }
+    m_connection->exec(settings);
+    try {
+      m_connection->exec(sql);
+    } catch (...) {
+      reset_session_settings();
+      throw;
+    }
+    reset_session_settings();
+  }
+
+  void reset_session_settings() noexcept {
+    try {
+      m_connection->exec("RESET statement_timeout; RESET lock_timeout");
+    } catch (const Error&) {
+      // A connection that is gone took its settings with it.
+    }
+  }
+
+  // Made on the first statement, so that a read-only command never starts it.
+  detail::BlockerWatch& blocker_watch() {
+    if (!m_blocker_watch) {
+      // Half the timeout in, a statement that still waits is worth a look;
+      // a look costs the server little, but not nothing.
+      m_blocker_watch = std::make_unique<detail::BlockerWatch>(
+          m_dsn, m_connect_attempt_timeout, m_connection->backend_pid(),
+          std::min<std::chrono::milliseconds>(m_ddl_lock_timeout / 2, std::chrono::seconds(1)),
+          std::chrono::milliseconds(500));
+    }
+    return *m_blocker_watch;
+  }
+
+  // A statement that gave up waiting for a lock: Error{lock}, which the
+  // Migrator retries for a transactional migration, naming who held it.
+  Error lock_wait_error(const Error& error) const {
+    std::string message = "could not get a lock within --ddl-lock-timeout " +
+                          detail::duration_text(m_ddl_lock_timeout) + " (" + error.message() + ")";
+    if (const std::optional<std::string> blocker = m_blocker_watch->last_blocker()) {
+      message += "; blocked by " + *blocker;
+    }
+    return Error(ErrorKind::lock, message, error.context());
+  }
+
   // The columns of the table the name resolves to (through search_path when
   // unqualified), in table order; none when there is no such table.
   std::optional<std::vector<std::string>> read_columns() {
@@ -315,6 +391,11 @@ class PostgresStore final : public Store {
   TableName m_table;
   std::string m_quoted;
   std::chrono::milliseconds m_statement_timeout;
+  std::chrono::milliseconds m_ddl_lock_timeout;
+  bool m_commit_waits_for_disk = true;
+  const std::string m_dsn;  // for the blocker watch's own session
+  const std::chrono::seconds m_connect_attempt_timeout;
+  std::unique_ptr<detail::BlockerWatch> m_blocker_watch;  // see blocker_watch()
   bool m_is_known_current = false;
 };
 

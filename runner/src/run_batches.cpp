@@ -103,8 +103,14 @@ void Migrator::Impl::apply_deferring_durability(Store& store, const std::vector<
       const bool is_last = index + 1 == end;
       const bool ends_group = is_last || Clock::now() - group_start >= k_longest_shared_transaction;
       if (ends_group) store.set_commit_waits_for_disk(true);
+      // A migration that waits to be tried again (it could not get its
+      // locks) must not hold back those committed before it.
+      const auto settle_before_retry = [&] {
+        store.make_commits_durable();
+        report_durable();
+      };
       committed.push_back(run_action(store, *actions[index].migration, actions[index].direction,
-                                     detail::FinishedEvent::sent_by_caller));
+                                     detail::FinishedEvent::sent_by_caller, settle_before_retry));
       if (!ends_group) continue;
       report_durable();
       group_start = Clock::now();

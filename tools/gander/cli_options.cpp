@@ -19,6 +19,7 @@ constexpr const char* k_default_table = "schema_migrations";
 constexpr const char* k_default_lock_timeout = "5m";
 constexpr const char* k_default_connect_timeout = "0s";
 constexpr const char* k_default_statement_timeout = "0s";
+constexpr const char* k_default_ddl_lock_timeout = "5s";
 
 // Options that can also come from the environment, under gander's name and
 // goose's name.
@@ -37,6 +38,7 @@ constexpr EnvBinding k_env_bindings[] = {
     {"lock", "GANDER_LOCK", nullptr},
     {"connect-timeout", "GANDER_CONNECT_TIMEOUT", nullptr},
     {"statement-timeout", "GANDER_STATEMENT_TIMEOUT", nullptr},
+    {"ddl-lock-timeout", "GANDER_DDL_LOCK_TIMEOUT", nullptr},
 };
 
 bool is_driver_name(const std::string& word) { return driver_from_name(word).has_value(); }
@@ -64,6 +66,10 @@ po::options_description visible_options() {
       ("statement-timeout", po::value<std::string>()->value_name("DURATION"),
        "stop a migration statement that runs longer, roll its migration back and exit 1; waiting for the "
        "migration lock does not count (default: 0s, no limit)\n  env: GANDER_STATEMENT_TIMEOUT")
+      ("ddl-lock-timeout", po::value<std::string>()->value_name("DURATION"),
+       "PostgreSQL: how long a migration statement may wait for a table lock; a migration that gives up is "
+       "rolled back and retried until --lock-timeout, then exit 4 (default: 5s; 0s waits forever)\n"
+       "  env: GANDER_DDL_LOCK_TIMEOUT")
       ("lock", po::value<std::string>()->value_name("METHOD"),
        "PostgreSQL lock: advisory (default) or table, for engines without advisory locks\n  env: GANDER_LOCK")
       ("git-base", po::value<std::string>()->value_name("REF"),
@@ -156,6 +162,7 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
   options.lock_method = text("lock", "advisory");
   options.connect_timeout = text("connect-timeout", k_default_connect_timeout);
   options.statement_timeout = text("statement-timeout", k_default_statement_timeout);
+  options.ddl_lock_timeout = text("ddl-lock-timeout", k_default_ddl_lock_timeout);
   options.is_dsn_on_command_line = has_db_flag;
   options.git_base = text("git-base", "");
   if (values.count("sum")) options.sum_file = values["sum"].as<std::string>();

@@ -20,6 +20,7 @@ struct CliOptions {
   std::string lock_method;        // "advisory" or "table"
   std::string connect_timeout;    // as written, e.g. "30s"
   std::string statement_timeout;  // as written, e.g. "2s"; "0s": no limit
+  std::string ddl_lock_timeout;   // as written; "0s": the session's own lock_timeout
   bool is_dsn_on_command_line = false;  // --db or goose's positional form, not the environment
   std::string git_base;                 // verify --git-base REF
   std::optional<std::string> sum_file;  // verify --sum [FILE]; empty: <dir>/gander.sum

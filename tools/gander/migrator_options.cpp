@@ -46,6 +46,7 @@ Options migrator_options(const CliOptions& cli, std::ostream& err) {
   options.lock_timeout = parse_duration(cli.lock_timeout, "--lock-timeout");
   options.connect_timeout = parse_duration(cli.connect_timeout, "--connect-timeout");
   options.statement_timeout = parse_duration(cli.statement_timeout, "--statement-timeout");
+  options.ddl_lock_timeout = parse_duration(cli.ddl_lock_timeout, "--ddl-lock-timeout");
   if (cli.lock_method == "advisory") {
     options.lock_method = LockMethod::advisory;
   } else if (cli.lock_method == "table") {

@@ -86,6 +86,13 @@ struct Options {
   // thrown; zero: no limit. Waiting for the migration lock does not count,
   // nor, on SQLite, waiting for another writer.
   std::chrono::milliseconds statement_timeout{0};
+  // PostgreSQL (DESIGN §6): how long a migration statement may wait for a
+  // table lock (lock_timeout). A transactional migration that gives up is
+  // rolled back whole and tried again with backoff (a `warning` event each
+  // time, naming the blocking session when it was seen) until lock_timeout
+  // has passed, then Error{lock}; a NO TRANSACTION statement is not tried
+  // again. Zero leaves the session's own lock_timeout (no limit by default).
+  std::chrono::milliseconds ddl_lock_timeout = std::chrono::seconds(5);
   LockMethod lock_method = LockMethod::advisory;
   bool allow_out_of_order = false;  // apply pending files that sort before the newest applied one
   bool strict_checksums = false;    // a line-ending or BOM difference counts as modified

@@ -144,15 +144,16 @@ class Store {
   // COMMIT and says false (it never shares a transaction between migrations).
   virtual bool has_unresolved_foreign_keys() = 0;
 
-  // PostgreSQL: whether the COMMITs that follow wait for their WAL to reach
-  // the disk. false: synchronous_commit off for the session; each commit is
-  // still atomic and visible at once, and the server writes WAL in order, so
-  // a crash loses at most the newest of them. true: the session's own
-  // setting again, so the next commit that writes WAL waits, for itself and
-  // for every commit before it. SQLite: nothing (each COMMIT waits).
+  // PostgreSQL: whether the COMMITs of the transactions begun from now on
+  // wait for their WAL to reach the disk. false: each such transaction sets
+  // synchronous_commit off for itself alone (SET LOCAL, so nothing outlives
+  // it on a pooled server connection); each commit is still atomic and
+  // visible at once, and the server writes WAL in order, so a crash loses at
+  // most the newest of them. true: the session's own setting, so the next
+  // commit that writes WAL waits, for itself and for every commit before it.
+  // SQLite: nothing (each COMMIT waits).
   virtual void set_commit_waits_for_disk(bool waits) = 0;
-  // set_commit_waits_for_disk(true), then waits until the commits made so
-  // far on this connection are on disk, with a transaction that writes WAL
+  // Waits until the commits made so far on this connection are on disk, with a transaction that writes WAL
   // (a row lock on the tracking table; a transaction that writes none, even
   // with an xid, does not wait). With no tracking row there is nothing to
   // lock and it waits for nothing. Needs no open transaction. SQLite:
@@ -164,7 +165,11 @@ class Store {
   // Error{sql} with the database's message (and SQLSTATE on PostgreSQL) or
   // past StoreOptions::statement_timeout, Error{connection} when the
   // connection is lost, Error{lock} when another SQLite writer holds the
-  // database past the busy timeout.
+  // database past the busy timeout, and on PostgreSQL Error{lock} with
+  // SQLSTATE 55P03 when a lock the statement needs is not granted within
+  // StoreOptions::ddl_lock_timeout, naming the session that held it when
+  // that was seen. In a transaction the settings last until its end (SET
+  // LOCAL); outside one they are set for the statement and reset after it.
   virtual void execute(const std::string& sql) = 0;
 
   // Tracking-table writes, inside the caller's transaction if one is open.
@@ -219,9 +224,14 @@ struct StoreOptions {
   std::chrono::milliseconds busy_timeout = std::chrono::minutes(5);
   // How long one execute() may run before it fails with Error{sql}
   // "exceeded --statement-timeout ..."; zero: no limit. SQLite: waiting for
-  // another writer does not count. PostgreSQL: the session's
-  // statement_timeout, which lock() never runs into (it polls).
+  // another writer does not count. PostgreSQL: statement_timeout for
+  // execute() alone (see there); lock() never runs into it.
   std::chrono::milliseconds statement_timeout{0};
+  // PostgreSQL: lock_timeout for migration statements (DESIGN §6), so that a
+  // DDL statement queued behind an application's transaction gives up
+  // rather than stall every query that queues behind it; zero leaves the
+  // session's own setting. SQLite has no such wait and ignores it.
+  std::chrono::milliseconds ddl_lock_timeout = std::chrono::seconds(5);
   // libpq's connect_timeout when the DSN sets none, so that a server that
   // accepts the connection and never answers cannot hang a run.
   std::chrono::seconds connect_attempt_timeout{10};
