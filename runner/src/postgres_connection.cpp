@@ -5,10 +5,13 @@
 #include <utility>
 #include <vector>
 
+#include <libpq-fe.h>
+
 #include <gander/error.hpp>
 #include <gander/store.hpp>
 
 #include "dsn.hpp"
+#include "transaction_control.hpp"
 
 namespace gander::detail {
 
@@ -261,6 +264,24 @@ void PostgresConnection::throw_failed_transaction() const {
   context.sqlstate = "25P02";  // in_failed_sql_transaction, as the server says it
   throw Error(ErrorKind::sql, "the transaction was aborted by an earlier error; roll it back", std::move(context));
 }
+
+namespace {
+
+// libpqxx 6 hands its libpq connection only to large objects; a class
+// derived from one may ask for it.
+class LibpqHandle : private pqxx::largeobject {
+ public:
+  static const PGconn* of(const pqxx::dbtransaction& transaction) { return raw_connection(transaction); }
+};
+
+}  // namespace
+
+bool PostgresConnection::is_server_in_transaction() const {
+  // PQTRANS_UNKNOWN is a broken connection, which the next statement reports.
+  return PQtransactionStatus(LibpqHandle::of(*m_work)) != PQTRANS_IDLE;
+}
+
+void PostgresConnection::throw_transaction_ended() const { throw transaction_ended_error(); }
 
 pqxx::result PostgresConnection::exec(const std::string& sql) {
   return run([&](pqxx::transaction_base& transaction) { return transaction.exec(sql); });

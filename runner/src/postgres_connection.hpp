@@ -74,12 +74,18 @@ class PostgresConnection {
   pqxx::result run(const Statement& statement) {
     if (m_work) {
       if (m_is_work_failed) throw_failed_transaction();
+      pqxx::result result;
       try {
-        return statement(*m_work);
+        result = statement(*m_work);
       } catch (...) {
         m_is_work_failed = true;
         rethrow_as_error();
       }
+      if (!is_server_in_transaction()) {
+        m_is_work_failed = true;
+        throw_transaction_ended();
+      }
+      return result;
     }
     try {
       pqxx::nontransaction autocommit(*m_connection);
@@ -94,6 +100,13 @@ class PostgresConnection {
   // libpqxx closes a transaction in which a statement failed; the server
   // would refuse every statement until the end of the transaction anyway.
   [[noreturn]] void throw_failed_transaction() const;
+
+  // DESIGN §5: a migration never ends gander's transaction. gander refuses
+  // transaction control in a transactional migration before it runs; this
+  // is the safety net after every statement, from the transaction status
+  // the server reports with each answer (no round trip).
+  bool is_server_in_transaction() const;
+  [[noreturn]] void throw_transaction_ended() const;
 
   // Declared in this order so that the transaction goes first, then the
   // notice sink, then the connection they both refer to.

@@ -197,6 +197,7 @@ class PostgresStore final : public Store {
     if (m_connection->has_transaction()) {
       throw Error(ErrorKind::sql, "internal error: make_commits_durable() inside a transaction");
     }
+    m_commit_waits_for_disk = true;
     // The row lock is WAL-logged and gives the transaction an xid, so its
     // COMMIT waits for the WAL flush, which covers every commit before it.
     // FOR KEY SHARE is the weakest lock, and SKIP LOCKED takes another row

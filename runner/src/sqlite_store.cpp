@@ -9,6 +9,7 @@
 #include "file_lock.hpp"
 #include "row_state.hpp"
 #include "sqlite_connection.hpp"
+#include "transaction_control.hpp"
 
 namespace gander {
 
@@ -229,9 +230,7 @@ class SqliteStore final : public Store {
     m_connection.execute_within_timeout(sql);
     if (m_is_transaction_ours && !m_connection.is_in_transaction()) {
       m_is_transaction_ours = false;
-      throw Error(ErrorKind::sql,
-                  "the statement ended the transaction gander runs this migration in (COMMIT, END or ROLLBACK), so "
-                  "what ran before it may be committed without its tracking row; check the database");
+      throw detail::transaction_ended_error();
     }
   }
 

@@ -25,4 +25,10 @@ std::optional<TransactionControlStatement> find_transaction_control(std::string_
   return std::nullopt;
 }
 
+Error transaction_ended_error() {
+  return Error(ErrorKind::sql,
+               "the statement ended the transaction gander runs this migration in (COMMIT, END or ROLLBACK), so what "
+               "ran before it may be committed without its tracking row; check the database");
+}
+
 }  // namespace gander::detail

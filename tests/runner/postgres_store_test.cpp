@@ -470,22 +470,61 @@ TEST_CASE("postgres: commits stop waiting for the disk until asked to, and make_
                    "' THEN RAISE EXCEPTION 'synchronous_commit is %', current_setting('synchronous_commit'); "
                    "END IF; END $$");
   };
-  expect_synchronous_commit("on");
+  const auto expect_in_transaction = [&](const std::string& value) {
+    store->begin();
+    expect_synchronous_commit(value);
+    store->commit();
+  };
+  expect_in_transaction("on");
   store->set_commit_waits_for_disk(false);
-  expect_synchronous_commit("off");
-  store->set_commit_waits_for_disk(true);
+  expect_in_transaction("off");
+  // Only gander's transactions have it, never the session (DESIGN §6: poolers).
   expect_synchronous_commit("on");
+  store->set_commit_waits_for_disk(true);
+  expect_in_transaction("on");
   store->set_commit_waits_for_disk(false);
   store->begin();
   store->insert_row({"00001_a.sql", "c", 1, "u", 0, false});
   store->commit();
   // Its row lock needs a row; without one it would wait for nothing.
   store->make_commits_durable();
-  expect_synchronous_commit("on");
+  expect_in_transaction("on");
   CHECK(fixture.db->scalar("SELECT count(*) FROM schema_migrations") == "1");
   store->begin();
   CHECK(gander::test::error_of([&] { store->make_commits_durable(); }).kind() == ErrorKind::sql);
   store->rollback();
+}
+
+TEST_CASE("postgres: statement_timeout and lock_timeout last for gander's transaction or statement, never the session") {
+  const Fixture fixture;
+  gander::StoreOptions options;
+  options.dsn = fixture.db->dsn();
+  options.statement_timeout = std::chrono::seconds(7);
+  options.ddl_lock_timeout = std::chrono::seconds(3);
+  const auto store = gander::open_postgres_store(options, gander::parse_table_name("schema_migrations", true));
+  store->prepare_table();
+  const auto record = [&](const std::string& table) {
+    store->execute("CREATE TABLE " + table +
+                   " AS SELECT current_setting('statement_timeout') AS s, current_setting('lock_timeout') AS l");
+  };
+  record("outside");
+  store->begin();
+  record("inside");
+  store->commit();
+  const std::vector<Row> set = {{std::string("7s"), std::string("3s")}};
+  CHECK(fixture.db->query("SELECT s, l FROM outside") == set);
+  CHECK(fixture.db->query("SELECT s, l FROM inside") == set);
+  // The session itself, as the next client of a pooled server connection
+  // would see it: a trigger on the tracking table reads it when the store
+  // writes a row outside any transaction of its own.
+  fixture.db->exec(
+      "CREATE TABLE session_seen (s TEXT, l TEXT); "
+      "CREATE FUNCTION record_session() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+      "INSERT INTO session_seen VALUES (current_setting('statement_timeout'), current_setting('lock_timeout')); "
+      "RETURN NEW; END $$; "
+      "CREATE TRIGGER record_session AFTER INSERT ON schema_migrations FOR EACH ROW EXECUTE FUNCTION record_session()");
+  store->insert_row({"00001_a.sql", "c", 1, "u", 0, false});
+  CHECK(fixture.db->query("SELECT s, l FROM session_seen") == std::vector<Row>{{std::string("0"), std::string("0")}});
 }
 
 TEST_CASE("postgres: a partial row becomes applied with mark_applied") {
@@ -834,4 +873,23 @@ TEST_CASE("postgres: a DSN libpq cannot parse is a config error without its pass
       CHECK(what.find('\n') == std::string::npos);
     }
   }
+}
+
+// The Migrator refuses a COMMIT in a transactional migration up front; the
+// store still fails a statement that ends its transaction (DESIGN §5), and
+// what follows is not recorded as part of that transaction.
+TEST_CASE("postgres: a statement that ends the store's transaction fails loudly") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  store->prepare_table();
+  store->begin();
+  store->execute("CREATE TABLE t (id INTEGER)");
+  const gander::Error error = gander::test::error_of([&] { store->execute("COMMIT"); });
+  CHECK(error.kind() == ErrorKind::sql);
+  CHECK_THAT(error.message(), Catch::Contains("ended the transaction gander runs this migration in"));
+  CHECK_THROWS_AS(store->commit(), gander::Error);
+  store->rollback();
+  // Outside a transaction (NO TRANSACTION migrations) the same statement kinds are the file's business.
+  store->execute("BEGIN; CREATE TABLE u (id INTEGER); COMMIT;");
+  CHECK(fixture.exists("u"));
 }

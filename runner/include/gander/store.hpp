@@ -153,7 +153,8 @@ class Store {
   // commit that writes WAL waits, for itself and for every commit before it.
   // SQLite: nothing (each COMMIT waits).
   virtual void set_commit_waits_for_disk(bool waits) = 0;
-  // Waits until the commits made so far on this connection are on disk, with a transaction that writes WAL
+  // set_commit_waits_for_disk(true), then waits until the commits made so
+  // far on this connection are on disk, with a transaction that writes WAL
   // (a row lock on the tracking table; a transaction that writes none, even
   // with an xid, does not wait). With no tracking row there is nothing to
   // lock and it waits for nothing. Needs no open transaction. SQLite:
