@@ -129,6 +129,10 @@ std::optional<std::string> find_advisory_holder(PostgresConnection& connection, 
 // that other clients kept busy the first time.
 constexpr int k_session_probe_rounds = 3;
 
+// How many statements confirm_held() spends on reaching the server session
+// that holds a lock its connection has left.
+constexpr int k_stranded_release_attempts = 5;
+
 Error transaction_pooling_error(const std::string& observation) {
   return Error(ErrorKind::config,
                "gander's statements do not stay on one PostgreSQL server session (" + observation +
@@ -199,7 +203,7 @@ class AdvisoryAttempt {
     if (now_on == m_session_pid) return;
     std::string stranded = "; the lock stays on server pid " + std::to_string(m_session_pid) +
                            " until that session ends (pg_terminate_backend)";
-    for (int attempt = 0; attempt < k_session_probe_rounds; ++attempt) {
+    for (int attempt = 0; attempt < k_stranded_release_attempts; ++attempt) {
       const pqxx::row row = m_connection.exec_params(
           "SELECT CASE WHEN pg_catalog.pg_backend_pid() = $2 THEN pg_catalog.pg_advisory_unlock($1) END", m_key,
           m_session_pid).at(0);
@@ -361,8 +365,8 @@ std::unique_ptr<StoreLock> take_table_lock(const std::shared_ptr<PostgresConnect
     return std::string(rows[0][0].c_str()) + ", holding it since " + rows[0][1].c_str() + " UTC";
   };
   wait_for_lock(options, probe, "the row in " + quoted,
-                "; its server session is still there: if no gander is running (a pooler can keep a killed run's "
-                "session open), remove the row with DELETE FROM " + quoted);
+                "; its server session is still there, or was not recorded (a run through a pooler): if no gander "
+                "is running, remove the row with DELETE FROM " + quoted);
   lock->mark_held();
   return lock;
 }

@@ -108,6 +108,22 @@ TEST_CASE("behind a transaction pooler the advisory lock is refused, naming --lo
   CHECK(advisory_locks_held(*database) == "0");
 }
 
+TEST_CASE("replicas starting at once behind a transaction pooler all refuse the advisory lock and leave none") {
+  const gander::test::TempDir dir;
+  const auto database = gander::test::make_postgres_database();
+  write_mixed_migrations(dir);
+  const std::string dsn = through_pgbouncer(*database, "GANDER_TEST_PGBOUNCER_PORT");
+  const std::vector<std::vector<std::string>> args(k_replicas, up_args(dsn, dir, {}));
+  for (RunningProcess& replica : gander::test::start_together(std::getenv("GANDER"), args)) {
+    const ProcessResult result = replica.wait();
+    INFO("exit " << result.exit_code << "\n" << result.out << result.err);
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.err, Catch::Contains("--lock=table"));
+  }
+  CHECK(*database->scalar("SELECT to_regclass('applied') IS NULL") == "t");
+  CHECK(advisory_locks_held(*database) == "0");
+}
+
 TEST_CASE("replicas with --lock=table behind a transaction pooler apply each migration once and all exit 0") {
   for (int round = 1; round <= k_rounds; ++round) {
     INFO("round " << round);

@@ -55,18 +55,20 @@ gander_stop_postgres() {
 # tests run as root: PgBouncer refuses root.
 gander_start_pgbouncer() {
   local mode=$1 pool_size=$2 variable=$3
-  command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] ||
-    { echo "PgBouncer not found (Debian package pgbouncer)" >&2; return 1; }
   local binary
   binary=$(command -v pgbouncer 2>/dev/null || echo /usr/sbin/pgbouncer)
+  [ -x "$binary" ] || { echo "PgBouncer not found (Debian package pgbouncer)" >&2; return 1; }
   local dir
   dir=$(mktemp -d /tmp/gander-pgbouncer.XXXXXX)
-  local port
-  for port in $(shuf -i 20000-60000 -n 20); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
-  done
+  gander_pgbouncer_dirs+=("$dir")
   printf '"%s" ""\n' "$PGUSER" >"$dir/users.txt"
-  cat >"$dir/pgbouncer.ini" <<INI
+  # Below the kernel's range of ephemeral ports, which the tests' own
+  # connections use; another port when someone takes this one first.
+  local port attempt
+  for attempt in 1 2 3 4 5; do
+    port=$(shuf -i 20000-32000 -n 1)
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
+    cat >"$dir/pgbouncer.ini" <<INI
 [databases]
 * = host=127.0.0.1 port=$PGPORT
 
@@ -76,17 +78,16 @@ listen_port = $port
 unix_socket_dir =
 auth_type = trust
 auth_file = $dir/users.txt
-admin_users = $PGUSER
 pool_mode = $mode
 default_pool_size = $pool_size
 max_client_conn = 500
 logfile = $dir/pgbouncer.log
 pidfile = $dir/pgbouncer.pid
 INI
-  [ "$(id -u)" -eq 0 ] && chown -R postgres: "$dir"
-  "${gander_pg_run[@]}" "$binary" -d -q "$dir/pgbouncer.ini" ||
-    { cat "$dir/pgbouncer.log" >&2; return 1; }
-  gander_pgbouncer_dirs+=("$dir")
+    [ "$(id -u)" -eq 0 ] && chown -R postgres: "$dir"
+    "${gander_pg_run[@]}" "$binary" -d -q "$dir/pgbouncer.ini" 2>/dev/null && break
+    [ "$attempt" -lt 5 ] || { cat "$dir/pgbouncer.log" >&2; return 1; }
+  done
   local _
   # The daemon writes its pidfile after it forks: wait for both.
   for _ in $(seq 1 100); do
