@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,8 @@ using gander::test::RunningProcess;
 constexpr int k_replicas = 8;
 constexpr int k_rounds = 5;
 constexpr int k_migrations = 4;
+// The transaction pooler's default_pool_size, as tools/test starts it.
+constexpr int k_pool_size = 20;
 
 // The DSN of `database` through the PgBouncer whose port tools/test exports
 // as `port_variable`. Without it, the test fails under CI=true and is
@@ -206,24 +209,34 @@ TEST_CASE("directly and through session pooling the advisory lock keeps a second
   CHECK(advisory_locks_held(*database) == "0");
 }
 
-TEST_CASE("no setting of gander's is left on the server connection of a transaction pool") {
+TEST_CASE("no setting of gander's is left on any server connection of a transaction pool") {
   const gander::test::TempDir dir;
   const auto database = gander::test::make_postgres_database();
   write_mixed_migrations(dir);
-  // A pool of one server connection: every statement of gander's and of the
-  // test runs on it.
-  const std::string dsn = through_pgbouncer(*database, "GANDER_TEST_PGBOUNCER_SINGLE_PORT");
-  const ProcessResult result = gander::test::run_gander(
-      up_args(dsn, dir, {"--lock", "table", "--statement-timeout", "7s"}));
-  INFO(result.out << result.err);
-  REQUIRE(result.exit_code == 0);
+  // Replicas at once, so that gander's statements spread over several
+  // server connections of the pool.
+  const std::string dsn = through_pgbouncer(*database, "GANDER_TEST_PGBOUNCER_PORT");
+  const std::vector<std::vector<std::string>> args(
+      k_replicas, up_args(dsn, dir, {"--lock", "table", "--statement-timeout", "7s"}));
+  for (RunningProcess& replica : gander::test::start_together(std::getenv("GANDER"), args)) {
+    const ProcessResult result = replica.wait();
+    INFO("exit " << result.exit_code << "\n" << result.out << result.err);
+    REQUIRE(result.exit_code == 0);
+  }
   const std::string settings = "SELECT current_setting('statement_timeout'), current_setting('lock_timeout'), "
                                "current_setting('synchronous_commit')";
-  const std::vector<gander::test::Row> defaults = database->query(settings);
-  pqxx::connection pooled(dsn);
-  pqxx::nontransaction read(pooled);
-  const pqxx::row found = read.exec(settings).at(0);
-  CHECK(found[0].c_str() == *defaults.at(0).at(0));
-  CHECK(found[1].c_str() == *defaults.at(0).at(1));
-  CHECK(found[2].c_str() == *defaults.at(0).at(2));
+  const gander::test::Row defaults = database->query(settings).at(0);
+  // As many open transactions as the pool has server connections at most:
+  // each holds one of its own, so together they read every one of them.
+  std::vector<std::unique_ptr<pqxx::connection>> clients;
+  std::vector<std::unique_ptr<pqxx::work>> transactions;
+  for (int client = 0; client < k_pool_size; ++client) {
+    clients.push_back(std::make_unique<pqxx::connection>(dsn));
+    transactions.push_back(std::make_unique<pqxx::work>(*clients.back()));
+    const pqxx::row found = transactions.back()->exec(settings).at(0);
+    INFO("server connection " << client + 1 << " of the pool");
+    CHECK(found[0].c_str() == *defaults.at(0));
+    CHECK(found[1].c_str() == *defaults.at(1));
+    CHECK(found[2].c_str() == *defaults.at(2));
+  }
 }
