@@ -181,7 +181,8 @@ std::string connection_string(std::vector<DsnOption> options, std::chrono::secon
 
 }  // namespace
 
-PostgresConnection::PostgresConnection(const std::string& dsn, std::chrono::seconds connect_timeout) {
+PostgresConnection::PostgresConnection(const std::string& dsn, std::chrono::seconds connect_timeout)
+    : m_dsn(dsn), m_connect_timeout(connect_timeout) {
   const std::vector<DsnOption> options = parse_postgres_dsn(dsn);
   try {
     m_connection = std::make_unique<pqxx::connection>(connection_string(options, connect_timeout));
@@ -201,6 +202,10 @@ PostgresConnection::PostgresConnection(const std::string& dsn, std::chrono::seco
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
   m_connection->inhibit_reactivation(true);
 #pragma GCC diagnostic pop
+}
+
+std::unique_ptr<PostgresConnection> PostgresConnection::connect_again() const {
+  return std::make_unique<PostgresConnection>(m_dsn, m_connect_timeout);
 }
 
 void PostgresConnection::begin() {

@@ -62,8 +62,13 @@ class PostgresConnection {
     return run([&](pqxx::transaction_base& transaction) { return transaction.exec_params(sql, args...); });
   }
 
-  // The server process of this session, as pg_stat_activity shows it.
+  // The server process this session announced when it connected. A pooler
+  // such as PgBouncer announces a made-up one, and pg_backend_pid() then
+  // names whichever server session runs the statement.
   int backend_pid() const noexcept { return m_connection->backendpid(); }
+
+  // Another session with this one's DSN and connect timeout.
+  std::unique_ptr<PostgresConnection> connect_again() const;
 
   // Asks the server to stop the statement that is running now, from any
   // thread; never throws.
@@ -110,6 +115,8 @@ class PostgresConnection {
 
   // Declared in this order so that the transaction goes first, then the
   // notice sink, then the connection they both refer to.
+  std::string m_dsn;
+  std::chrono::seconds m_connect_timeout;
   std::unique_ptr<pqxx::connection> m_connection;
   std::unique_ptr<pqxx::errorhandler> m_notice_sink;
   std::unique_ptr<pqxx::work> m_work;

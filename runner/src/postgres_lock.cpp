@@ -123,26 +123,138 @@ std::optional<std::string> find_advisory_holder(PostgresConnection& connection, 
   return holder;
 }
 
+// How many times the two sessions of refuse_transaction_pooling() each ask
+// for their server session: once shows a transaction pooler that hands the
+// second one the session the first has just released; the repeats catch one
+// that other clients kept busy the first time.
+constexpr int k_session_probe_rounds = 3;
+
+// How many statements confirm_held() spends on reaching the server session
+// that holds a lock its connection has left.
+constexpr int k_stranded_release_attempts = 5;
+
+Error transaction_pooling_error(const std::string& observation) {
+  return Error(ErrorKind::config,
+               "gander's statements do not stay on one PostgreSQL server session (" + observation +
+                   "): a connection pooler in transaction or statement mode (PgBouncer's pool_mode=transaction, "
+                   "say) is in between, and a session advisory lock would protect nothing there; use "
+                   "--lock=table, or connect directly or through a pooler in session mode");
+}
+
+int server_pid(PostgresConnection& connection) {
+  return connection.exec("SELECT pg_catalog.pg_backend_pid()").at(0).at(0).as<int>();
+}
+
+// DESIGN §6 "Poolers": called once a statement of `connection` has run on
+// server session `pid` although the connection announced another: a proxy
+// is in between. In session pooling the connection keeps `pid` and a second
+// client connection gets another server session; in transaction pooling
+// the pool hands the session `connection` has just released to whoever asks
+// next, here the second connection. Throws Error{config} when the sessions
+// move or are shared.
+void refuse_transaction_pooling(PostgresConnection& connection, int pid) {
+  const std::unique_ptr<PostgresConnection> other = connection.connect_again();
+  std::optional<int> other_pid;
+  for (int round = 0; round < k_session_probe_rounds; ++round) {
+    const int asked = server_pid(*other);
+    if (asked == pid) {
+      throw transaction_pooling_error("server pid " + std::to_string(pid) + " served two client connections");
+    }
+    if (other_pid && *other_pid != asked) {
+      throw transaction_pooling_error("a client connection moved from server pid " + std::to_string(*other_pid) +
+                                      " to " + std::to_string(asked));
+    }
+    other_pid = asked;
+    const int mine = server_pid(connection);
+    if (mine != pid) {
+      throw transaction_pooling_error("server pid " + std::to_string(pid) + ", then " + std::to_string(mine));
+    }
+  }
+}
+
+// The advisory lock, taken only on the server session the connection is
+// known to be on: first the one it announced (a direct connection, no extra
+// round trip), else, once refuse_transaction_pooling() found a session
+// pooler, the one it ran on.
+class AdvisoryAttempt {
+ public:
+  AdvisoryAttempt(PostgresConnection& connection, std::int64_t key)
+      : m_connection(connection), m_key(key), m_session_pid(connection.backend_pid()) {}
+
+  bool try_once() {
+    const pqxx::row row = try_on_session();
+    if (!row[0].is_null()) return row[0].as<bool>();
+    const int ran_on = row[1].as<int>();
+    if (is_behind_proxy()) {
+      throw transaction_pooling_error("server pid " + std::to_string(m_session_pid) + ", then " +
+                                      std::to_string(ran_on));
+    }
+    refuse_transaction_pooling(m_connection, ran_on);
+    m_session_pid = ran_on;
+    return try_once();
+  }
+
+  // Behind a session pooler: the statement after the one that took the
+  // lock must still run on its server session, or the lock is stranded
+  // there. Throws Error{config} then, having tried to release it.
+  void confirm_held() {
+    if (!is_behind_proxy()) return;
+    const int now_on = server_pid(m_connection);
+    if (now_on == m_session_pid) return;
+    std::string stranded = "; the lock stays on server pid " + std::to_string(m_session_pid) +
+                           " until that session ends (pg_terminate_backend)";
+    for (int attempt = 0; attempt < k_stranded_release_attempts; ++attempt) {
+      const pqxx::row row = m_connection.exec_params(
+          "SELECT CASE WHEN pg_catalog.pg_backend_pid() = $2 THEN pg_catalog.pg_advisory_unlock($1) END", m_key,
+          m_session_pid).at(0);
+      if (!row[0].is_null()) {
+        stranded.clear();
+        break;
+      }
+    }
+    const Error error = transaction_pooling_error("server pid " + std::to_string(m_session_pid) + ", then " +
+                                                  std::to_string(now_on));
+    throw Error(error.kind(), error.message() + stranded);
+  }
+
+ private:
+  bool is_behind_proxy() const { return m_session_pid != m_connection.backend_pid(); }
+
+  // The lock (null when the statement ran on another server session) and
+  // the server session the statement ran on.
+  pqxx::row try_on_session() {
+    try {
+      return m_connection
+          .exec_params("SELECT CASE WHEN pg_catalog.pg_backend_pid() = $2 THEN pg_try_advisory_lock($1) END, "
+                       "pg_catalog.pg_backend_pid()",
+                       m_key, m_session_pid)
+          .at(0);
+    } catch (const Error& error) {
+      if (error.context().sqlstate != std::optional<std::string>("42883")) throw;
+      throw Error(error.kind(), error.message() + "; this server has no advisory locks: use --lock=table",
+                  error.context());
+    }
+  }
+
+  PostgresConnection& m_connection;
+  std::int64_t m_key;
+  int m_session_pid;
+};
+
 std::unique_ptr<StoreLock> take_advisory_lock(const std::shared_ptr<PostgresConnection>& connection,
                                               const TableName& table, const LockOptions& options) {
   const std::int64_t key = advisory_lock_key(table);
   auto lock = std::make_unique<PostgresLock>(connection, [key](PostgresConnection& session) {
     session.exec_params("SELECT pg_advisory_unlock($1)", key);
   });
+  AdvisoryAttempt attempt(*connection, key);
   LockProbe probe;
-  probe.try_once = [&] {
-    try {
-      return connection->exec_params("SELECT pg_try_advisory_lock($1)", key).at(0).at(0).as<bool>();
-    } catch (const Error& error) {
-      if (error.context().sqlstate != std::optional<std::string>("42883")) throw;
-      throw Error(error.kind(), error.message() + "; this server has no advisory locks: use --lock=table",
-                  error.context());
-    }
-  };
+  probe.try_once = [&] { return attempt.try_once(); };
   probe.describe_holder = [&] {
     return find_advisory_holder(*connection, key).value_or("a session that has just released it");
   };
   wait_for_lock(options, probe, "advisory lock " + std::to_string(key) + " for table " + table.display(), "");
+  attempt.confirm_held();
   lock->mark_held();
   return lock;
 }
@@ -170,9 +282,10 @@ void create_lock_table(PostgresConnection& connection, const TableName& lock_tab
                     "acquired_at TIMESTAMPTZ NOT NULL DEFAULT now(), server_pid INTEGER, server_started TIMESTAMPTZ)");
   } catch (const Error& error) {
     // Two processes that create it at the same moment: one of them loses
-    // the race on the catalog, and the table exists all the same.
+    // the race on the catalog (on the table's name, or on the row type of
+    // the same name), and the table exists all the same.
     const auto& sqlstate = error.context().sqlstate;
-    if (!sqlstate || (*sqlstate != "23505" && *sqlstate != "42P07")) throw;
+    if (!sqlstate || (*sqlstate != "23505" && *sqlstate != "42P07" && *sqlstate != "42710")) throw;
   }
   // A table made before the session columns existed gets them; ALTER TABLE
   // locks the table, so only when they are missing.
@@ -223,12 +336,18 @@ std::unique_ptr<StoreLock> take_table_lock(const std::shared_ptr<PostgresConnect
     session.exec_params("DELETE FROM " + quoted + " WHERE id = 1 AND holder = $1", holder);
   });
   LockProbe probe;
+  // Behind a pooler (the statement runs on another server session than the
+  // connection announced) the row records no session: the pooled one that
+  // runs the INSERT outlives a killed run, and may be closed by the pooler
+  // while this run goes on, so its end would hand a live run's lock to a
+  // waiter.
   const auto try_insert = [&] {
     return connection->exec_params("INSERT INTO " + quoted +
-                                       " (id, holder, server_pid, server_started) SELECT 1, $1, pid, backend_start "
+                                       " (id, holder, server_pid, server_started) SELECT 1, $1, "
+                                       "CASE WHEN pid = $2 THEN pid END, CASE WHEN pid = $2 THEN backend_start END "
                                        "FROM pg_catalog.pg_stat_activity WHERE pid = pg_catalog.pg_backend_pid() "
                                        "ON CONFLICT (id) DO NOTHING",
-                                   holder)
+                                   holder, connection->backend_pid())
                .affected_rows() == 1;
   };
   probe.try_once = [&] {
@@ -246,8 +365,8 @@ std::unique_ptr<StoreLock> take_table_lock(const std::shared_ptr<PostgresConnect
     return std::string(rows[0][0].c_str()) + ", holding it since " + rows[0][1].c_str() + " UTC";
   };
   wait_for_lock(options, probe, "the row in " + quoted,
-                "; its server session is still there: if no gander is running (a pooler can keep a killed run's "
-                "session open), remove the row with DELETE FROM " + quoted);
+                "; its server session is still there, or was not recorded (a run through a pooler): if no gander "
+                "is running, remove the row with DELETE FROM " + quoted);
   lock->mark_held();
   return lock;
 }

@@ -13,11 +13,14 @@
 // tables do not. It is polled with pg_try_advisory_lock in autocommit,
 // never waited for with pg_advisory_lock: a waiter holds no transaction and
 // no snapshot, so it cannot block the holder's CREATE INDEX CONCURRENTLY.
+// It is taken only on the server session the connection keeps: behind a
+// pooler in transaction or statement mode it is refused (§6 "Poolers").
 //
 // table: the row id = 1 of <table>_lock in the resolved table's schema, for
 // PostgreSQL-compatible databases without advisory locks. The row names its
-// holder; a process killed while holding it leaves it behind, and the
-// timeout message says how to remove it.
+// holder, and its server session unless the connection goes through a
+// pooler; a row whose session has ended is taken over, any other row of a
+// killed process stays, and the timeout message says how to remove it.
 
 #include <cstdint>
 #include <memory>
@@ -45,7 +48,8 @@ std::optional<std::string> postgres_lock_holder(PostgresConnection& connection, 
 // Takes the lock by options.method on `connection`, which must have no open
 // transaction, waiting up to options.timeout. Throws Error{lock} on timeout,
 // naming the holder; Error{config} when <table>_lock would be too long a
-// name. The lock keeps `connection` alive until it is released.
+// name, or for the advisory lock behind a transaction pooler. The lock
+// keeps `connection` alive until it is released.
 std::unique_ptr<StoreLock> take_postgres_lock(const std::shared_ptr<PostgresConnection>& connection,
                                               const TableName& table, const LockOptions& options);
 

@@ -45,3 +45,75 @@ gander_stop_postgres() {
   fi
   rm -rf "$gander_pg_dir"
 }
+
+# gander_start_pgbouncer MODE POOL_SIZE VARIABLE: a PgBouncer on 127.0.0.1,
+# on a free port, in front of the server started above, with pool_mode=MODE
+# and at most POOL_SIZE server connections per database; exports its port
+# as VARIABLE. Any database name passes through to the server of the same
+# name, as the connecting user, with no password (auth_type=trust, each user
+# listed in its auth_file). Like the server it runs as `postgres` when the
+# tests run as root: PgBouncer refuses root.
+gander_start_pgbouncer() {
+  local mode=$1 pool_size=$2 variable=$3
+  local binary
+  binary=$(command -v pgbouncer 2>/dev/null || echo /usr/sbin/pgbouncer)
+  [ -x "$binary" ] || { echo "PgBouncer not found (Debian package pgbouncer)" >&2; return 1; }
+  local dir
+  dir=$(mktemp -d /tmp/gander-pgbouncer.XXXXXX)
+  gander_pgbouncer_dirs+=("$dir")
+  printf '"%s" ""\n' "$PGUSER" >"$dir/users.txt"
+  # Below the kernel's range of ephemeral ports, which the tests' own
+  # connections use; another port when someone takes this one first.
+  local port attempt
+  for attempt in 1 2 3 4 5; do
+    port=$(shuf -i 20000-32000 -n 1)
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
+    cat >"$dir/pgbouncer.ini" <<INI
+[databases]
+* = host=127.0.0.1 port=$PGPORT
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $port
+unix_socket_dir =
+auth_type = trust
+auth_file = $dir/users.txt
+pool_mode = $mode
+default_pool_size = $pool_size
+max_client_conn = 500
+logfile = $dir/pgbouncer.log
+pidfile = $dir/pgbouncer.pid
+INI
+    [ "$(id -u)" -eq 0 ] && chown -R postgres: "$dir"
+    "${gander_pg_run[@]}" "$binary" -d -q "$dir/pgbouncer.ini" 2>/dev/null && break
+    [ "$attempt" -lt 5 ] || { cat "$dir/pgbouncer.log" >&2; return 1; }
+  done
+  local _
+  # The daemon writes its pidfile after it forks: wait for both.
+  for _ in $(seq 1 100); do
+    [ -s "$dir/pgbouncer.pid" ] && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.1
+  done
+  [ -s "$dir/pgbouncer.pid" ] || { cat "$dir/pgbouncer.log" >&2; return 1; }
+  export "$variable=$port"
+  echo "==> PgBouncer $("$binary" --version | awk 'NR == 1 {print $2}') in $mode mode (pool size $pool_size) on 127.0.0.1:$port (pid $(cat "$dir/pgbouncer.pid"))"
+}
+
+# Stops every PgBouncer started above, by the PID in its pidfile, and removes
+# its files.
+gander_stop_pgbouncers() {
+  local dir pid
+  for dir in "${gander_pgbouncer_dirs[@]}"; do
+    pid=$(cat "$dir/pgbouncer.pid" 2>/dev/null || true)
+    if [ -n "$pid" ]; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+      done
+    fi
+    rm -rf "$dir"
+  done
+  gander_pgbouncer_dirs=()
+}
+gander_pgbouncer_dirs=()
