@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include <gander/error.hpp>
 
@@ -177,7 +178,8 @@ class PostgresStore final : public Store {
   // server connection serves other clients once it ends (DESIGN §6).
   void begin() override {
     m_connection->begin();
-    std::string settings = statement_settings("SET LOCAL");
+    std::string settings;
+    for (const auto& [name, value] : statement_limits()) settings += std::string("SET LOCAL ") + name + " = " + value + ";";
     if (!m_commit_waits_for_disk) settings += "SET LOCAL synchronous_commit TO off;";
     if (!settings.empty()) m_connection->exec(settings);
   }
@@ -280,29 +282,44 @@ class PostgresStore final : public Store {
   void cancel() noexcept override { m_connection->cancel(); }
 
  private:
-  // "<verb> statement_timeout = 2000;<verb> lock_timeout = 5000;" for the
-  // limits gander sets; empty when it sets none.
-  std::string statement_settings(const char* verb) const {
-    std::string settings;
+  // The limits gander puts on migration statements, as setting name and
+  // value in milliseconds; only those the options set.
+  std::vector<std::pair<const char*, std::string>> statement_limits() const {
+    std::vector<std::pair<const char*, std::string>> limits;
     if (m_statement_timeout > std::chrono::milliseconds::zero()) {
-      settings += std::string(verb) + " statement_timeout = " + std::to_string(m_statement_timeout.count()) + ";";
+      limits.emplace_back("statement_timeout", std::to_string(m_statement_timeout.count()));
     }
     if (m_ddl_lock_timeout > std::chrono::milliseconds::zero()) {
-      settings += std::string(verb) + " lock_timeout = " + std::to_string(m_ddl_lock_timeout.count()) + ";";
+      limits.emplace_back("lock_timeout", std::to_string(m_ddl_lock_timeout.count()));
     }
-    return settings;
+    return limits;
   }
 
   // A statement outside a transaction (NO TRANSACTION) cannot take SET
   // LOCAL: the limits are set on the session for it alone and reset after
-  // it, whether it failed or not.
+  // it, whether it failed or not. Only on the server session this
+  // connection announced: behind a pooler the reset could reach another
+  // session than the set, and the limits would stay with another client's
+  // connection, so there the statement runs without them (README, Locking).
   void run_with_session_settings(const std::string& sql) {
-    const std::string settings = statement_settings("SET");
-    if (settings.empty()) {
+    const std::vector<std::pair<const char*, std::string>> limits = statement_limits();
+    if (limits.empty()) {
       m_connection->exec(sql);
       return;
     }
-    m_connection->exec(settings);
+    std::string setters;
+    for (const auto& [name, value] : limits) {
+      setters += std::string(setters.empty() ? "" : ", ") + "pg_catalog.set_config('" + name + "', '" + value +
+                 "', false)";
+    }
+    const bool is_set = !m_connection
+                             ->exec_params("SELECT " + setters + " WHERE pg_catalog.pg_backend_pid() = $1",
+                                           m_connection->backend_pid())
+                             .empty();
+    if (!is_set) {
+      m_connection->exec(sql);
+      return;
+    }
     try {
       m_connection->exec(sql);
     } catch (...) {

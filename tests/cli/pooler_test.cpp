@@ -217,7 +217,7 @@ TEST_CASE("no setting of gander's is left on any server connection of a transact
   // server connections of the pool.
   const std::string dsn = through_pgbouncer(*database, "GANDER_TEST_PGBOUNCER_PORT");
   const std::vector<std::vector<std::string>> args(
-      k_replicas, up_args(dsn, dir, {"--lock", "table", "--statement-timeout", "7s"}));
+      k_replicas, up_args(dsn, dir, {"--lock", "table", "--statement-timeout", "7s", "--ddl-lock-timeout", "3s"}));
   for (RunningProcess& replica : gander::test::start_together(std::getenv("GANDER"), args)) {
     const ProcessResult result = replica.wait();
     INFO("exit " << result.exit_code << "\n" << result.out << result.err);
