@@ -592,8 +592,8 @@ std::optional<Step> Migrator::Impl::resume_partial(Store& store, const Migration
   }
   if (planned.is_rolling_back) {
     throw Error(ErrorKind::partial,
-                "cannot resume: " + planned.name + " stopped while it was being rolled back (" + planned.note +
-                    "), and gander does not resume a rollback; nothing was run. Check the database, then finish the "
+                "cannot resume " + planned.name + " (" + planned.note +
+                    "): gander does not resume a rollback; nothing was run. Check the database, then finish the "
                     "rollback by hand and run 'gander resolve " + planned.name + " --rolled-back', or restore what "
                     "it undid and run 'gander resolve " + planned.name + " --applied'");
   }

@@ -22,10 +22,10 @@ bool sorts_before(const PlannedMigration& left, const PlannedMigration& right) {
 // What is known of a partial migration's statements, e.g. "rolling back: 2
 // of 5 Down statements done; statement 3 may or may not have completed".
 std::string partial_note(const MigrationFile* file, const AppliedRow& row) {
-  std::string note = row.is_rolling_back ? "rolling back outside a transaction did not finish"
+  std::string note = row.is_rolling_back ? "stopped outside a transaction while rolling back"
                                          : "started outside a transaction and did not finish";
   if (!row.statements_done) return note + "; how many statements completed is not recorded";
-  note += row.is_rolling_back ? "; rolling back: " : "; ";
+  note += row.is_rolling_back ? ": " : "; ";
   note += std::to_string(*row.statements_done);
   if (file) {
     note += " of " + std::to_string(row.is_rolling_back ? file->down_statement_count : file->up_statement_count);
