@@ -11,6 +11,7 @@
 #include "invalid_index.hpp"
 #include "migration_set.hpp"
 #include "migrator_impl.hpp"
+#include "sql_scanner.hpp"
 #include "statement_runner.hpp"
 #include "table_drop_check.hpp"
 #include "transaction_control.hpp"
@@ -99,16 +100,35 @@ struct Action {
   Direction direction;
 };
 
-// After a statement outside a transaction failed on the server, which undid
-// it, its row need not leave it in doubt. A lost connection tells nothing
-// of the statement's outcome, and the row keeps it in doubt; so it does
+// Whether `sql` holds at most one SQL statement. A goose statement between
+// StatementBegin and StatementEnd may hold several, and outside a
+// transaction SQLite commits each of them on its own.
+bool is_one_statement(const std::string& sql) {
+  detail::SqlScanner scanner;
+  std::size_t number = 1;
+  for (std::size_t begin = 0; begin <= sql.size(); ++number) {
+    const std::size_t end = std::min(sql.find('\n', begin), sql.size());
+    scanner.scan_line(std::string_view(sql).substr(begin, end - begin), number);
+    begin = end + 1;
+  }
+  return scanner.finish().size() <= 1;
+}
+
+// After a single statement outside a transaction failed on the server, which
+// undid it, its row need not leave it in doubt. A lost connection tells
+// nothing of the statement's outcome, nor does the failure of one of
+// several statements sent together: the row keeps it in doubt; so it does
 // when this write fails too, which is still true.
-void record_known_failure(Store& store, const std::string& name, const Error& error) noexcept {
+void record_known_failure(Store& store, const std::string& name, const std::vector<parser::Statement>& statements,
+                          const Error& error) noexcept {
   const std::optional<std::size_t> statement = error.context().statement_index;
-  if (!statement || error.kind() == ErrorKind::connection) return;
+  if (!statement || *statement == 0 || *statement > statements.size() || error.kind() == ErrorKind::connection) {
+    return;
+  }
   try {
+    if (!is_one_statement(statements[*statement - 1].sql)) return;
     store.record_progress(name, static_cast<std::int64_t>(*statement) - 1);
-  } catch (const Error&) {
+  } catch (const std::exception&) {
   }
 }
 
@@ -375,10 +395,10 @@ template <typename Choose>
 RunResult Migrator::Impl::run(Choose choose, bool is_up, bool returns_early_when_up_to_date) {
   m_creates_database = !m_options.is_dry_run;
   const Clock::time_point start = Clock::now();
-  // A malformed migration is reported without changing the database.
   // --resume-from names a statement of a partial migration: without one it is
   // an error, so the early return that skips looking for one is not taken.
   const bool returns_early = returns_early_when_up_to_date && !m_options.resume_from;
+  // A malformed migration is reported without changing the database.
   const Loaded loaded =
       load_while_connecting(returns_early ? EarlyRead::checksums_if_current : EarlyRead::nothing);
   const MigrationSet& migrations = loaded.migrations;
@@ -531,7 +551,7 @@ void Migrator::Impl::run_recorded(Store& store, const LoadedMigration& migration
       }, "the statements that completed ran outside a transaction and stay done; check the database");
     });
   } catch (const Error& error) {
-    record_known_failure(store, name, error);
+    record_known_failure(store, name, statements, error);
     const std::optional<std::size_t> statement = error.context().statement_index;
     if (error.kind() != ErrorKind::connection || !statement) throw;
     throw Error(error.kind(),

@@ -2,7 +2,9 @@
 // or down (DESIGN §5): the row records the statement as started before it is
 // sent, so `status` says it may or may not have completed, `up --resume`
 // refuses to guess, `up --resume-from N` goes on where the operator says, and
-// an interrupted rollback is PARTIAL until `resolve`.
+// an interrupted rollback is PARTIAL until `resolve`. A statement the
+// database refused is known not to have run, unless it was a block of
+// several that SQLite commits one by one.
 //
 // The statement that is running when gander dies waits for the test: on
 // PostgreSQL for an advisory lock the test holds, so that the server
@@ -243,4 +245,32 @@ TEST_CASE("a NO TRANSACTION rollback killed half-way is PARTIAL, refused by up, 
     CHECK(fixture.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'items'") == "0");
   }
   CHECK(fixture.gander({"status"}).exit_code == 0);
+}
+
+TEST_CASE("a failed block of several statements stays in doubt, unlike a failed single statement") {
+  Fixture fixture(GENERATE(as<std::string>{}, "sqlite3", "postgres"));
+  const bool is_postgres = fixture.database->driver() == "postgres";
+  fixture.database->exec("CREATE TABLE inserted (n INTEGER)");
+  fixture.dir.write("migrations/00001_backfill.sql",
+                    "-- +goose NO TRANSACTION\n-- +goose Up\nINSERT INTO inserted (n) VALUES (1);\n"
+                    "-- +goose StatementBegin\nINSERT INTO inserted (n) VALUES (2);\n"
+                    "INSERT INTO created_later (n) VALUES (2);\n-- +goose StatementEnd\n");
+  const ProcessResult failed = fixture.gander({"up"});
+  INFO(describe(failed));
+  REQUIRE(failed.exit_code == 1);
+  // SQLite committed the block's first INSERT on its own; PostgreSQL ran
+  // the block as one implicit transaction. Either way gander does not claim to know.
+  CHECK(fixture.scalar("SELECT count(*) FROM inserted WHERE n = 2") == (is_postgres ? "0" : "1"));
+  const ProcessResult status = fixture.gander({"status"});
+  INFO(describe(status));
+  CHECK(status.exit_code == 3);
+  CHECK_THAT(status.out, Catch::Contains("1 of 2 statements completed; statement 2 may or may not have completed"));
+
+  fixture.database->exec("CREATE TABLE created_later (n INTEGER)");
+  if (!is_postgres) fixture.database->exec("DELETE FROM inserted WHERE n = 2");
+  const ProcessResult resumed = fixture.gander({"up", "--resume-from", "2"});
+  INFO(describe(resumed));
+  REQUIRE(resumed.exit_code == 0);
+  CHECK(fixture.scalar("SELECT count(*) FROM inserted") == "2");
+  CHECK(fixture.scalar("SELECT count(*) FROM created_later") == "1");
 }

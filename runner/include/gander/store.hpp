@@ -189,8 +189,8 @@ class Store {
   virtual void record_statement_started(const std::string& filename, std::int64_t statement) = 0;
   // The first `statements_done` statements of the partial migration
   // `filename` completed and no statement is in doubt: written when a
-  // statement failed on the server, which undid it (a single statement
-  // outside a transaction is atomic), or when a person says how far it got.
+  // single SQL statement failed on the server, which undid it (outside a
+  // transaction it is atomic).
   virtual void record_progress(const std::string& filename, std::int64_t statements_done) = 0;
 
   // On PostgreSQL, true when an index named `name` (as written in SQL,
