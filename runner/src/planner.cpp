@@ -18,7 +18,6 @@ bool sorts_before(const PlannedMigration& left, const PlannedMigration& right) {
   return migration_order_less(*left.version, left.name, *right.version, right.name);
 }
 
-// Compares a file with its row; `planned` already holds both checksums.
 // What is known of a partial migration's statements, e.g. "rolling back: 2
 // of 5 Down statements done; statement 3 may or may not have completed".
 std::string partial_note(const MigrationFile* file, const AppliedRow& row) {
@@ -37,6 +36,8 @@ std::string partial_note(const MigrationFile* file, const AppliedRow& row) {
   return note;
 }
 
+// `planned` becomes partial with what its row knows; `file` is null when
+// the migration's file is gone.
 void take_partial(const MigrationFile* file, const AppliedRow& row, PlannedMigration& planned) {
   planned.state = MigrationState::partial;
   planned.statements_done = row.statements_done;
