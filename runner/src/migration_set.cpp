@@ -192,7 +192,7 @@ std::vector<MigrationFile> MigrationSet::files() const {
   for (const LoadedMigration& loaded : m_migrations) {
     files.push_back({loaded.inspected.name, loaded.version, loaded.inspected.checksum, loaded.up_checksum,
                      loaded.bytes.view(), loaded.inspected.migration.is_empty, loaded.inspected.is_go,
-                     loaded.inspected.migration.up.size()});
+                     loaded.inspected.migration.up.size(), loaded.inspected.migration.down.size()});
   }
   return files;
 }

@@ -11,6 +11,7 @@
 #include "invalid_index.hpp"
 #include "migration_set.hpp"
 #include "migrator_impl.hpp"
+#include "sql_scanner.hpp"
 #include "statement_runner.hpp"
 #include "table_drop_check.hpp"
 #include "transaction_control.hpp"
@@ -98,6 +99,38 @@ struct Action {
   std::string name;
   Direction direction;
 };
+
+// Whether `sql` holds at most one SQL statement. A goose statement between
+// StatementBegin and StatementEnd may hold several, and outside a
+// transaction SQLite commits each of them on its own.
+bool is_one_statement(const std::string& sql) {
+  detail::SqlScanner scanner;
+  std::size_t number = 1;
+  for (std::size_t begin = 0; begin <= sql.size(); ++number) {
+    const std::size_t end = std::min(sql.find('\n', begin), sql.size());
+    scanner.scan_line(std::string_view(sql).substr(begin, end - begin), number);
+    begin = end + 1;
+  }
+  return scanner.finish().size() <= 1;
+}
+
+// After a single statement outside a transaction failed on the server, which
+// undid it, its row need not leave it in doubt. A lost connection tells
+// nothing of the statement's outcome, nor does the failure of one of
+// several statements sent together: the row keeps it in doubt; so it does
+// when this write fails too, which is still true.
+void record_known_failure(Store& store, const std::string& name, const std::vector<parser::Statement>& statements,
+                          const Error& error) noexcept {
+  const std::optional<std::size_t> statement = error.context().statement_index;
+  if (!statement || *statement == 0 || *statement > statements.size() || error.kind() == ErrorKind::connection) {
+    return;
+  }
+  try {
+    if (!is_one_statement(statements[*statement - 1].sql)) return;
+    store.record_progress(name, static_cast<std::int64_t>(*statement) - 1);
+  } catch (const std::exception&) {
+  }
+}
 
 // Why gander cannot roll `migration` back; empty when it can.
 std::string rollback_problem(const LoadedMigration& migration) {
@@ -363,9 +396,12 @@ template <typename Choose>
 RunResult Migrator::Impl::run(Choose choose, bool is_up, bool returns_early_when_up_to_date) {
   m_creates_database = !m_options.is_dry_run;
   const Clock::time_point start = Clock::now();
+  // --resume-from names a statement of a partial migration: without one it is
+  // an error, so the early return that skips looking for one is not taken.
+  const bool returns_early = returns_early_when_up_to_date && !m_options.resume_from;
   // A malformed migration is reported without changing the database.
   const Loaded loaded =
-      load_while_connecting(returns_early_when_up_to_date ? EarlyRead::checksums_if_current : EarlyRead::nothing);
+      load_while_connecting(returns_early ? EarlyRead::checksums_if_current : EarlyRead::nothing);
   const MigrationSet& migrations = loaded.migrations;
   // A rollback refuses these files instead (refuse_unrunnable_rollbacks).
   if (is_up) warn_about_malformed_downs(migrations);
@@ -397,7 +433,7 @@ RunResult Migrator::Impl::run(Choose choose, bool is_up, bool returns_early_when
   // Rolling back does not care about pending files that sort early.
   options.allow_out_of_order = options.allow_out_of_order || !is_up;
   RunResult result;
-  if (is_up && m_options.resume_partial) {
+  if (is_up && (m_options.resume_partial || m_options.resume_from)) {
     if (std::optional<Step> resumed = resume_partial(store, migrations, plan)) {
       result.steps.push_back(std::move(*resumed));
       if (!m_options.is_dry_run) plan = make_plan(files, store.read_rows(), options);
@@ -489,8 +525,12 @@ Step Migrator::Impl::run_action_once(Store& store, const LoadedMigration& migrat
     record_in_table([&] { store.insert_row(record); });
     apply_outside_transaction(store, migration, step.statements, 0);
   } else {
-    runner.run(step.statements, "it runs outside a transaction, so the statements before it were rolled back "
-                                "while the migration stays recorded as applied; check the database");
+    // DESIGN §5: a rollback outside a transaction is tracked like applying.
+    record_in_table([&] { store.mark_rolling_back(name); });
+    run_recorded(store, migration, step.statements, 0,
+                 "it runs outside a transaction, so the Down statements before it stay done and it is recorded as "
+                 "partial, rolling back; check the database, then finish the rollback by hand and run 'gander "
+                 "resolve " + name + " --rolled-back', or restore what it undid and run '--applied'");
     record_in_table([&] { store.delete_row(name); });
   }
   step.elapsed_ms = milliseconds_since(start);
@@ -498,26 +538,40 @@ Step Migrator::Impl::run_action_once(Store& store, const LoadedMigration& migrat
   return step;
 }
 
-// Runs `statements` from index `first` on, recording progress in the
-// partial row after each one, then marks the migration applied.
+// Runs `statements` from index `first` on, outside a transaction: the
+// partial row records each one as started before it is sent (DESIGN §5).
+void Migrator::Impl::run_recorded(Store& store, const LoadedMigration& migration,
+                                  const std::vector<parser::Statement>& statements, std::size_t first,
+                                  const std::string& consequence) {
+  const std::string& name = migration.inspected.name;
+  const StatementRunner runner(store, migration.inspected.display_path, m_is_cancelled);
+  try {
+    runner.run(statements, consequence, first, [&](std::size_t statement) {
+      recording_in_table(migration.inspected, m_options.table, [&] {
+        store.record_statement_started(name, static_cast<std::int64_t>(statement));
+      }, "the statements that completed ran outside a transaction and stay done; check the database");
+    });
+  } catch (const Error& error) {
+    record_known_failure(store, name, statements, error);
+    const std::optional<std::size_t> statement = error.context().statement_index;
+    if (error.kind() != ErrorKind::connection || !statement) throw;
+    throw Error(error.kind(),
+                error.message() + "; the connection was lost before its outcome was known, so statement " +
+                    std::to_string(*statement) + " may or may not have completed ('gander status' says what is known)",
+                error.context());
+  }
+}
+
+// Runs the up `statements` from index `first` on, then marks the migration applied.
 void Migrator::Impl::apply_outside_transaction(Store& store, const LoadedMigration& migration,
                                                const std::vector<parser::Statement>& statements, std::size_t first) {
   const std::string& name = migration.inspected.name;
-  const std::string& path = migration.inspected.display_path;
-  const auto record_in_table = [&](const auto& write) {
-    recording_in_table(migration.inspected, m_options.table, write,
-                       "the statements that completed ran outside a transaction and stay applied; check the database");
-  };
   const Clock::time_point start = Clock::now();
-  const StatementRunner runner(store, path, m_is_cancelled);
   try {
-    runner.run(statements,
-               "it runs outside a transaction, so the statements before it stay applied and it is recorded as "
-               "partial; check the database, then run 'gander resolve " + name +
-                   " --applied' or '--rolled-back', or, when the failure was transient, 'gander up --resume'",
-               first, [&](std::size_t done) {
-                 record_in_table([&] { store.record_progress(name, static_cast<std::int64_t>(done)); });
-               });
+    run_recorded(store, migration, statements, first,
+                 "it runs outside a transaction, so the statements before it stay applied and it is recorded as "
+                 "partial; check the database, then run 'gander resolve " + name +
+                     " --applied' or '--rolled-back', or, when the failure was transient, 'gander up --resume'");
   } catch (const Error& error) {
     const std::optional<std::size_t> index = error.context().statement_index;
     if (m_is_cancelled || error.kind() != ErrorKind::sql || !index || *index == 0 || *index > statements.size()) {
@@ -527,7 +581,9 @@ void Migrator::Impl::apply_outside_transaction(Store& store, const LoadedMigrati
     if (note.empty()) throw;
     throw Error(error.kind(), error.message() + "; " + note, error.context());
   }
-  record_in_table([&] { store.mark_applied(name, milliseconds_since(start)); });
+  recording_in_table(migration.inspected, m_options.table,
+                     [&] { store.mark_applied(name, milliseconds_since(start)); },
+                     "the statements that completed ran outside a transaction and stay applied; check the database");
 }
 
 // Options::resume_partial: finishes the one partial migration, or refuses.
@@ -538,7 +594,11 @@ std::optional<Step> Migrator::Impl::resume_partial(Store& store, const Migration
   for (PlannedMigration& planned : plan.migrations) {
     if (planned.state == MigrationState::partial) partials.push_back(&planned);
   }
-  if (partials.empty()) return std::nullopt;
+  if (partials.empty()) {
+    if (!m_options.resume_from) return std::nullopt;
+    throw Error(ErrorKind::config, "cannot resume from statement " + std::to_string(*m_options.resume_from) +
+                                       ": no migration is partial; nothing was run");
+  }
   const auto refuse = [](const std::string& why) {
     throw Error(ErrorKind::partial, "cannot resume: " + why +
                                         "; nothing was run. Check the database, then run 'gander resolve FILE "
@@ -551,6 +611,13 @@ std::optional<Step> Migrator::Impl::resume_partial(Store& store, const Migration
     refuse(planned.name + " changed since it started (db=" + *planned.db_checksum +
            " file=" + *planned.file_checksum + ")");
   }
+  if (planned.is_rolling_back) {
+    throw Error(ErrorKind::partial,
+                "cannot resume " + planned.name + " (" + planned.note +
+                    "): gander does not resume a rollback; nothing was run. Check the database, then finish the "
+                    "rollback by hand and run 'gander resolve " + planned.name + " --rolled-back', or restore what "
+                    "it undid and run 'gander resolve " + planned.name + " --applied'");
+  }
   const LoadedMigration& migration = migrations.find(planned.name);
   const std::vector<parser::Statement>& statements = migration.inspected.migration.up;
   if (!planned.statements_done) {
@@ -561,7 +628,33 @@ std::optional<Step> Migrator::Impl::resume_partial(Store& store, const Migration
     refuse(planned.name + " records " + std::to_string(done) + " completed statements but has " +
            std::to_string(statements.size()));
   }
-  const std::size_t first = static_cast<std::size_t>(done);
+  const std::optional<std::int64_t>& in_doubt = planned.statement_in_doubt;
+  if (in_doubt && (*in_doubt != done + 1 || static_cast<std::size_t>(*in_doubt) > statements.size())) {
+    refuse(planned.name + " records statement " + std::to_string(*in_doubt) + " as started after " +
+           std::to_string(done) + " completed statements of " + std::to_string(statements.size()));
+  }
+  const std::int64_t next = done + 1;
+  if (!m_options.resume_from && in_doubt) {
+    const std::string doubt = std::to_string(*in_doubt);
+    throw Error(ErrorKind::partial,
+                "cannot resume: statement " + doubt + " of " + planned.name +
+                    " was sent and gander never learned whether it completed; nothing was run. Check the database, "
+                    "then say which: 'gander up --resume-from " + doubt + "' runs it again, 'gander up "
+                    "--resume-from " + std::to_string(*in_doubt + 1) + "' counts it as completed");
+  }
+  if (m_options.resume_from && *m_options.resume_from != next &&
+      !(in_doubt && *m_options.resume_from == *in_doubt + 1)) {
+    throw Error(ErrorKind::config,
+                "cannot resume " + planned.name + " from statement " + std::to_string(*m_options.resume_from) +
+                    ": " + std::to_string(done) + " of its statements completed" +
+                    (in_doubt ? " and statement " + std::to_string(*in_doubt) +
+                                    " may or may not have; use --resume-from " + std::to_string(*in_doubt) + " or " +
+                                    std::to_string(*in_doubt + 1)
+                              : ", so it goes on from statement " + std::to_string(next) + " (--resume-from " +
+                                    std::to_string(next) + " or --resume)") +
+                    "; nothing was run");
+  }
+  const std::size_t first = static_cast<std::size_t>(m_options.resume_from.value_or(next) - 1);
   Step step{planned.name, migration.inspected.display_path, Direction::up, false,
             std::vector<parser::Statement>(statements.begin() + static_cast<std::ptrdiff_t>(first), statements.end()),
             0, first};
@@ -609,7 +702,8 @@ Plan Migrator::Impl::read_only_plan() {
     for (PlannedMigration& planned : plan.migrations) {
       if (!is_partial(planned)) continue;
       planned.state = MigrationState::running;
-      planned.note = "being applied now by the run that holds the migration lock: " + *holder;
+      planned.note = std::string(planned.is_rolling_back ? "being rolled back" : "being applied") +
+                     " now by the run that holds the migration lock: " + *holder;
     }
     return plan;
   }

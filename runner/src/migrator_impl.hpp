@@ -99,6 +99,8 @@ class Migrator::Impl {
   std::optional<Step> resume_partial(Store& store, const MigrationSet& migrations, Plan& plan);
   void apply_outside_transaction(Store& store, const LoadedMigration& migration,
                                  const std::vector<parser::Statement>& statements, std::size_t first);
+  void run_recorded(Store& store, const LoadedMigration& migration, const std::vector<parser::Statement>& statements,
+                    std::size_t first, const std::string& consequence);
   void report(const ProgressEvent& event) const {
     if (m_options.on_progress) m_options.on_progress(event);
   }

@@ -18,15 +18,39 @@ bool sorts_before(const PlannedMigration& left, const PlannedMigration& right) {
   return migration_order_less(*left.version, left.name, *right.version, right.name);
 }
 
+// What is known of a partial migration's statements, e.g. "rolling back: 2
+// of 5 Down statements done; statement 3 may or may not have completed".
+std::string partial_note(const MigrationFile* file, const AppliedRow& row) {
+  std::string note = row.is_rolling_back ? "stopped outside a transaction while rolling back"
+                                         : "started outside a transaction and did not finish";
+  if (!row.statements_done) return note + "; how many statements completed is not recorded";
+  note += row.is_rolling_back ? ": " : "; ";
+  note += std::to_string(*row.statements_done);
+  if (file) {
+    note += " of " + std::to_string(row.is_rolling_back ? file->down_statement_count : file->up_statement_count);
+  }
+  note += row.is_rolling_back ? " Down statements done" : " statements completed";
+  if (row.statement_in_doubt) {
+    note += "; statement " + std::to_string(*row.statement_in_doubt) + " may or may not have completed";
+  }
+  return note;
+}
+
+// `planned` becomes partial with what its row knows; `file` is null when
+// the migration's file is gone.
+void take_partial(const MigrationFile* file, const AppliedRow& row, PlannedMigration& planned) {
+  planned.state = MigrationState::partial;
+  planned.statements_done = row.statements_done;
+  planned.is_rolling_back = row.is_rolling_back;
+  planned.statement_in_doubt = row.statement_in_doubt;
+  planned.note = partial_note(file, row);
+  if (!file) planned.note += " (no file)";
+}
+
 // Compares a file with its row; `planned` already holds both checksums.
 void compare(const MigrationFile& file, const AppliedRow& row, const PlanOptions& options, PlannedMigration& planned) {
   if (row.is_partial) {
-    planned.state = MigrationState::partial;
-    planned.statements_done = row.statements_done;
-    planned.note = "started outside a transaction and did not finish; " +
-                   (row.statements_done ? std::to_string(*row.statements_done) + " of " +
-                                              std::to_string(file.up_statement_count) + " statements completed"
-                                        : std::string("how many statements completed is not recorded"));
+    take_partial(&file, row, planned);
     return;
   }
   if (row.checksum == file.checksum) {
@@ -129,13 +153,14 @@ Plan make_plan(const std::vector<MigrationFile>& files, std::vector<AppliedRow> 
       if (file.is_empty) continue;  // skipped: never applied, never recorded
       plan.migrations.push_back({std::string(file.name), file.version, MigrationState::pending,
                                  std::string(file.checksum), std::nullopt, std::nullopt, {}, std::nullopt,
-                                 file.is_go});
+                                 file.is_go, false, std::nullopt});
       continue;
     }
     AppliedRow& row = rows[found->second];
     is_row_matched[found->second] = true;
     PlannedMigration planned{std::string(file.name), file.version, MigrationState::applied,
-                             std::string(file.checksum), std::nullopt, std::nullopt, {}, std::nullopt, file.is_go};
+                             std::string(file.checksum), std::nullopt, std::nullopt, {}, std::nullopt, file.is_go,
+                             false, std::nullopt};
     compare(file, row, options, planned);
     planned.db_checksum = std::move(row.checksum);
     planned.applied_at = std::move(row.applied_at);
@@ -146,10 +171,11 @@ Plan make_plan(const std::vector<MigrationFile>& files, std::vector<AppliedRow> 
     AppliedRow& row = rows[index];
     const std::optional<std::int64_t> version = migration_version_if_valid(row.filename);
     const bool is_go = is_go_migration_name(row.filename);
-    plan.migrations.push_back({std::move(row.filename), version,
-                               row.is_partial ? MigrationState::partial : MigrationState::missing, std::nullopt,
-                               std::move(row.checksum), std::move(row.applied_at), row.is_partial ? "no file" : "",
-                               row.is_partial ? row.statements_done : std::nullopt, is_go});
+    PlannedMigration planned{std::move(row.filename), version, MigrationState::missing, std::nullopt,
+                             std::move(row.checksum), std::move(row.applied_at), {}, std::nullopt, is_go,
+                             false, std::nullopt};
+    if (row.is_partial) take_partial(nullptr, row, planned);
+    plan.migrations.push_back(std::move(planned));
   }
   if (!std::is_sorted(plan.migrations.begin(), plan.migrations.end(), sorts_before)) {
     std::stable_sort(plan.migrations.begin(), plan.migrations.end(), sorts_before);
@@ -194,7 +220,11 @@ void check_plan(const Plan& plan, const PlanOptions& options) {
                           "needs a person to look at the database first, then 'gander resolve FILE --applied' or "
                           "'--rolled-back' (undo what its completed statements did first), or, when the failure "
                           "was transient and the file is unchanged, 'gander up --resume' to run the statements "
-                          "that did not complete.");
+                          "that did not complete; when statement N may or may not have completed, say which: "
+                          "'gander up --resume-from N' runs it again, '--resume-from N+1' counts it as done. A "
+                          "PARTIAL migration that was rolling back is not resumed: finish its rollback by hand and "
+                          "run 'gander resolve FILE --rolled-back', or restore what it undid and run "
+                          "'gander resolve FILE --applied'.");
   }
   if (options.allow_out_of_order) return;
   std::string out_of_order;

@@ -36,6 +36,8 @@ constexpr Column k_columns[] = {
     {"state", "TEXT NOT NULL DEFAULT 'applied'"},
     {"up_checksum", "TEXT"},
     {"statements_done", "BIGINT"},
+    {"direction", "TEXT"},          // NULL or 'up': applying; 'down': rolling back
+    {"statement_started", "BIGINT"},  // a partial migration's statement whose outcome is not known
 };
 constexpr std::size_t k_legacy_column_count = 3;
 
@@ -136,7 +138,8 @@ class PostgresStore final : public Store {
     const pqxx::result result = m_connection->exec(
         "SELECT filename, checksum, " + std::string(k_applied_at_sql) + ", " +
         column_or_null("state", "state") + ", " + column_or_null("up_checksum", "up_checksum") + ", " +
-        column_or_null("statements_done", "statements_done") + " FROM " + m_quoted);
+        column_or_null("statements_done", "statements_done") + ", " + column_or_null("direction", "direction") +
+        ", " + column_or_null("statement_started", "statement_started") + " FROM " + m_quoted);
     std::vector<AppliedRow> rows;
     rows.reserve(result.size());
     // A legacy table has no state column: every row in it is applied.
@@ -152,6 +155,11 @@ class PostgresStore final : public Store {
                                                                        : std::optional<std::string_view>(source[3].c_str()));
       if (!source[4].is_null()) row.up_checksum = source[4].c_str();
       if (!source[5].is_null()) row.statements_done = source[5].as<std::int64_t>();
+      if (row.is_partial) {
+        row.is_rolling_back = states.is_rolling_back(
+            row.filename, source[6].is_null() ? std::nullopt : std::optional<std::string_view>(source[6].c_str()));
+        if (!source[7].is_null()) row.statement_in_doubt = source[7].as<std::int64_t>();
+      }
       rows.push_back(std::move(row));
     }
     states.throw_if_unknown();
@@ -246,16 +254,18 @@ class PostgresStore final : public Store {
     const std::string version = row.version ? std::to_string(*row.version) : "";
     m_connection->exec_params("INSERT INTO " + m_quoted +
                                   " (filename, checksum, version, execution_ms, state, up_checksum, statements_done, "
-                                  "applied_at) VALUES ($1, $2, $3, $4, $5, $6, $7, now())",
+                                  "direction, applied_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())",
                               row.filename, row.checksum, row.version ? version.c_str() : nullptr,
                               row.execution_ms, row.is_partial ? "partial" : "applied",
                               row.up_checksum.empty() ? nullptr : row.up_checksum.c_str(),
-                              row.is_partial ? "0" : nullptr);
+                              row.is_partial ? "0" : nullptr, row.is_partial ? "up" : nullptr);
   }
 
   void mark_applied(const std::string& filename, std::int64_t execution_ms) override {
     const pqxx::result result = m_connection->exec_params(
-        "UPDATE " + m_quoted + " SET state = 'applied', execution_ms = $2, applied_at = now() WHERE filename = $1",
+        "UPDATE " + m_quoted +
+            " SET state = 'applied', execution_ms = $2, applied_at = now(), direction = NULL, statement_started = NULL "
+            "WHERE filename = $1",
         filename, execution_ms);
     // The row was inserted as partial before the statements ran; without it
     // the migration would count as never applied.
@@ -268,9 +278,29 @@ class PostgresStore final : public Store {
     m_connection->exec_params("DELETE FROM " + m_quoted + " WHERE filename = $1", filename);
   }
 
+  void mark_rolling_back(const std::string& filename) override {
+    const pqxx::result result = m_connection->exec_params(
+        "UPDATE " + m_quoted +
+            " SET state = 'partial', direction = 'down', statements_done = 0, statement_started = NULL "
+            "WHERE filename = $1 AND state = 'applied'",
+        filename);
+    if (result.affected_rows() != 1) {
+      throw Error(ErrorKind::sql,
+                  "cannot record that " + filename + " is rolling back: it has no applied row in " + m_table.display());
+    }
+  }
+
+  void record_statement_started(const std::string& filename, std::int64_t statement) override {
+    m_connection->exec_params(
+        "UPDATE " + m_quoted +
+            " SET statements_done = $2::bigint - 1, statement_started = $2::bigint WHERE filename = $1",
+        filename, statement);
+  }
+
   void record_progress(const std::string& filename, std::int64_t statements_done) override {
-    m_connection->exec_params("UPDATE " + m_quoted + " SET statements_done = $2 WHERE filename = $1", filename,
-                              statements_done);
+    m_connection->exec_params(
+        "UPDATE " + m_quoted + " SET statements_done = $2, statement_started = NULL WHERE filename = $1", filename,
+        statements_done);
   }
 
   bool is_invalid_index(const std::string& name) override {

@@ -1,9 +1,10 @@
 #pragma once
 
-// The `state` column of the tracking table (DESIGN §4), as gander writes it:
-// 'applied' or 'partial'. A row edited by hand or by another tool may hold
-// anything; such rows are refused, each named, rather than guessed at: an
-// unknown state taken for applied would skip a migration that never ran.
+// The `state` and `direction` columns of the tracking table (DESIGN §4), as
+// gander writes them: 'applied' or 'partial'; NULL, 'up' or 'down'. A row
+// edited by hand or by another tool may hold anything; such rows are
+// refused, each named, rather than guessed at: an unknown state taken for
+// applied would skip a migration that never ran.
 
 #include <optional>
 #include <string>
@@ -19,7 +20,13 @@ class RowStates {
   // (NULL included) is noted for throw_if_unknown() and counts as partial.
   bool is_partial(std::string_view filename, const std::optional<std::string_view>& state);
 
-  // Throws Error{config} naming every row whose state gander never writes.
+  // Whether the partial row of `filename` was rolling back: its direction
+  // is 'down'. NULL (a row an older gander wrote) and 'up' mean applying;
+  // anything else is noted for throw_if_unknown().
+  bool is_rolling_back(std::string_view filename, const std::optional<std::string_view>& direction);
+
+  // Throws Error{config} naming every row whose state or direction gander
+  // never writes.
   void throw_if_unknown() const;
 
  private:

@@ -35,6 +35,8 @@ constexpr Column k_columns[] = {
     {"state", "TEXT NOT NULL DEFAULT 'applied'"},
     {"up_checksum", "TEXT"},
     {"statements_done", "INTEGER"},
+    {"direction", "TEXT"},               // NULL or 'up': applying; 'down': rolling back
+    {"statement_started", "INTEGER"},  // a partial migration's statement whose outcome is not known
 };
 constexpr std::size_t k_legacy_column_count = 3;
 
@@ -140,7 +142,9 @@ class SqliteStore final : public Store {
                              "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', applied_at), applied_at), " +
                              (columns.contains("state") ? "state" : "'applied'") + ", " +
                              (columns.contains("up_checksum") ? "up_checksum" : "NULL") + ", " +
-                             (columns.contains("statements_done") ? "statements_done" : "NULL") + " FROM " +
+                             (columns.contains("statements_done") ? "statements_done" : "NULL") + ", " +
+                             (columns.contains("direction") ? "direction" : "NULL") + ", " +
+                             (columns.contains("statement_started") ? "statement_started" : "NULL") + " FROM " +
                              m_table.quoted());
     std::vector<AppliedRow> rows;
     detail::RowStates states(m_table.display());
@@ -154,6 +158,14 @@ class SqliteStore final : public Store {
       row.up_checksum = detail::column_text(statement.get(), 4);
       if (sqlite3_column_type(statement.get(), 5) != SQLITE_NULL) {
         row.statements_done = sqlite3_column_int64(statement.get(), 5);
+      }
+      if (row.is_partial) {
+        const std::optional<std::string> direction = detail::column_text(statement.get(), 6);
+        row.is_rolling_back = states.is_rolling_back(
+            row.filename, direction ? std::optional<std::string_view>(*direction) : std::nullopt);
+        if (sqlite3_column_type(statement.get(), 7) != SQLITE_NULL) {
+          row.statement_in_doubt = sqlite3_column_int64(statement.get(), 7);
+        }
       }
       rows.push_back(std::move(row));
     }
@@ -238,8 +250,8 @@ class SqliteStore final : public Store {
   void insert_row(const RowRecord& row) override {
     const Statement statement = m_connection.prepare(
         "INSERT INTO " + m_table.quoted() +
-        " (filename, checksum, version, execution_ms, state, up_checksum, statements_done, applied_at)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, " + k_now + ")");
+        " (filename, checksum, version, execution_ms, state, up_checksum, statements_done, direction, applied_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE ?5 WHEN 'partial' THEN 'up' END, " + k_now + ")");
     m_connection.bind(statement.get(), 1, row.filename);
     m_connection.bind(statement.get(), 2, row.checksum);
     m_connection.bind(statement.get(), 3, row.version);
@@ -253,7 +265,7 @@ class SqliteStore final : public Store {
   void mark_applied(const std::string& filename, std::int64_t execution_ms) override {
     const Statement statement = m_connection.prepare(
         "UPDATE " + m_table.quoted() + " SET state = 'applied', execution_ms = ?2, applied_at = " + k_now +
-        " WHERE filename = ?1");
+        ", direction = NULL, statement_started = NULL WHERE filename = ?1");
     m_connection.bind(statement.get(), 1, filename);
     m_connection.bind(statement.get(), 2, execution_ms);
     run(statement);
@@ -265,9 +277,30 @@ class SqliteStore final : public Store {
     run(statement);
   }
 
+  void mark_rolling_back(const std::string& filename) override {
+    const Statement statement = m_connection.prepare(
+        "UPDATE " + m_table.quoted() +
+        " SET state = 'partial', direction = 'down', statements_done = 0, statement_started = NULL"
+        " WHERE filename = ?1 AND state = 'applied'");
+    m_connection.bind(statement.get(), 1, filename);
+    run(statement);
+    if (sqlite3_changes(sqlite3_db_handle(statement.get())) != 1) {
+      throw Error(ErrorKind::sql,
+                  "cannot record that " + filename + " is rolling back: it has no applied row in " + m_table.display());
+    }
+  }
+
+  void record_statement_started(const std::string& filename, std::int64_t statement_number) override {
+    const Statement statement = m_connection.prepare(
+        "UPDATE " + m_table.quoted() + " SET statements_done = ?2 - 1, statement_started = ?2 WHERE filename = ?1");
+    m_connection.bind(statement.get(), 1, filename);
+    m_connection.bind(statement.get(), 2, statement_number);
+    run(statement);
+  }
+
   void record_progress(const std::string& filename, std::int64_t statements_done) override {
-    const Statement statement =
-        m_connection.prepare("UPDATE " + m_table.quoted() + " SET statements_done = ?2 WHERE filename = ?1");
+    const Statement statement = m_connection.prepare(
+        "UPDATE " + m_table.quoted() + " SET statements_done = ?2, statement_started = NULL WHERE filename = ?1");
     m_connection.bind(statement.get(), 1, filename);
     m_connection.bind(statement.get(), 2, statements_done);
     run(statement);
@@ -304,7 +337,8 @@ class SqliteStore final : public Store {
       throw Error(ErrorKind::config,
                   "table " + m_table.display() + " has columns (" + join(columns.names) +
                       "), which is not a gander tracking table; gander needs "
-                      "(filename, checksum, applied_at[, version, execution_ms, state, up_checksum, statements_done]). "
+                      "(filename, checksum, applied_at[, version, execution_ms, state, up_checksum, statements_done, "
+                      "direction, statement_started]). "
                       "Use --table to choose another name");
     }
     for (const Column& column : k_columns) {

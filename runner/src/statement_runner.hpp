@@ -20,12 +20,13 @@ class StatementRunner {
   StatementRunner(Store& store, std::string display_path, const std::atomic<bool>& is_cancelled)
       : m_store(store), m_display_path(std::move(display_path)), m_is_cancelled(is_cancelled) {}
 
-  // Runs the statements from index `first` on, calling `on_done(n)` after
-  // the n-th (counted from 1) succeeds. Throws the store's Error{sql or
-  // connection} with that context, and `consequence` appended; Error{sql}
-  // "interrupted" when cancelled.
+  // Runs the statements from index `first` on, calling `on_start(n)` just
+  // before the n-th (counted from 1) is sent; what on_start throws passes
+  // through as it is. Throws the store's Error{sql, lock or connection} with
+  // the statement's context (its statement_index is n), and `consequence`
+  // appended; Error{sql} "interrupted" when cancelled.
   void run(const std::vector<parser::Statement>& statements, const std::string& consequence,
-           std::size_t first = 0, const std::function<void(std::size_t)>& on_done = {}) const;
+           std::size_t first = 0, const std::function<void(std::size_t)>& on_start = {}) const;
 
  private:
   Store& m_store;

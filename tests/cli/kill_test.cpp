@@ -1,12 +1,15 @@
 // gander up killed with SIGKILL at random moments while applying a long
 // directory: after every kill the database holds only whole migrations,
 // except at most one NO TRANSACTION migration recorded as partial with its
-// progress, and a later run finishes the job.
+// progress, and a later run finishes the job. The same for down-to 0: a NO
+// TRANSACTION rollback that was cut off is a partial row rolling back,
+// which status and up report until a person resolves it.
 
 #include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <csignal>
+#include <functional>
 #include <map>
 #include <optional>
 #include <random>
@@ -91,7 +94,13 @@ std::string migration_text(int index) {
 struct Row {
   std::string state;
   std::optional<int> statements_done;
+  std::optional<std::string> direction;
+  std::optional<int> statement_started;  // its outcome unknown
 };
+
+std::optional<int> number_in(const std::optional<std::string>& text) {
+  return text ? std::optional<int>(std::stoi(*text)) : std::nullopt;
+}
 
 // The database as the test's own connection sees it.
 struct Snapshot {
@@ -116,8 +125,9 @@ Snapshot read_snapshot(TestDatabase& database) {
     }
   }
   if (has_tracking_table) {
-    for (const auto& row : database.query("SELECT filename, state, statements_done FROM schema_migrations")) {
-      snapshot.rows[index_in(*row[0], 0)] = {*row[1], row[2] ? std::optional<int>(std::stoi(*row[2])) : std::nullopt};
+    for (const auto& row : database.query(
+             "SELECT filename, state, statements_done, direction, statement_started FROM schema_migrations")) {
+      snapshot.rows[index_in(*row[0], 0)] = {*row[1], number_in(row[2]), row[3], number_in(row[4])};
     }
   }
   for (const auto& row : database.query("SELECT name FROM markers")) ++snapshot.markers[index_in(*row[0], 1)];
@@ -145,16 +155,91 @@ std::optional<int> check_snapshot(const Snapshot& snapshot) {
       REQUIRE(kind_of(index) == Kind::no_transaction);
       CHECK_FALSE(partial.has_value());
       partial = index;
+      CHECK(row->second.direction == "up");
       REQUIRE(row->second.statements_done.has_value());
       const int done = *row->second.statements_done;
+      const std::optional<int> in_doubt = row->second.statement_started;
       CHECK(done >= 0);
-      CHECK(done <= k_no_transaction_statements);  // all done, not yet marked applied
-      // A kill between a statement and its progress update leaves one more
-      // statement done than recorded.
-      const int least = std::max(done - 1, 0);
-      CHECK(markers >= least);
-      CHECK(markers <= done);
+      if (in_doubt) CHECK(*in_doubt == done + 1);
+      CHECK(done + (in_doubt ? 1 : 0) <= k_no_transaction_statements);
+      // Statement 1 creates the table, each later one adds a marker. The
+      // statement in doubt may or may not have completed; the others are
+      // exactly as recorded.
+      const int most = in_doubt ? done + 1 : done;
+      CHECK(markers >= std::max(done - 1, 0));
+      CHECK(markers <= std::max(most - 1, 0));
       if (done >= 1) CHECK(has_table);
+    }
+  }
+  return partial;
+}
+
+// down-to 0 killed at random moments. Two of every three migrations roll
+// back outside a transaction, so that most kills land in one of those.
+constexpr int k_rollback_migrations = 45;
+constexpr int k_rollback_rounds = 12;
+constexpr int k_down_statements = 4;  // three marker DELETEs, then DROP TABLE
+constexpr int k_rollback_markers = 3;
+
+bool rolls_back_outside_transaction(int index) { return index % 3 != 0; }
+
+std::string rollback_file_name(int index) {
+  const std::string number = std::to_string(index);
+  return std::string(5 - number.size(), '0') + number +
+         (rolls_back_outside_transaction(index) ? "_no_tx.sql" : "_tx.sql");
+}
+
+std::string marker_delete(int index, int statement) {
+  return "DELETE FROM markers WHERE name = 'm" + std::to_string(index) + "_" + std::to_string(statement) + "';\n";
+}
+
+// Up: a table and three markers; Down: the markers, newest first, then the table.
+std::string rollback_migration_text(int index) {
+  const std::string table = "t" + std::to_string(index);
+  std::string up;
+  std::string down;
+  for (int marker = 1; marker <= k_rollback_markers; ++marker) {
+    up += marker_insert(index, marker);
+    down = marker_delete(index, marker) + down;
+  }
+  return std::string(rolls_back_outside_transaction(index) ? "-- +goose NO TRANSACTION\n" : "") +
+         "-- +goose Up\nCREATE TABLE IF NOT EXISTS " + table + " (id INTEGER);\n" + up + "-- +goose Down\n" + down +
+         "DROP TABLE IF EXISTS " + table + ";\n";
+}
+
+// Checks the invariants after a killed rollback; returns the migration
+// left partial, rolling back, if any.
+std::optional<int> check_rollback_snapshot(const Snapshot& snapshot) {
+  std::optional<int> partial;
+  for (int index = 1; index <= k_rollback_migrations; ++index) {
+    INFO(rollback_file_name(index));
+    const auto row = snapshot.rows.find(index);
+    const bool has_table = snapshot.tables.count(index) > 0;
+    const auto found = snapshot.markers.find(index);
+    const int markers = found == snapshot.markers.end() ? 0 : found->second;
+    if (row == snapshot.rows.end()) {
+      CHECK_FALSE(has_table);
+      CHECK(markers == 0);
+    } else if (row->second.state == "applied") {
+      CHECK(has_table);
+      CHECK(markers == k_rollback_markers);
+    } else {
+      REQUIRE(row->second.state == "partial");
+      REQUIRE(rolls_back_outside_transaction(index));
+      CHECK(row->second.direction == "down");
+      CHECK_FALSE(partial.has_value());
+      partial = index;
+      REQUIRE(row->second.statements_done.has_value());
+      const int done = *row->second.statements_done;
+      const std::optional<int> in_doubt = row->second.statement_started;
+      if (in_doubt) CHECK(*in_doubt == done + 1);
+      const int most = in_doubt ? done + 1 : done;
+      CHECK(done >= 0);
+      CHECK(most <= k_down_statements);
+      // Down statement k deletes one marker, the last one drops the table.
+      CHECK(markers <= k_rollback_markers - std::min(done, k_rollback_markers));
+      CHECK(markers >= k_rollback_markers - std::min(most, k_rollback_markers));
+      if (most < k_down_statements) CHECK(has_table);
     }
   }
   return partial;
@@ -191,7 +276,15 @@ std::unique_ptr<TestDatabase> make_database(const std::string& driver, const std
 }
 
 struct KillFixture {
-  explicit KillFixture(const std::string& driver) : database(make_database(driver, dir.path() / "killed")) {
+  // The directory of migrations the up test kills; `write_migrations`
+  // writes another into dir / "migrations".
+  explicit KillFixture(const std::string& driver, const std::function<void(const gander::test::TempDir&)>&
+                                                      write_migrations = write_up_migrations)
+      : database(make_database(driver, dir.path() / "killed")) {
+    write_migrations(dir);
+  }
+
+  static void write_up_migrations(const gander::test::TempDir& dir) {
     for (int index = 1; index <= k_migrations; ++index) {
       dir.write("migrations/" + file_name(index), migration_text(index));
     }
@@ -233,12 +326,12 @@ TEST_CASE("up killed with SIGKILL at random moments leaves whole migrations and 
   // directory takes several kills and later migrations get killed too.
   std::uniform_int_distribution<long> delay_ms(0, std::max<long>(3 * full_run.count() / k_rounds, 20));
 
-  bool resumes = false;
+  std::vector<std::string> resume;  // how the next up resumes the partial migration, if it does
   int killed = 0;
   for (int round = 1; round <= k_rounds; ++round) {
     INFO("round " << round);
     std::vector<std::string> command = {"up"};
-    if (resumes) command.push_back("--resume");
+    command.insert(command.end(), resume.begin(), resume.end());
     gander::test::RunningProcess running = gander::test::start_gander(fixture.args(database, command));
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
     ::kill(running.pid(), SIGKILL);  // not yet reaped, so the pid is still this process's
@@ -251,11 +344,13 @@ TEST_CASE("up killed with SIGKILL at random moments leaves whole migrations and 
       REQUIRE(result.exit_code == 0);
     }
 
-    const std::optional<int> partial = check_snapshot(read_snapshot(database));
-    resumes = false;
+    const Snapshot snapshot = read_snapshot(database);
+    const std::optional<int> partial = check_snapshot(snapshot);
+    resume.clear();
     if (partial) {
       const std::string name = file_name(*partial);
-      const int done = *read_snapshot(database).rows[*partial].statements_done;
+      const Row& row = snapshot.rows.at(*partial);
+      const int done = *row.statements_done;
       const ProcessResult refused = gander::test::run_gander(fixture.args(database, {"up"}));
       INFO(describe(refused));
       CHECK(refused.exit_code == 3);
@@ -264,8 +359,21 @@ TEST_CASE("up killed with SIGKILL at random moments leaves whole migrations and 
                                                   std::to_string(k_no_transaction_statements) +
                                                   " statements completed") &&
                                   Catch::Contains("--resume") && Catch::Contains("--rolled-back"));
-      resumes = round % 2 == 0;
-      if (!resumes) {
+      if (round % 2 == 0 && row.statement_started) {
+        // up --resume does not guess; the test looks, as a person would.
+        const int in_doubt = *row.statement_started;
+        const ProcessResult guess = gander::test::run_gander(fixture.args(database, {"up", "--resume"}));
+        INFO(describe(guess));
+        CHECK(guess.exit_code == 3);
+        CHECK_THAT(guess.err, Catch::Contains("--resume-from " + std::to_string(in_doubt)) &&
+                                  Catch::Contains("--resume-from " + std::to_string(in_doubt + 1)));
+        const bool completed =
+            in_doubt == 1 ? snapshot.tables.count(*partial) > 0
+                          : snapshot.markers.count(*partial) > 0 && snapshot.markers.at(*partial) == in_doubt - 1;
+        resume = {"--resume-from", std::to_string(completed ? in_doubt + 1 : in_doubt)};
+      } else if (round % 2 == 0) {
+        resume = {"--resume"};
+      } else {
         const ProcessResult resolved =
             gander::test::run_gander(fixture.args(database, {"resolve", name, "--rolled-back"}));
         INFO(describe(resolved));
@@ -280,7 +388,7 @@ TEST_CASE("up killed with SIGKILL at random moments leaves whole migrations and 
   CHECK(killed >= k_rounds / 2);
 
   std::vector<std::string> finish = {"up"};
-  if (resumes) finish.push_back("--resume");
+  finish.insert(finish.end(), resume.begin(), resume.end());
   const ProcessResult finished = gander::test::run_gander(fixture.args(database, finish));
   INFO(describe(finished));
   REQUIRE(finished.exit_code == 0);
@@ -288,4 +396,100 @@ TEST_CASE("up killed with SIGKILL at random moments leaves whole migrations and 
   check_snapshot(snapshot);
   CHECK(snapshot.rows.size() == static_cast<std::size_t>(k_migrations));
   CHECK(snapshot.tables.size() == static_cast<std::size_t>(k_migrations));
+}
+
+TEST_CASE("down-to 0 killed with SIGKILL at random moments leaves at most one partial rollback that up refuses") {
+  const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
+  const KillFixture fixture(driver, [](const gander::test::TempDir& dir) {
+    for (int index = 1; index <= k_rollback_migrations; ++index) {
+      dir.write("migrations/" + rollback_file_name(index), rollback_migration_text(index));
+    }
+  });
+  TestDatabase& database = *fixture.database;
+  REQUIRE(gander::test::run_gander(fixture.args(database, {"up"})).exit_code == 0);
+
+  // The kill delays scale with an uninterrupted rollback on a scratch
+  // database, from about when a run has connected and read the table (a
+  // status takes that long) to its end, so that most kills land in its work.
+  const auto scratch = make_database(driver, fixture.dir.path() / "scratch");
+  REQUIRE(gander::test::run_gander(fixture.args(*scratch, {"up"})).exit_code == 0);
+  const auto time_of = [&](const std::vector<std::string>& command) {
+    const Clock::time_point start = Clock::now();
+    const ProcessResult result = gander::test::run_gander(fixture.args(*scratch, command));
+    INFO(describe(result));
+    REQUIRE(result.exit_code == 0);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+  };
+  const long startup = time_of({"status"});
+  const long full_run = time_of({"down-to", "0"});
+
+  const unsigned seed = std::random_device{}();
+  INFO("seed " << seed << ", status " << startup << " ms, uninterrupted rollback " << full_run << " ms");
+  std::mt19937 random(seed);
+  std::uniform_int_distribution<long> delay_ms(std::min(startup, full_run), std::max<long>(full_run, 20));
+
+  int killed = 0;
+  int partials = 0;
+  for (int round = 1; round <= k_rollback_rounds; ++round) {
+    INFO("round " << round);
+    gander::test::RunningProcess running = gander::test::start_gander(fixture.args(database, {"down-to", "0"}));
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
+    ::kill(running.pid(), SIGKILL);  // not yet reaped, so the pid is still this process's
+    const ProcessResult result = running.wait();
+    INFO(describe(result));
+    wait_for_killed_backends(database);
+    if (result.exit_code == 128 + SIGKILL) {
+      ++killed;
+    } else {
+      REQUIRE(result.exit_code == 0);
+    }
+
+    const std::optional<int> partial = check_rollback_snapshot(read_snapshot(database));
+    if (partial) {
+      ++partials;
+      const std::string name = rollback_file_name(*partial);
+      const ProcessResult status = gander::test::run_gander(fixture.args(database, {"status"}));
+      INFO(describe(status));
+      CHECK(status.exit_code == 3);
+      CHECK_THAT(status.out, Catch::Contains(name) && Catch::Contains("PARTIAL") && Catch::Contains("rolling back"));
+      const ProcessResult refused = gander::test::run_gander(fixture.args(database, {"up"}));
+      INFO(describe(refused));
+      CHECK(refused.exit_code == 3);
+      CHECK_THAT(refused.err, Catch::Contains(name + ": PARTIAL") && Catch::Contains("rolling back"));
+
+      // A person finishes the rollback by hand, or undoes it, and says so.
+      const std::string index = std::to_string(*partial);
+      std::string resolution;
+      if (round % 2 == 0) {
+        database.exec("DROP TABLE IF EXISTS t" + index);
+        database.exec("DELETE FROM markers WHERE name IN ('m" + index + "_1', 'm" + index + "_2', 'm" + index + "_3')");
+        resolution = "--rolled-back";
+      } else {
+        database.exec("CREATE TABLE IF NOT EXISTS t" + index + " (id INTEGER)");
+        for (int marker = 1; marker <= k_rollback_markers; ++marker) database.exec(marker_insert(*partial, marker));
+        resolution = "--applied";
+      }
+      const ProcessResult resolved = gander::test::run_gander(fixture.args(database, {"resolve", name, resolution}));
+      INFO(describe(resolved));
+      REQUIRE(resolved.exit_code == 0);
+      CHECK_FALSE(check_rollback_snapshot(read_snapshot(database)).has_value());
+      CHECK(gander::test::run_gander(fixture.args(database, {"status"})).exit_code == 0);
+    }
+    if (read_snapshot(database).rows.empty()) {
+      // Everything rolled back: apply it all again for the next round.
+      const ProcessResult reapplied = gander::test::run_gander(fixture.args(database, {"up"}));
+      INFO(describe(reapplied));
+      REQUIRE(reapplied.exit_code == 0);
+    }
+  }
+  INFO(killed << " kills landed, " << partials << " inside a rollback outside a transaction");
+  CHECK(killed >= 1);
+
+  const ProcessResult finished = gander::test::run_gander(fixture.args(database, {"down-to", "0"}));
+  INFO(describe(finished));
+  REQUIRE(finished.exit_code == 0);
+  const Snapshot snapshot = read_snapshot(database);
+  CHECK(snapshot.rows.empty());
+  CHECK(snapshot.tables.empty());
+  CHECK(snapshot.markers.empty());
 }

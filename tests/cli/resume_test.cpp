@@ -54,6 +54,9 @@ void fail_at_third_statement(const Fixture& fixture) {
   CHECK(fixture.scalar("SELECT state FROM schema_migrations WHERE filename = '00001_backfill.sql'") == "partial");
   CHECK(fixture.scalar("SELECT statements_done FROM schema_migrations WHERE filename = '00001_backfill.sql'") ==
         "2");
+  // The database refused statement 3, so its outcome is known: nothing is in doubt.
+  CHECK(fixture.scalar("SELECT coalesce(statement_started, 0) FROM schema_migrations WHERE filename = "
+                       "'00001_backfill.sql'") == "0");
 }
 
 }  // namespace
@@ -101,6 +104,34 @@ TEST_CASE("up --resume runs only the statements that did not complete and then t
   CHECK(fixture.scalar("SELECT count(*) FROM created_later") == "1");
   CHECK(fixture.scalar("SELECT count(*) FROM schema_migrations WHERE state = 'applied'") == "2");
   CHECK(fixture.gander({"up"}).exit_code == 0);
+}
+
+TEST_CASE("up --resume-from takes only the statement after the completed ones, and only with a partial migration") {
+  const Fixture fixture(GENERATE(as<std::string>{}, "sqlite3", "postgres"));
+  for (const std::string number : {"0", "x", "2x"}) {
+    const ProcessResult invalid = fixture.gander({"up", "--resume-from", number});
+    INFO(describe(invalid));
+    CHECK(invalid.exit_code == 2);
+    CHECK_THAT(invalid.err, Catch::Contains("invalid --resume-from"));
+  }
+  const ProcessResult nothing = fixture.gander({"up", "--resume-from", "2"});
+  INFO(describe(nothing));
+  CHECK(nothing.exit_code == 2);
+  CHECK_THAT(nothing.err, Catch::Contains("no migration is partial"));
+  CHECK(fixture.scalar("SELECT count(*) FROM counter") == "0");
+
+  fail_at_third_statement(fixture);
+  fixture.database->exec("CREATE TABLE created_later (n INTEGER)");
+  const ProcessResult skipping = fixture.gander({"up", "--resume-from", "4"});
+  INFO(describe(skipping));
+  CHECK(skipping.exit_code == 2);
+  CHECK_THAT(skipping.err, Catch::Contains("2 of its statements completed") &&
+                               Catch::Contains("goes on from statement 3"));
+  const ProcessResult resumed = fixture.gander({"up", "--resume-from", "3"});
+  INFO(describe(resumed));
+  REQUIRE(resumed.exit_code == 0);
+  CHECK(fixture.scalar("SELECT sum(n) FROM counter") == "7");
+  CHECK(fixture.scalar("SELECT count(*) FROM created_later") == "1");
 }
 
 TEST_CASE("up --resume without a partial migration is a plain up") {

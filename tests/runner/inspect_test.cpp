@@ -212,7 +212,10 @@ TEST_CASE("a migration set is recorded exactly only by one unchanged whole row p
   const auto source = gander::open_directory_source(dir.path().string());
   const gander::MigrationSet set(*source, no_env());
   const auto row_of = [&](const std::string& name) {
-    return gander::AppliedRow{name, set.find(name).inspected.checksum, false, std::nullopt, std::nullopt, std::nullopt};
+    gander::AppliedRow row;
+    row.filename = name;
+    row.checksum = set.find(name).inspected.checksum;
+    return row;
   };
   const gander::AppliedRow a = row_of("00001_a.sql");
   const gander::AppliedRow c = row_of("00003_c.sql");

@@ -34,7 +34,7 @@ struct Fixture {
 
 AppliedRow row_for(const MigrationFile& file) {
   return AppliedRow{std::string(file.name), std::string(file.checksum), false, "2026-11-21T09:30:00Z",
-                    std::string(file.up_checksum), std::nullopt};
+                    std::string(file.up_checksum), std::nullopt, false, std::nullopt};
 }
 
 std::vector<MigrationState> states(const gander::Plan& plan) {
@@ -94,7 +94,8 @@ TEST_CASE("a plan is up to date only when every migration is applied") {
   AppliedRow modified = second;
   modified.checksum = gander::checksum::file_checksum("SELECT 0;");
   CHECK_FALSE(gander::make_plan(fixture.files, {first, modified}, {}).is_up_to_date());
-  const AppliedRow gone{"4_gone.sql", first.checksum, false, std::nullopt, std::nullopt, std::nullopt};
+  const AppliedRow gone{"4_gone.sql", first.checksum, false, std::nullopt, std::nullopt, std::nullopt, false,
+                        std::nullopt};
   CHECK_FALSE(gander::make_plan(fixture.files, {first, second, gone}, {}).is_up_to_date());
 }
 
@@ -188,7 +189,7 @@ TEST_CASE("a row without a file is missing, and a partial row is partial") {
   AppliedRow partial = row_for(fixture.files[1]);
   partial.is_partial = true;
   const AppliedRow gone{"2_gone.sql", gander::checksum::sha256_hex("x"), false, "2026-11-20T17:02:11Z",
-                        std::nullopt, std::nullopt};
+                        std::nullopt, std::nullopt, false, std::nullopt};
   const gander::Plan plan = gander::make_plan(fixture.files, {row_for(fixture.files[0]), gone, partial}, {});
   CHECK(names(plan) == std::vector<std::string>{"1_a.sql", "2_gone.sql", "3_c_notx.sql"});
   CHECK(states(plan) ==
@@ -210,7 +211,7 @@ TEST_CASE("a row for a file that is now empty is a mismatch, not a skip") {
   Fixture fixture;
   fixture.add("1_a.sql", 1, "\n");
   const AppliedRow row{"1_a.sql", gander::checksum::file_checksum("SELECT 1;"), false, std::nullopt, std::nullopt,
-                       std::nullopt};
+                       std::nullopt, false, std::nullopt};
   const gander::Plan plan = gander::make_plan(fixture.files, {row}, {});
   REQUIRE(plan.migrations.size() == 1);
   CHECK(plan.migrations[0].state == MigrationState::modified);
@@ -248,7 +249,7 @@ TEST_CASE("files sharing a version order by name, and a missing newest row still
   fixture.add("006_a.sql", 6, "SELECT 'a';");
   fixture.add("006b_c.sql", 6, "SELECT 'c';");
   const AppliedRow newest_gone{"007_gone.sql", gander::checksum::sha256_hex("g"), false, std::nullopt, std::nullopt,
-                               std::nullopt};
+                               std::nullopt, false, std::nullopt};
   const gander::Plan plan = gander::make_plan(fixture.files, {newest_gone}, {});
   CHECK(names(plan) == std::vector<std::string>{"006_a.sql", "006_b.sql", "006b_c.sql", "007_gone.sql"});
   CHECK(plan.migrations[0].state == MigrationState::out_of_order);
@@ -262,6 +263,45 @@ TEST_CASE("state names are DESIGN §7's JSON names") {
   CHECK(std::string(gander::to_string(MigrationState::modified)) == "modified");
   CHECK(std::string(gander::to_string(MigrationState::missing)) == "missing");
   CHECK(std::string(gander::to_string(MigrationState::partial)) == "partial");
+}
+
+TEST_CASE("a partial row's note says when it was rolling back and which statement may or may not have completed") {
+  Fixture fixture;
+  fixture.add("1_index.sql", 1, "CREATE INDEX CONCURRENTLY i ON t (a);");
+  fixture.files[0].up_statement_count = 4;
+  fixture.files[0].down_statement_count = 5;
+  AppliedRow partial = row_for(fixture.files[0]);
+  partial.is_partial = true;
+  partial.is_rolling_back = true;
+  partial.statements_done = 2;
+  partial.statement_in_doubt = 3;
+  gander::Plan plan = gander::make_plan(fixture.files, {partial}, {});
+  const gander::PlannedMigration& planned = plan.migrations[0];
+  CHECK(planned.state == MigrationState::partial);
+  CHECK(planned.is_rolling_back);
+  CHECK(planned.statement_in_doubt == 3);
+  CHECK_THAT(planned.note, Catch::Contains("rolling back: 2 of 5 Down statements done") &&
+                               Catch::Contains("statement 3 may or may not have completed"));
+  CHECK(plan.has_integrity_problems());
+  try {
+    gander::check_plan(plan, {});
+    FAIL("accepted");
+  } catch (const gander::Error& error) {
+    CHECK(error.kind() == gander::ErrorKind::partial);
+    CHECK_THAT(error.what(), Catch::Contains("1_index.sql: PARTIAL") && Catch::Contains("rolling back") &&
+                                 Catch::Contains("--resume-from N") && Catch::Contains("resolve FILE --rolled-back"));
+  }
+
+  partial.is_rolling_back = false;
+  plan = gander::make_plan(fixture.files, {partial}, {});
+  CHECK_FALSE(plan.migrations[0].is_rolling_back);
+  CHECK_THAT(plan.migrations[0].note, Catch::Contains("2 of 4 statements completed; statement 3 may or may not"));
+
+  // Without its file, what the row knows is still said.
+  plan = gander::make_plan({}, {partial}, {});
+  CHECK(plan.migrations[0].state == MigrationState::partial);
+  CHECK(plan.migrations[0].statement_in_doubt == 3);
+  CHECK_THAT(plan.migrations[0].note, Catch::Contains("statement 3 may or may not have completed (no file)"));
 }
 
 TEST_CASE("a partial row's note says how many of the file's statements completed or that it is not recorded") {

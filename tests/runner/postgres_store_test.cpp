@@ -93,6 +93,8 @@ TEST_CASE("postgres: a fresh tracking table has exactly DESIGN's columns and typ
       {"state", "text", "NO", "'applied'::text"},
       {"up_checksum", "text", "YES", std::nullopt},
       {"statements_done", "bigint", "YES", std::nullopt},
+      {"direction", "text", "YES", std::nullopt},
+      {"statement_started", "bigint", "YES", std::nullopt},
   };
   CHECK(columns == expected);
   CHECK(fixture.db->scalar("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
@@ -552,6 +554,91 @@ TEST_CASE("postgres: a partial row becomes applied with mark_applied") {
   CHECK(fixture.db->query("SELECT state, version::text, execution_ms::text FROM schema_migrations") ==
         std::vector<Row>{{"applied", "3", "42"}});
   CHECK(gander::test::error_of([&] { store->mark_applied("00004_never_inserted.sql", 1); }).kind() == ErrorKind::sql);
+}
+
+TEST_CASE("postgres: a rollback outside a transaction and a statement in doubt are recorded in the row") {
+  const Fixture fixture;
+  const auto store = fixture.open();
+  store->prepare_table();
+  store->insert_row(record("1_a.sql"));
+  store->insert_row(record("2_b.sql", true));
+  const auto table = [&] {
+    return fixture.db->query("SELECT filename, state, statements_done::text, direction, statement_started::text "
+                             "FROM schema_migrations ORDER BY filename");
+  };
+  CHECK(table() == std::vector<Row>{{"1_a.sql", "applied", std::nullopt, std::nullopt, std::nullopt},
+                                    {"2_b.sql", "partial", "0", "up", std::nullopt}});
+
+  store->mark_rolling_back("1_a.sql");
+  const auto row_of = [&](const std::string& name) {
+    for (const gander::AppliedRow& row : store->read_rows()) {
+      if (row.filename == name) return row;
+    }
+    FAIL("no row " << name);
+    return gander::AppliedRow{};
+  };
+  gander::AppliedRow row = row_of("1_a.sql");
+  CHECK(row.is_partial);
+  CHECK(row.is_rolling_back);
+  CHECK(row.statements_done == 0);
+  CHECK_FALSE(row.statement_in_doubt.has_value());
+  CHECK_FALSE(row_of("2_b.sql").is_rolling_back);
+
+  store->record_statement_started("1_a.sql", 3);
+  row = row_of("1_a.sql");
+  CHECK(row.statements_done == 2);
+  CHECK(row.statement_in_doubt == 3);
+  CHECK(table().at(0) == Row{"1_a.sql", "partial", "2", "down", "3"});
+
+  store->record_progress("1_a.sql", 2);
+  row = row_of("1_a.sql");
+  CHECK(row.statements_done == 2);
+  CHECK_FALSE(row.statement_in_doubt.has_value());
+  CHECK(row.is_rolling_back);
+
+  // A person restored it: applied again, nothing in doubt, no direction.
+  store->record_statement_started("1_a.sql", 3);
+  store->mark_applied("1_a.sql", 0);
+  CHECK(table().at(0) == Row{"1_a.sql", "applied", "2", std::nullopt, std::nullopt});
+
+  // Only an applied row can start rolling back.
+  CHECK(gander::test::error_of([&] { store->mark_rolling_back("2_b.sql"); }).kind() == ErrorKind::sql);
+  CHECK(gander::test::error_of([&] { store->mark_rolling_back("3_never.sql"); }).kind() == ErrorKind::sql);
+}
+
+TEST_CASE("postgres: a table with every earlier column but no direction is read as is and upgraded in place") {
+  const Fixture fixture;
+  fixture.db->exec(
+      "CREATE TABLE schema_migrations (filename TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ "
+      "NOT NULL DEFAULT now(), version BIGINT, execution_ms BIGINT, state TEXT NOT NULL DEFAULT 'applied', "
+      "up_checksum TEXT, statements_done BIGINT);"
+      "INSERT INTO schema_migrations VALUES ('1_a.sql', 'x', '2024-03-01 10:00:00+00', 1, 5, 'applied', 'u', NULL),"
+      "('2_b.sql', 'y', '2024-03-01 10:00:00+00', 2, 0, 'partial', 'v', 2)");
+  const auto columns = [&] {
+    return fixture.db->query("SELECT column_name FROM information_schema.columns WHERE table_name = "
+                             "'schema_migrations' ORDER BY ordinal_position");
+  };
+  const std::vector<Row> columns_before = columns();
+  const auto store = fixture.open();
+  CHECK(store->table_shape() == TableShape::legacy);
+  std::vector<gander::AppliedRow> rows = store->read_rows();
+  std::sort(rows.begin(), rows.end(), [](const auto& left, const auto& right) { return left.filename < right.filename; });
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[1].is_partial);
+  CHECK(rows[1].statements_done == 2);
+  CHECK_FALSE(rows[1].is_rolling_back);  // written by an older gander: it was being applied
+  CHECK_FALSE(rows[1].statement_in_doubt.has_value());
+  CHECK(columns() == columns_before);  // reading changed nothing
+
+  store->prepare_table();
+  CHECK(store->table_shape() == TableShape::current);
+  CHECK(fixture.db->query("SELECT filename, checksum, version::text, execution_ms::text, state, up_checksum, "
+                          "statements_done::text, direction, statement_started::text FROM schema_migrations "
+                          "ORDER BY filename") ==
+        std::vector<Row>{{"1_a.sql", "x", "1", "5", "applied", "u", std::nullopt, std::nullopt, std::nullopt},
+                         {"2_b.sql", "y", "2", "0", "partial", "v", "2", std::nullopt, std::nullopt}});
+  store->mark_rolling_back("1_a.sql");
+  CHECK(fixture.db->scalar("SELECT direction FROM schema_migrations WHERE filename = '1_a.sql'") == "down");
 }
 
 TEST_CASE("postgres: insert_row stores NULL for a missing version or up checksum") {

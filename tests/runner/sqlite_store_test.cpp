@@ -140,6 +140,7 @@ TEST_CASE("sqlite: a fresh database gets the tracking table with exactly DESIGN'
       {"filename", "TEXT", "1", "1"},    {"checksum", "TEXT", "1", "0"},        {"applied_at", "TEXT", "1", "0"},
       {"version", "INTEGER", "0", "0"},  {"execution_ms", "INTEGER", "0", "0"}, {"state", "TEXT", "1", "0"},
       {"up_checksum", "TEXT", "0", "0"},        {"statements_done", "INTEGER", "0", "0"},
+      {"direction", "TEXT", "0", "0"},          {"statement_started", "INTEGER", "0", "0"},
   };
   CHECK(db->query("SELECT name, type, \"notnull\", pk FROM pragma_table_info('schema_migrations') ORDER BY cid") ==
         expected);
@@ -174,7 +175,8 @@ TEST_CASE("sqlite: a legacy three-column table is upgraded in place keeping ever
 
   CHECK(column_names(*db, "schema_migrations") == std::vector<std::string>{"filename", "checksum", "applied_at",
                                                                            "version", "execution_ms", "state",
-                                                                           "up_checksum", "statements_done"});
+                                                                           "up_checksum", "statements_done",
+                                                                           "direction", "statement_started"});
   CHECK(db->query("SELECT filename, checksum, applied_at FROM schema_migrations ORDER BY filename") == before);
   CHECK(db->query("SELECT DISTINCT state, version, execution_ms, up_checksum FROM schema_migrations") ==
         std::vector<gander::test::Row>{{"applied", std::nullopt, std::nullopt, std::nullopt}});
@@ -550,6 +552,94 @@ TEST_CASE("sqlite: a partial row is marked applied with its time") {
   CHECK(db->scalar("SELECT version FROM schema_migrations WHERE filename = '00003_b.sql'") == "1");
   // The primary key refuses a second row for a file.
   CHECK(gander::test::error_of([&] { store->insert_row(record("00003_b.sql")); }).kind() == ErrorKind::sql);
+}
+
+TEST_CASE("sqlite: a rollback outside a transaction and a statement in doubt are recorded in the row") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  const auto store = open_store(db->dsn());
+  store->prepare_table();
+  store->insert_row(record("1_a.sql"));
+  store->insert_row(record("2_b.sql", true));
+  const auto table = [&] {
+    return db->query("SELECT filename, state, statements_done, direction, statement_started FROM schema_migrations "
+                     "ORDER BY filename");
+  };
+  CHECK(table() == std::vector<gander::test::Row>{{"1_a.sql", "applied", std::nullopt, std::nullopt, std::nullopt},
+                                                  {"2_b.sql", "partial", "0", "up", std::nullopt}});
+
+  store->mark_rolling_back("1_a.sql");
+  auto rows = store->read_rows();
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].is_partial);
+  CHECK(rows[0].is_rolling_back);
+  CHECK(rows[0].statements_done == 0);
+  CHECK_FALSE(rows[0].statement_in_doubt.has_value());
+  CHECK_FALSE(rows[1].is_rolling_back);
+
+  store->record_statement_started("1_a.sql", 3);
+  rows = store->read_rows();
+  CHECK(rows[0].statements_done == 2);
+  CHECK(rows[0].statement_in_doubt == 3);
+  CHECK(table().at(0) == gander::test::Row{"1_a.sql", "partial", "2", "down", "3"});
+
+  store->record_progress("1_a.sql", 2);
+  rows = store->read_rows();
+  CHECK(rows[0].statements_done == 2);
+  CHECK_FALSE(rows[0].statement_in_doubt.has_value());
+  CHECK(rows[0].is_rolling_back);
+
+  // A person restored it: applied again, nothing in doubt, no direction.
+  store->record_statement_started("1_a.sql", 3);
+  store->mark_applied("1_a.sql", 0);
+  CHECK(table().at(0) == gander::test::Row{"1_a.sql", "applied", "2", std::nullopt, std::nullopt});
+
+  // Only an applied row can start rolling back.
+  CHECK(gander::test::error_of([&] { store->mark_rolling_back("2_b.sql"); }).kind() == ErrorKind::sql);
+  CHECK(gander::test::error_of([&] { store->mark_rolling_back("3_never.sql"); }).kind() == ErrorKind::sql);
+}
+
+TEST_CASE("sqlite: a table with every earlier column but no direction is read as is and upgraded in place") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  db->exec(
+      "CREATE TABLE schema_migrations (filename TEXT PRIMARY KEY NOT NULL, checksum TEXT NOT NULL, applied_at TEXT "
+      "NOT NULL, version INTEGER, execution_ms INTEGER, state TEXT NOT NULL DEFAULT 'applied', up_checksum TEXT, "
+      "statements_done INTEGER);"
+      "INSERT INTO schema_migrations VALUES ('1_a.sql', 'x', '2024-03-01T10:00:00Z', 1, 5, 'applied', 'u', NULL);"
+      "INSERT INTO schema_migrations VALUES ('2_b.sql', 'y', '2024-03-01T10:00:00Z', 2, 0, 'partial', 'v', 2)");
+  const std::string before = dump(*db);
+  const auto store = open_store(db->dsn());
+  CHECK(store->table_shape() == TableShape::legacy);
+  auto rows = store->read_rows();
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[1].is_partial);
+  CHECK(rows[1].statements_done == 2);
+  CHECK_FALSE(rows[1].is_rolling_back);  // written by an older gander: it was being applied
+  CHECK_FALSE(rows[1].statement_in_doubt.has_value());
+  CHECK(dump(*db) == before);  // reading changed nothing
+
+  store->prepare_table();
+  CHECK(store->table_shape() == TableShape::current);
+  CHECK(db->query("SELECT filename, checksum, version, execution_ms, state, up_checksum, statements_done, direction, "
+                  "statement_started FROM schema_migrations ORDER BY filename") ==
+        std::vector<gander::test::Row>{{"1_a.sql", "x", "1", "5", "applied", "u", std::nullopt, std::nullopt,
+                                        std::nullopt},
+                                       {"2_b.sql", "y", "2", "0", "partial", "v", "2", std::nullopt, std::nullopt}});
+  store->mark_rolling_back("1_a.sql");
+  CHECK(store->read_rows().at(0).is_rolling_back);
+}
+
+TEST_CASE("sqlite: a direction gander never writes is refused naming the row") {
+  const gander::test::TempDir dir;
+  const auto db = gander::test::make_sqlite_database(dir.path());
+  const auto store = open_store(db->dsn());
+  store->prepare_table();
+  store->insert_row(record("1_a.sql", true));
+  db->exec("UPDATE schema_migrations SET direction = 'sideways'");
+  const gander::Error error = gander::test::error_of([&] { store->read_rows(); });
+  CHECK(error.kind() == ErrorKind::config);
+  CHECK_THAT(error.message(), Catch::Contains("1_a.sql: direction 'sideways'"));
 }
 
 TEST_CASE("sqlite: read_checksums reads every row's name checksum and state and nothing else") {

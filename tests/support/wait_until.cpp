@@ -6,12 +6,14 @@
 
 namespace gander::test {
 
-void wait_until(const std::function<bool()>& is_done, const std::string& what) {
-  for (int attempt = 0; attempt < 500; ++attempt) {
+void wait_until(const std::function<bool()>& is_done, const std::string& what, std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
     if (is_done()) return;
     ::usleep(20 * 1000);
   }
-  FAIL("gave up after 10 s waiting for " << what);
+  if (is_done()) return;
+  FAIL("gave up after " << timeout.count() << " s waiting for " << what);
 }
 
 }  // namespace gander::test

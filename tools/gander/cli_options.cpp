@@ -86,6 +86,9 @@ po::options_description visible_options() {
       ("dry-run", po::bool_switch(), "print the plan and the exact SQL; change nothing")
       ("resume", po::bool_switch(),
        "up: first run the statements a partial NO TRANSACTION migration did not complete, if its file is unchanged")
+      ("resume-from", po::value<std::string>()->value_name("N"),
+       "up: as --resume, going on from statement N, when statement N-1 or N may or may not have completed "
+       "(status says which): N is the one in doubt (run it again) or the one after it (it completed)")
       ("full", po::bool_switch(), "status: print full checksums")
       ("applied", po::bool_switch(), "resolve: record the partial migration as applied")
       ("reason", po::value<std::string>()->value_name("TEXT"), "amend: why the applied file changed (one line)")
@@ -181,6 +184,7 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
   options.is_full = flag("full");
   options.is_dry_run = flag("dry-run");
   options.resumes_partial = flag("resume");
+  options.resume_from = text("resume-from", "");
   if (flag("follow-symlinks")) options.outside_symlinks = OutsideSymlinks::follow;
   options.allows_out_of_order = flag("allow-out-of-order") || flag("allow-missing");
   options.is_strict_checksums = flag("strict-checksums");

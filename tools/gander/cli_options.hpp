@@ -30,6 +30,7 @@ struct CliOptions {
   bool is_full = false;           // status: full checksums
   bool is_dry_run = false;
   bool resumes_partial = false;   // up --resume
+  std::string resume_from;        // up --resume-from N, as written; empty when not given
   OutsideSymlinks outside_symlinks = OutsideSymlinks::refuse;  // follow with --follow-symlinks
   bool allows_out_of_order = false;
   bool is_strict_checksums = false;

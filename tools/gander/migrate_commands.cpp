@@ -168,7 +168,11 @@ const Command k_up_command{
     "TRANSACTION file statement by statement between a 'partial' and an 'applied' row. Pending files that sort\n"
     "before the newest applied one are refused unless --allow-out-of-order.\n"
     "With --resume, an unchanged partial migration first runs the statements it did not complete (the row\n"
-    "records how many did), then is marked applied; a changed file or an unrecorded count is refused (exit 3).\n",
+    "records how many did), then is marked applied; a changed file or an unrecorded count is refused (exit 3).\n"
+    "A statement is recorded as started before it is sent: when gander died before learning its outcome, it\n"
+    "may or may not have completed, and --resume refuses (exit 3) until you check the database and say which\n"
+    "with --resume-from N (run statement N again) or --resume-from N+1 (it completed). A migration that\n"
+    "stopped while being rolled back is not resumed: see 'gander resolve --help'.\n",
     run_up};
 
 const Command k_up_by_one_command{"up-by-one", "up-by-one", "apply the next pending migration",
@@ -179,7 +183,9 @@ const Command k_up_to_command{"up-to", "up-to VERSION", "apply the pending migra
 
 const Command k_down_command{"down", "down", "roll back the newest applied migration",
                              "Runs its Down section (in a transaction unless NO TRANSACTION) and deletes its row.\n"
-                             "A migration without a Down section cannot be rolled back.\n",
+                             "A migration without a Down section cannot be rolled back. Outside a transaction, its\n"
+                             "row is first marked partial, rolling back, with each statement recorded before it is\n"
+                             "sent, so an interrupted rollback shows in 'gander status' and stops 'gander up'.\n",
                              run_down};
 
 const Command k_down_to_command{"down-to", "down-to VERSION",

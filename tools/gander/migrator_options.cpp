@@ -1,5 +1,6 @@
 #include "migrator_options.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 
@@ -10,6 +11,17 @@ namespace gander::cli {
 namespace {
 
 constexpr const char* k_default_sqlite_path = "gander.db";
+
+// A statement of a migration, counted from 1, as --resume-from takes it.
+std::int64_t parse_statement_number(const std::string& text, const std::string& flag) {
+  const auto is_digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+  const bool is_number = !text.empty() && text.size() <= 9 && std::all_of(text.begin(), text.end(), is_digit);
+  const std::int64_t number = is_number ? std::stoll(text) : 0;
+  if (number < 1) {
+    throw Error(ErrorKind::config, "invalid " + flag + " '" + text + "': use a statement number, counted from 1");
+  }
+  return number;
+}
 
 }  // namespace
 
@@ -59,6 +71,7 @@ Options migrator_options(const CliOptions& cli, std::ostream& err) {
   options.is_strict = cli.is_strict;
   options.is_dry_run = cli.is_dry_run;
   options.resume_partial = cli.resumes_partial;
+  if (!cli.resume_from.empty()) options.resume_from = parse_statement_number(cli.resume_from, "--resume-from");
   options.on_progress = [&err, connect_timeout = cli.connect_timeout](const ProgressEvent& event) {
     if (event.kind == ProgressEvent::Kind::waiting_for_database) {
       err << "gander: " << event.detail << "; retrying for up to " << connect_timeout << std::endl;

@@ -16,7 +16,7 @@ namespace gander::cli {
 // postgresql:// URL or libpq key=value pairs, SQLite otherwise). Waiting for
 // the database or the lock is reported on `err`, which must outlive the
 // Migrator. Throws Error{config} for a malformed --lock-timeout,
-// --connect-timeout or --lock, and for a driver and DSN that
+// --connect-timeout, --lock or --resume-from, and for a driver and DSN that
 // select_driver() refuses (hiding the password).
 Options migrator_options(const CliOptions& cli, std::ostream& err);
 

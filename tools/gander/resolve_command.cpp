@@ -42,7 +42,10 @@ const Command k_resolve_command{
     "A NO TRANSACTION migration that stopped half-way is recorded as partial and blocks 'gander up'. Check the\n"
     "database, then either finish the work by hand and record it with --applied, or undo what ran and delete\n"
     "the row with --rolled-back so that 'gander up' runs the file again. After a transient failure, 'gander up\n"
-    "--resume' runs only the statements that did not complete.\n",
+    "--resume' runs only the statements that did not complete.\n"
+    "One that stopped while being rolled back (down, down-to, redo, reset; status says 'rolling back') is\n"
+    "resolved the same way: finish its rollback by hand and use --rolled-back, or restore what it undid and\n"
+    "use --applied.\n",
     run_resolve};
 
 }  // namespace gander::cli

@@ -140,7 +140,9 @@ void print_text(const Plan& plan, const CliOptions& options, std::ostream& out) 
     out << "\nA modified or missing migration stops 'gander up'. Restore the file (git checkout), or write a new\n"
            "migration for the change, or record a reviewed change with 'gander amend FILE --reason TEXT'; a\n"
            "PARTIAL one needs 'gander resolve FILE --applied|--rolled-back' after checking the database, or\n"
-           "'gander up --resume' when it stopped on a transient failure.\n";
+           "'gander up --resume' when it stopped on a transient failure; when statement N may or may not have\n"
+           "completed, 'gander up --resume-from N' (run it again) or 'N+1' (it completed). One that stopped while\n"
+           "rolling back is not resumed: finish or undo its rollback by hand, then resolve it.\n";
   }
 }
 
@@ -165,6 +167,10 @@ void print_json(const Plan& plan, std::ostream& out) {
     if (planned.state == MigrationState::partial || planned.state == MigrationState::running) {
       json.key("statements_done");
       if (planned.statements_done) json.value(*planned.statements_done);
+      else json.null();
+      json.key("direction").value(planned.is_rolling_back ? "down" : "up");
+      json.key("statement_in_doubt");
+      if (planned.statement_in_doubt) json.value(*planned.statement_in_doubt);
       else json.null();
     }
     if (!planned.note.empty()) json.key("note").value(planned.note);
@@ -205,7 +211,8 @@ const Command k_status_command{
     "status", "status [--json] [--full]", "list every migration with its state, applied time and checksum",
     "States: applied, pending, out-of-order (pending, sorts before the newest applied one), MODIFIED (the file's\n"
     "checksum differs from the stored one; both are shown), MISSING (applied, file gone), PARTIAL (a NO\n"
-    "TRANSACTION migration that did not finish). Read-only: no lock is taken and no table is created.\n"
+    "TRANSACTION migration that stopped while being applied or rolled back; the note says how many statements\n"
+    "completed and which one may or may not have). Read-only: no lock is taken and no table is created.\n"
     "Exit 3 when anything is modified, missing or partial. Colour only on a terminal; NO_COLOR is respected.\n",
     run_status};
 

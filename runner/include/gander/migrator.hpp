@@ -103,8 +103,20 @@ struct Options {
   // deadlock, lost connection): they run its statements after the recorded
   // statements_done and mark it applied, then go on as usual. They throw
   // Error{partial}, running nothing, when its file changed since it started
-  // or the count is not recorded. Without a partial row, nothing changes.
+  // or the count is not recorded, or it was being rolled back. Without a
+  // partial row, nothing changes.
   bool resume_partial = false;
+  // A partial migration records a statement as started before it is sent,
+  // so one that was running when gander died is in doubt: it may or may not
+  // have completed. resume_partial then throws Error{partial} naming both
+  // choices, and a person who has checked the database says which here: the
+  // statement (counted from 1) to go on from, the one in doubt (it runs
+  // again) or the one after it (it completed). Without a statement in doubt
+  // it must be statements_done + 1. It implies resume_partial; any other
+  // number, or no partial migration, is Error{config} and nothing runs. A
+  // migration that stopped while being rolled back is never resumed:
+  // Error{partial} names `gander resolve`.
+  std::optional<std::int64_t> resume_from;
   // ENVSUB values; when empty, this process's environment.
   parser::EnvLookup env;
   std::function<void(const ProgressEvent&)> on_progress;
@@ -193,7 +205,9 @@ class Migrator {
 
   // Clears the `partial` row of `filename` after a person has checked the
   // database: `applied` records it as applied, `rolled_back` deletes the
-  // row. Throws Error{config} when there is no partial row of that name. In
+  // row. For a migration that stopped while being rolled back, `applied`
+  // says its rollback was undone by hand and `rolled_back` that it was
+  // finished. Throws Error{config} when there is no partial row of that name. In
   // a dry run it only checks that, taking no lock and changing nothing.
   // For a goose Go migration, which gander cannot run, it records what was
   // done by other means: `applied` adds its row (with the file's checksum),

@@ -42,6 +42,7 @@ struct MigrationFile {
   bool is_empty = false;
   bool is_go = false;  // a goose Go migration: tracked, never run by gander
   std::size_t up_statement_count = 0;
+  std::size_t down_statement_count = 0;
 };
 
 // One row of the tracking table.
@@ -51,9 +52,17 @@ struct AppliedRow {
   bool is_partial = false;
   std::optional<std::string> applied_at;   // ISO-8601 UTC, "2026-11-21T09:30:00Z"
   std::optional<std::string> up_checksum;  // none for rows adopted from another runner
-  // How many up statements of a partial migration completed; none when
+  // How many statements of a partial migration completed (of its Up
+  // section, or of its Down section when it is rolling back); none when
   // unknown (a row written before gander recorded it, or adopted).
   std::optional<std::int64_t> statements_done;
+  // A partial migration whose Down section was running (DESIGN §5): it
+  // stopped while being rolled back, not while being applied.
+  bool is_rolling_back = false;
+  // The statement (counted from 1, statements_done + 1) that was sent and
+  // whose outcome gander never learned: it may or may not have completed.
+  // None when every statement's outcome is known.
+  std::optional<std::int64_t> statement_in_doubt;
 };
 
 struct PlanOptions {
@@ -72,6 +81,8 @@ struct PlannedMigration {
   std::string note;  // "line endings differ", what changed in a modified file, or an amendment's reason
   std::optional<std::int64_t> statements_done;  // a partial migration's progress, when recorded
   bool is_go = false;  // a goose Go migration: `up` stops before it while it is pending
+  bool is_rolling_back = false;                    // a partial migration stopped while rolling back
+  std::optional<std::int64_t> statement_in_doubt;  // a partial migration's statement that may or may not have completed
 };
 
 struct Plan {

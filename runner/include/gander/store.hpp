@@ -82,7 +82,9 @@ struct RowRecord {
   std::optional<std::int64_t> version;
   std::string up_checksum;
   std::int64_t execution_ms = 0;
-  bool is_partial = false;  // state 'partial' instead of 'applied'; its statements_done starts at 0
+  // State 'partial' (applying, DESIGN §5) instead of 'applied'; its
+  // statements_done starts at 0 and no statement is in doubt.
+  bool is_partial = false;
 };
 
 class Store {
@@ -174,11 +176,27 @@ class Store {
   virtual void execute(const std::string& sql) = 0;
 
   // Tracking-table writes, inside the caller's transaction if one is open.
+  // Each is one statement. The ones for a partial row keep DESIGN §5's
+  // promise that a count is never presented as certain when it is not: a
+  // NO TRANSACTION migration's statement is recorded as started before it
+  // is sent, so a row always says what is known and what is in doubt.
   virtual void insert_row(const RowRecord& row) = 0;
+  // The row of `filename` becomes applied, whatever it was doing: nothing
+  // in doubt, not rolling back. Throws Error{sql} when there is no such row.
   virtual void mark_applied(const std::string& filename, std::int64_t execution_ms) = 0;
   virtual void delete_row(const std::string& filename) = 0;
-  // Records that the first `statements_done` statements of the partial
-  // migration `filename` have run, so that `up --resume` knows where to go on.
+  // Before the first Down statement of a NO TRANSACTION migration runs: its
+  // applied row becomes partial, rolling back, with no statement done and
+  // none in doubt. Throws Error{sql} when `filename` has no applied row.
+  virtual void mark_rolling_back(const std::string& filename) = 0;
+  // Before statement `statement` (counted from 1) of the partial migration
+  // `filename` is sent: the ones before it completed, and its own outcome
+  // is in doubt until the next write.
+  virtual void record_statement_started(const std::string& filename, std::int64_t statement) = 0;
+  // The first `statements_done` statements of the partial migration
+  // `filename` completed and no statement is in doubt: written when a
+  // single SQL statement failed on the server, which undid it (outside a
+  // transaction it is atomic).
   virtual void record_progress(const std::string& filename, std::int64_t statements_done) = 0;
 
   // On PostgreSQL, true when an index named `name` (as written in SQL,
