@@ -202,3 +202,36 @@ TEST_CASE("SIGTERM ends a migration whose server session is frozen, and the migr
   CHECK(next.exit_code == 0);
   CHECK_THAT(next.out, Catch::Contains("OK    00001_a.sql"));
 }
+
+TEST_CASE("SIGTERM ends a run whose first read of the tracking table waits on a frozen server session") {
+  const gander::test::TempDir dir;
+  const auto database = gander::test::make_postgres_database();
+  dir.write("migrations/00001_a.sql", "-- +goose Up\nCREATE TABLE a (id INTEGER);\n");
+  REQUIRE(gander::test::run_gander(gander_args(*database, dir, {"up"})).exit_code == 0);
+  dir.write("migrations/00002_b.sql", "-- +goose Up\nCREATE TABLE b (id INTEGER);\n");
+  pqxx::connection holder(database->dsn());
+  pqxx::work locking(holder);
+  require_signalable_server(locking);
+  // gander reads the tracking table before it takes the migration lock:
+  // that read waits for this lock until the test ends it.
+  locking.exec("LOCK TABLE schema_migrations IN ACCESS EXCLUSIVE MODE");
+
+  {
+    RunningProcess up = gander::test::start_gander(gander_args(*database, dir, {"up"}));
+    const FrozenProcess frozen(gander_backend(*database, "wait_event_type = 'Lock'"));
+    ::kill(up.pid(), SIGTERM);
+    const std::optional<ProcessResult> result = up.wait_for(k_safety_net);
+    INFO("gander so far: " << up.err_so_far());
+    REQUIRE(result);
+    INFO(result->out << result->err);
+    CHECK(result->exit_code == 1);
+    CHECK_THAT(result->err, Catch::Contains("PostgreSQL did not answer within 5s of the cancel request"));
+    CHECK_THAT(result->out, !Catch::Contains("OK "));
+  }
+  locking.commit();
+  CHECK(*database->scalar("SELECT count(*) FROM pg_tables WHERE tablename = 'b'") == "0");
+  const ProcessResult next = gander::test::run_gander(gander_args(*database, dir, {"--lock-timeout", "10s", "up"}));
+  INFO(next.out << next.err);
+  CHECK(next.exit_code == 0);
+  CHECK_THAT(next.out, Catch::Contains("OK    00002_b.sql"));
+}
