@@ -11,7 +11,7 @@
 // deadline (round_trips_until), and cancel(), which gives the statement a
 // short grace to stop. Past either, the connection is abandoned: the call
 // fails with Error{connection} saying why, and so does every later one,
-// without touching the network.
+// without waiting for the server.
 
 #include <chrono>
 #include <memory>
@@ -128,8 +128,7 @@ class PostgresConnection {
   [[noreturn]] void throw_failed_transaction() const;
 
   // Declared in this order so that the transaction goes first, then the
-  // watchdog (its thread stopped before the socket it watches closes), the
-  // notice sink, and the connection they all refer to.
+  // watchdog, the notice sink, and the connection they all refer to.
   std::unique_ptr<pqxx::connection> m_connection;
   std::unique_ptr<pqxx::errorhandler> m_notice_sink;
   std::unique_ptr<SocketWatchdog> m_watchdog;
