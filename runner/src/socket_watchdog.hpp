@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 
 namespace gander::detail {
 
@@ -26,6 +27,10 @@ class SocketWatchdog {
  public:
   using Clock = std::chrono::steady_clock;
 
+ private:
+  using Entries = std::list<std::pair<Clock::time_point, std::string>>;
+
+ public:
   // Watches `socket`, a connected socket; keeps its own descriptor of it,
   // so that libpq closing its descriptor never lets the watchdog shut down
   // whatever reuses that number. Throws Error{connection} when it cannot.
@@ -57,7 +62,7 @@ class SocketWatchdog {
 
    private:
     SocketWatchdog& m_watchdog;
-    std::list<std::pair<Clock::time_point, std::string>>::iterator m_entry;
+    Entries::iterator m_entry;
   };
 
   // As a Deadline that never ends.
@@ -67,8 +72,6 @@ class SocketWatchdog {
   std::optional<std::string> cut_reason() const;
 
  private:
-  using Entries = std::list<std::pair<Clock::time_point, std::string>>;
-
   Entries::iterator add(Clock::time_point deadline, std::string reason);
   void remove(Entries::iterator entry);
   void set_in_flight(bool is_in_flight);
