@@ -242,7 +242,7 @@ Error go_migration_error(const LoadedMigration& migration, std::size_t applied_b
 Store& Migrator::Impl::connect() {
   if (!m_store) {
     m_store = open_store_retrying();
-    m_active_store.store(m_store.get());
+    set_active_store(m_store.get());
   }
   return *m_store;
 }
@@ -260,26 +260,43 @@ Migrator::Impl::Loaded Migrator::Impl::load_while_connecting(EarlyRead early_rea
     return {std::move(migrations), read_without_lock(*m_store, early_read)};
   }
   using Connected = std::pair<std::unique_ptr<Store>, std::optional<std::vector<AppliedRow>>>;
-  // The future's destructor waits for the thread, also when loading throws.
+  // The store is active from the moment it connects, so that cancel()
+  // reaches its first queries; it is made inactive before it can go.
   const Clock::time_point start = Clock::now();
   std::future<Connected> connecting =
-      std::async(std::launch::async, [early_read, store_options = store_options()] {
+      std::async(std::launch::async, [this, early_read, store_options = store_options()] {
         std::unique_ptr<Store> store = open_store(store_options);
-        std::optional<std::vector<AppliedRow>> rows = read_without_lock(*store, early_read);
-        return Connected(std::move(store), std::move(rows));
+        set_active_store(store.get());
+        try {
+          std::optional<std::vector<AppliedRow>> rows = read_without_lock(*store, early_read);
+          return Connected(std::move(store), std::move(rows));
+        } catch (...) {
+          set_active_store(nullptr);
+          throw;
+        }
       });
-  MigrationSet migrations(files, options);
+  MigrationSet migrations = [&] {
+    try {
+      return MigrationSet(files, options);
+    } catch (...) {
+      // The store dies with the future, which waits for the thread.
+      connecting.wait();
+      set_active_store(nullptr);
+      throw;
+    }
+  }();
   std::optional<std::vector<AppliedRow>> rows;
   try {
     Connected connected = connecting.get();
     m_store = std::move(connected.first);
     rows = std::move(connected.second);
   } catch (const Error& error) {
-    if (error.kind() != ErrorKind::connection) throw;
+    // A cancelled run does not connect again.
+    if (error.kind() != ErrorKind::connection || m_is_cancelled) throw;
     m_store = open_store_retrying(start, error);
+    set_active_store(m_store.get());
     rows = read_without_lock(*m_store, early_read);
   }
-  m_active_store.store(m_store.get());
   return {std::move(migrations), std::move(rows)};
 }
 
@@ -815,7 +832,14 @@ void Migrator::Impl::resolve_go_migration(const std::string& filename, Resolutio
 
 void Migrator::Impl::cancel() noexcept {
   m_is_cancelled = true;
-  if (Store* store = m_active_store.load()) store->cancel();
+  const std::lock_guard<std::mutex> lock(m_active_store_mutex);
+  if (m_active_store != nullptr) m_active_store->cancel();
+}
+
+void Migrator::Impl::set_active_store(Store* store) noexcept {
+  const std::lock_guard<std::mutex> lock(m_active_store_mutex);
+  m_active_store = store;
+  if (store != nullptr && m_is_cancelled) store->cancel();
 }
 
 Migrator::Migrator(Options options) : m_impl(std::make_unique<Impl>(std::move(options))) {}

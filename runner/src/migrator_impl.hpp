@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -104,6 +105,10 @@ class Migrator::Impl {
   void report(const ProgressEvent& event) const {
     if (m_options.on_progress) m_options.on_progress(event);
   }
+  // From now on cancel() reaches `store` (none: nullptr). A store made
+  // active after cancel() is cancelled at once: a signal that came while
+  // connecting still stops the first queries.
+  void set_active_store(Store* store) noexcept;
 
   Options m_options;
   std::shared_ptr<const MigrationSource> m_source;
@@ -112,7 +117,10 @@ class Migrator::Impl {
   // Whether the operation under way may create a missing SQLite file: only
   // one that changes the database does (read-only and dry runs never).
   bool m_creates_database = false;
-  std::atomic<Store*> m_active_store{nullptr};
+  // Held while cancel() uses the active store, so that the thread that
+  // connects can make it inactive before it destroys it.
+  std::mutex m_active_store_mutex;
+  Store* m_active_store = nullptr;
   std::atomic<bool> m_is_cancelled{false};
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -195,6 +196,7 @@ PostgresConnection::PostgresConnection(const std::string& dsn, std::chrono::seco
   // its error handlers, the default one printing them on stderr; the library
   // never prints.
   m_notice_sink = std::make_unique<pqxx::quiet_errorhandler>(*m_connection);
+  m_watchdog = std::make_unique<SocketWatchdog>(m_connection->sock());
   // libpqxx 6 silently reconnects a broken connection on its next use. The
   // session's advisory lock would be gone without a word, and the migrations
   // would go on unprotected: a lost connection must be an error instead.
@@ -210,11 +212,13 @@ std::unique_ptr<PostgresConnection> PostgresConnection::connect_again() const {
 
 void PostgresConnection::begin() {
   if (m_work) throw Error(ErrorKind::sql, "begin(): a transaction is open already on this connection");
+  throw_if_abandoned();
+  const SocketWatchdog::RoundTrip round_trip(*m_watchdog);
   try {
     m_work = std::make_unique<pqxx::work>(*m_connection);
     m_is_work_failed = false;
   } catch (...) {
-    rethrow_as_error();
+    rethrow_failure();
   }
 }
 
@@ -230,19 +234,22 @@ void PostgresConnection::commit() {
   // Whatever COMMIT does, the transaction is over: a failed one is rolled
   // back when `work` goes out of scope.
   const std::unique_ptr<pqxx::work> work = std::move(m_work);
+  throw_if_abandoned();
+  const SocketWatchdog::RoundTrip round_trip(*m_watchdog);
   try {
     work->commit();
   } catch (...) {
-    rethrow_as_error();
+    rethrow_failure();
   }
 }
 
 void PostgresConnection::rollback() noexcept {
   if (!m_work) return;
   try {
+    const SocketWatchdog::RoundTrip round_trip(*m_watchdog);
     m_work->abort();
   } catch (...) {
-    // A broken connection has rolled it back already.
+    // A broken or abandoned connection: the server rolls it back as the session ends.
   }
   m_work.reset();
 }
@@ -255,6 +262,7 @@ bool PostgresConnection::rollback_to_savepoint(const std::string& name) noexcept
     return false;
   }
   try {
+    const SocketWatchdog::RoundTrip round_trip(*m_watchdog);
     m_work->exec("ROLLBACK TO SAVEPOINT " + name + "; RELEASE SAVEPOINT " + name);
     m_is_work_failed = false;
     return true;
@@ -292,7 +300,33 @@ pqxx::result PostgresConnection::exec(const std::string& sql) {
   return run([&](pqxx::transaction_base& transaction) { return transaction.exec(sql); });
 }
 
+void PostgresConnection::throw_if_abandoned() const {
+  if (std::optional<std::string> reason = m_watchdog->cut_reason()) throw Error(ErrorKind::connection, *reason);
+}
+
+void PostgresConnection::rethrow_failure() const {
+  const std::optional<std::string> reason = m_watchdog->cut_reason();
+  if (!reason) rethrow_as_error();
+  try {
+    throw;
+  } catch (const pqxx::in_doubt_error&) {
+    throw Error(ErrorKind::connection, *reason + "; whether its COMMIT took effect is unknown");
+  } catch (...) {
+    throw Error(ErrorKind::connection, *reason);
+  }
+}
+
 void PostgresConnection::cancel() noexcept {
+  // Armed before the request goes out: a server that cannot even take the
+  // request must not keep the statement waiting either.
+  try {
+    m_watchdog->add_lasting_deadline(
+        SocketWatchdog::Clock::now() + k_cancel_grace,
+        "PostgreSQL did not answer within " + std::to_string(k_cancel_grace.count()) +
+            "s of the cancel request, so gander closed the connection");
+  } catch (...) {
+    // No thread to watch with: the cancel request alone has to do.
+  }
   try {
     m_connection->cancel_query();
   } catch (...) {

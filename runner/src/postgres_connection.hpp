@@ -5,12 +5,22 @@
 // translation of every libpqxx failure into a gander::Error. Both hold it by
 // std::shared_ptr, so a lock that outlives its store can still release
 // itself on the connection that took it.
+//
+// A server that stops answering (a frozen backend, a host that vanished)
+// leaves a libpq call blocked for good. Two things end such a call: a
+// deadline (round_trips_until), and cancel(), which gives the statement a
+// short grace to stop. Past either, the connection is abandoned: the call
+// fails with Error{connection} saying why, and so does every later one,
+// without waiting for the server.
 
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include <pqxx/pqxx>
+
+#include "socket_watchdog.hpp"
 
 namespace gander::detail {
 
@@ -70,13 +80,29 @@ class PostgresConnection {
   // Another session with this one's DSN and connect timeout.
   std::unique_ptr<PostgresConnection> connect_again() const;
 
+  // While the returned object lives, a round trip that is still waiting for
+  // the server at `deadline` abandons the connection, and fails with
+  // Error{connection} `reason`; so does one that starts after it.
+  [[nodiscard]] SocketWatchdog::Deadline round_trips_until(SocketWatchdog::Clock::time_point deadline,
+                                                           std::string reason) {
+    return SocketWatchdog::Deadline(*m_watchdog, deadline, std::move(reason));
+  }
+
+  // Whether a deadline or cancel() made this connection give up on the server.
+  bool is_abandoned() const { return m_watchdog->cut_reason().has_value(); }
+
   // Asks the server to stop the statement that is running now, from any
-  // thread; never throws.
+  // thread; never throws. A server that has not answered k_cancel_grace
+  // later (its process stopped, its host gone) is given up on, and so is
+  // every round trip after that: gander is on its way out.
   void cancel() noexcept;
+  static constexpr std::chrono::seconds k_cancel_grace{5};
 
  private:
   template <typename Statement>
   pqxx::result run(const Statement& statement) {
+    throw_if_abandoned();
+    const SocketWatchdog::RoundTrip round_trip(*m_watchdog);
     if (m_work) {
       if (m_is_work_failed) throw_failed_transaction();
       pqxx::result result;
@@ -84,7 +110,7 @@ class PostgresConnection {
         result = statement(*m_work);
       } catch (...) {
         m_is_work_failed = true;
-        rethrow_as_error();
+        rethrow_failure();
       }
       if (!is_server_in_transaction()) {
         m_is_work_failed = true;
@@ -98,9 +124,15 @@ class PostgresConnection {
       autocommit.commit();
       return result;
     } catch (...) {
-      rethrow_as_error();
+      rethrow_failure();
     }
   }
+
+  // Error{connection} with the reason the connection was abandoned, if it was.
+  void throw_if_abandoned() const;
+  // Inside a catch block: rethrow_as_error(), or, when the watchdog cut the
+  // call short, the reason it did.
+  [[noreturn]] void rethrow_failure() const;
 
   // libpqxx closes a transaction in which a statement failed; the server
   // would refuse every statement until the end of the transaction anyway.
@@ -114,11 +146,12 @@ class PostgresConnection {
   [[noreturn]] void throw_transaction_ended() const;
 
   // Declared in this order so that the transaction goes first, then the
-  // notice sink, then the connection they both refer to.
+  // watchdog, the notice sink, and the connection they all refer to.
   std::string m_dsn;
   std::chrono::seconds m_connect_timeout;
   std::unique_ptr<pqxx::connection> m_connection;
   std::unique_ptr<pqxx::errorhandler> m_notice_sink;
+  std::unique_ptr<SocketWatchdog> m_watchdog;
   std::unique_ptr<pqxx::work> m_work;
   bool m_is_work_failed = false;
 };

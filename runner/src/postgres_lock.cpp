@@ -28,6 +28,13 @@ using std::chrono::milliseconds;
 constexpr milliseconds k_first_poll_delay{50};
 constexpr milliseconds k_max_poll_delay{500};
 
+// How long past the lock timeout the last try, and then the last look at
+// the holder, may wait for the server's answer; and how long the release at
+// the end of a run may. A server that does not answer in time is given up
+// on: it releases the lock itself once it sees the connection close.
+constexpr milliseconds k_answer_allowance{1000};
+constexpr milliseconds k_release_allowance{5000};
+
 constexpr std::size_t k_max_identifier_bytes = 63;
 constexpr const char* k_lock_table_suffix = "_lock";
 
@@ -41,34 +48,57 @@ struct LockProbe {
 // Tries until the lock is taken or options.timeout has passed, sleeping
 // between tries. The first failed try tells options.on_wait who holds it.
 // Throws Error{lock} naming the holder on timeout; `what` says which lock
-// and `remedy`, if any, ends the message.
-void wait_for_lock(const LockOptions& options, const LockProbe& probe, const std::string& what,
-                   const std::string& remedy) {
+// and `remedy`, if any, ends the message. A try the server has not answered
+// by the deadline (and k_answer_allowance) abandons `connection` and ends
+// the wait with the timeout error, as does one the server leaves unanswered
+// after a cancel.
+void wait_for_lock(PostgresConnection& connection, const LockOptions& options, const LockProbe& probe,
+                   const std::string& what, const std::string& remedy) {
   const Clock::time_point deadline = Clock::now() + options.timeout;
   milliseconds delay = k_first_poll_delay;
   std::string holder;
-  for (bool is_first_failure = true;; is_first_failure = false) {
-    if (probe.try_once()) return;
-    if (is_first_failure) {
-      holder = probe.describe_holder();
-      if (options.on_wait) options.on_wait(holder);
+  const auto held_by = [&holder] { return holder.empty() ? std::string() : " held by " + holder; };
+  const auto is_cancelled = [&options] { return options.is_cancelled != nullptr && options.is_cancelled->load(); };
+  try {
+    const SocketWatchdog::Deadline bounded =
+        connection.round_trips_until(deadline + k_answer_allowance,
+                                     "the server did not answer within the lock timeout, so gander closed the "
+                                     "connection");
+    for (bool is_first_failure = true;; is_first_failure = false) {
+      if (probe.try_once()) return;
+      if (is_first_failure) {
+        holder = probe.describe_holder();
+        if (options.on_wait) options.on_wait(holder);
+      }
+      if (is_cancelled()) throw Error(ErrorKind::lock, "interrupted while waiting for the migration lock" + held_by());
+      const Clock::time_point now = Clock::now();
+      if (now >= deadline) break;
+      std::this_thread::sleep_for(std::min<Clock::duration>(delay, deadline - now));
+      delay = std::min(delay * 3 / 2, k_max_poll_delay);
     }
-    if (options.is_cancelled != nullptr && options.is_cancelled->load()) {
-      throw Error(ErrorKind::lock, "interrupted while waiting for the migration lock held by " + holder);
+  } catch (const Error& error) {
+    if (error.kind() == ErrorKind::lock) throw;
+    // A cancel request that stopped a try, or a server that did not answer one.
+    if (is_cancelled()) {
+      throw Error(ErrorKind::lock, "interrupted while waiting for the migration lock" + held_by() + ": " +
+                                       error.message());
     }
-    const Clock::time_point now = Clock::now();
-    if (now >= deadline) break;
-    std::this_thread::sleep_for(std::min<Clock::duration>(delay, deadline - now));
-    delay = std::min(delay * 3 / 2, k_max_poll_delay);
+    if (!connection.is_abandoned()) throw;
+    throw Error(ErrorKind::lock, "timed out after " + duration_text(options.timeout) +
+                                     " waiting for the migration lock" + held_by() + " (" + what +
+                                     "): " + error.message());
   }
   try {
-    // The holder may have changed while we waited.
+    // The holder may have changed while we waited; a server that does not
+    // answer at once keeps the first description.
+    const SocketWatchdog::Deadline bounded =
+        connection.round_trips_until(Clock::now() + k_answer_allowance, "no answer to the last look at the holder");
     holder = probe.describe_holder();
   } catch (const Error&) {
     // Keep the first description: the timeout is the error to report.
   }
   throw Error(ErrorKind::lock, "timed out after " + duration_text(options.timeout) +
-                                   " waiting for the migration lock held by " + holder + " (" + what + ")" + remedy);
+                                   " waiting for the migration lock" + held_by() + " (" + what + ")" + remedy);
 }
 
 // A lock that, once taken, is released by its destructor.
@@ -80,13 +110,16 @@ class PostgresLock final : public StoreLock {
   ~PostgresLock() override {
     if (!m_is_held) return;
     try {
+      const SocketWatchdog::Deadline bounded = m_connection->round_trips_until(
+          Clock::now() + k_release_allowance, "the server did not answer the release of the migration lock");
       // A transaction still open now is being abandoned (an error is on its
       // way out); the release must not run inside it, where it would fail
       // or be rolled back with it.
       m_connection->rollback();
       m_release(*m_connection);
     } catch (...) {
-      // The server releases an advisory lock when the connection ends.
+      // The server releases an advisory lock when the connection ends, and
+      // a later run takes over a lock row whose session is gone.
     }
   }
 
@@ -253,7 +286,8 @@ std::unique_ptr<StoreLock> take_advisory_lock(const std::shared_ptr<PostgresConn
   probe.describe_holder = [&] {
     return find_advisory_holder(*connection, key).value_or("a session that has just released it");
   };
-  wait_for_lock(options, probe, "advisory lock " + std::to_string(key) + " for table " + table.display(), "");
+  wait_for_lock(*connection, options, probe,
+                "advisory lock " + std::to_string(key) + " for table " + table.display(), "");
   attempt.confirm_held();
   lock->mark_held();
   return lock;
@@ -364,7 +398,7 @@ std::unique_ptr<StoreLock> take_table_lock(const std::shared_ptr<PostgresConnect
     if (rows.empty()) return std::string("a run that has just released it");
     return std::string(rows[0][0].c_str()) + ", holding it since " + rows[0][1].c_str() + " UTC";
   };
-  wait_for_lock(options, probe, "the row in " + quoted,
+  wait_for_lock(*connection, options, probe, "the row in " + quoted,
                 "; its server session is still there, or was not recorded (a run through a pooler): if no gander "
                 "is running, remove the row with DELETE FROM " + quoted);
   lock->mark_held();

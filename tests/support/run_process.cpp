@@ -152,6 +152,21 @@ ProcessResult RunningProcess::wait() {
   return {exit_code, slurp(m_out_path), slurp(m_err_path)};
 }
 
+std::optional<ProcessResult> RunningProcess::wait_for(std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  int status = 0;
+  for (;;) {
+    const int ended = ::waitpid(m_pid, &status, WNOHANG);
+    if (ended == m_pid) break;
+    if (ended < 0 && errno != EINTR) throw std::runtime_error("waitpid failed");
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    ::usleep(20 * 1000);
+  }
+  m_is_done = true;
+  const int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return ProcessResult{exit_code, slurp(m_out_path), slurp(m_err_path)};
+}
+
 ProcessResult run_gander(const std::vector<std::string>& args,
                          const std::map<std::string, std::optional<std::string>>& env, const std::string& cwd) {
   return start_gander(args, env, cwd).wait();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -34,6 +35,10 @@ class RunningProcess {
   std::string err_so_far() const;
   // Waits for the process to end; call once.
   ProcessResult wait();
+  // Waits at most `limit` for the process to end, a safety net for a test
+  // that a hang must fail rather than stall; none when it still runs (it is
+  // killed when this object goes).
+  std::optional<ProcessResult> wait_for(std::chrono::seconds limit);
 
  private:
   int m_pid;

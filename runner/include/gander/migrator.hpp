@@ -224,7 +224,10 @@ class Migrator {
 
   // Asks a running operation to stop: the statement in flight is cancelled,
   // its transaction rolled back, the lock released, and the operation throws
-  // Error{sql} saying it was interrupted. Safe from any thread.
+  // Error{sql} saying it was interrupted. A PostgreSQL server that has not
+  // answered 5 s later is given up on: the connection is closed (the server
+  // then rolls back) and the operation throws Error{connection}, or
+  // Error{lock} while waiting for the lock. Safe from any thread.
   void cancel() noexcept;
 
  private:

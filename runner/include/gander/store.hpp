@@ -96,6 +96,8 @@ class Store {
 
   // Takes the migration lock (DESIGN §6), waiting up to options.timeout.
   // Throws Error{lock} on timeout, saying who holds it when that is known.
+  // PostgreSQL: a server that leaves a try unanswered past the timeout is
+  // given up on, and the store is unusable afterwards.
   virtual std::unique_ptr<StoreLock> lock(const LockOptions& options) = 0;
 
   // Who holds the migration lock of `method` now, without taking it or
@@ -206,6 +208,9 @@ class Store {
 
   // Asks a statement that is running in execute() on another thread to stop;
   // it then fails with Error{sql}. Safe to call at any time from any thread.
+  // PostgreSQL: a server that has not answered 5 s later is given up on, and
+  // that statement and every later use of the store fail with
+  // Error{connection}.
   virtual void cancel() noexcept = 0;
 };
 
