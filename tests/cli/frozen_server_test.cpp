@@ -115,6 +115,19 @@ std::vector<std::string> gander_args(const gander::test::TestDatabase& database,
   return args;
 }
 
+// Starts `gander up`, waits until its session waits for a lock the test
+// holds, freezes that session and sends gander one SIGTERM; the outcome,
+// once gander has exited (within the safety net) and the session is resumed.
+ProcessResult terminate_while_frozen(gander::test::TestDatabase& database, const gander::test::TempDir& dir) {
+  RunningProcess up = gander::test::start_gander(gander_args(database, dir, {"up"}));
+  const FrozenProcess frozen(gander_backend(database, "wait_event_type = 'Lock'"));
+  ::kill(up.pid(), SIGTERM);
+  const std::optional<ProcessResult> result = up.wait_for(k_safety_net);
+  INFO("gander so far: " << up.err_so_far());
+  REQUIRE(result);
+  return *result;
+}
+
 }  // namespace
 
 TEST_CASE("a frozen server session does not keep gander waiting for the lock past --lock-timeout") {
@@ -176,20 +189,15 @@ TEST_CASE("SIGTERM ends a migration whose server session is frozen, and the migr
   locking.exec("LOCK TABLE held IN ACCESS EXCLUSIVE MODE");
 
   {
-    RunningProcess up = gander::test::start_gander(gander_args(*database, dir, {"up"}));
-    const FrozenProcess frozen(gander_backend(*database, "wait_event_type = 'Lock'"));
-    ::kill(up.pid(), SIGTERM);
-    const std::optional<ProcessResult> result = up.wait_for(k_safety_net);
-    INFO("gander so far: " << up.err_so_far());
-    REQUIRE(result);
-    INFO(result->out << result->err);
-    CHECK(result->exit_code == 1);
-    CHECK_THAT(result->err, Catch::Contains("00001_a.sql:" + std::string(is_transactional ? "3" : "4") +
+    const ProcessResult result = terminate_while_frozen(*database, dir);
+    INFO(result.out << result.err);
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.err, Catch::Contains("00001_a.sql:" + std::string(is_transactional ? "3" : "4") +
                                             ": statement 2: `SELECT count(*) FROM held;`: interrupted (") &&
                                 Catch::Contains("PostgreSQL did not answer within 5s of the cancel request") &&
                                 Catch::Contains(is_transactional ? "it was rolled back and not recorded"
                                                                  : "it is recorded as partial"));
-    CHECK_THAT(result->out, !Catch::Contains("OK "));
+    CHECK_THAT(result.out, !Catch::Contains("OK "));
   }
   // Resumed, the session finds its client gone and ends, rolling back what
   // is still open.
@@ -232,16 +240,11 @@ TEST_CASE("SIGTERM ends a run whose first read of the tracking table waits on a 
   locking.exec("LOCK TABLE schema_migrations IN ACCESS EXCLUSIVE MODE");
 
   {
-    RunningProcess up = gander::test::start_gander(gander_args(*database, dir, {"up"}));
-    const FrozenProcess frozen(gander_backend(*database, "wait_event_type = 'Lock'"));
-    ::kill(up.pid(), SIGTERM);
-    const std::optional<ProcessResult> result = up.wait_for(k_safety_net);
-    INFO("gander so far: " << up.err_so_far());
-    REQUIRE(result);
-    INFO(result->out << result->err);
-    CHECK(result->exit_code == 1);
-    CHECK_THAT(result->err, Catch::Contains("PostgreSQL did not answer within 5s of the cancel request"));
-    CHECK_THAT(result->out, !Catch::Contains("OK "));
+    const ProcessResult result = terminate_while_frozen(*database, dir);
+    INFO(result.out << result.err);
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.err, Catch::Contains("PostgreSQL did not answer within 5s of the cancel request"));
+    CHECK_THAT(result.out, !Catch::Contains("OK "));
   }
   locking.commit();
   CHECK(*database->scalar("SELECT count(*) FROM pg_tables WHERE tablename = 'b'") == "0");
