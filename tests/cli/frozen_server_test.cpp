@@ -36,7 +36,7 @@ using namespace std::chrono_literals;
 constexpr std::chrono::seconds k_safety_net = 60s;
 
 // The advisory lock key gander takes for schema_migrations in public, as
-// runner/src/postgres_lock.hpp documents it.
+// runner/src/store/postgres/postgres_lock.hpp documents it.
 std::string migration_lock_key() {
   const std::string hex = gander::checksum::sha256_hex("gander:schema_migrations");
   return std::to_string(static_cast<std::int64_t>(std::stoull(hex.substr(0, 16), nullptr, 16)));

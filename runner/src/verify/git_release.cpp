@@ -7,7 +7,7 @@
 #include <gander/error.hpp>
 #include <gander/migration_name.hpp>
 
-#include "git_command.hpp"
+#include "util/git_command.hpp"
 
 namespace gander::detail {
 

@@ -1,6 +1,6 @@
 #include "transaction_control.hpp"
 
-#include "sql_scanner.hpp"
+#include "util/sql_scanner.hpp"
 
 namespace gander::detail {
 
@@ -23,12 +23,6 @@ std::optional<TransactionControlStatement> find_transaction_control(std::string_
     }
   }
   return std::nullopt;
-}
-
-Error transaction_ended_error() {
-  return Error(ErrorKind::sql,
-               "the statement ended the transaction gander runs this migration in (COMMIT, END or ROLLBACK), so what "
-               "ran before it may be committed without its tracking row; check the database");
 }
 
 }  // namespace gander::detail

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sql_scanner.hpp"
+#include "util/sql_scanner.hpp"
 
 namespace gander::detail {
 

@@ -6,7 +6,7 @@
 
 #include "lint_checks.hpp"
 #include "lint_rules.hpp"
-#include "transaction_control.hpp"
+#include "plan/transaction_control.hpp"
 
 namespace gander::detail {
 

@@ -6,10 +6,10 @@
 #include <utility>
 #include <vector>
 
-#include "file_lock.hpp"
-#include "row_state.hpp"
+#include "util/file_lock.hpp"
+#include "store/row_state.hpp"
 #include "sqlite_connection.hpp"
-#include "transaction_control.hpp"
+#include "store/transaction_ended.hpp"
 
 namespace gander {
 

@@ -7,7 +7,7 @@
 
 #include <gander/error.hpp>
 
-#include "duration_text.hpp"
+#include "util/duration_text.hpp"
 #include "sqlite_dsn.hpp"
 
 namespace gander::detail {

@@ -9,12 +9,12 @@
 #include <gander/migration_name.hpp>
 
 #include "invalid_index.hpp"
-#include "migration_set.hpp"
+#include "source/migration_set.hpp"
 #include "migrator_impl.hpp"
-#include "sql_scanner.hpp"
+#include "util/sql_scanner.hpp"
 #include "statement_runner.hpp"
-#include "table_drop_check.hpp"
-#include "transaction_control.hpp"
+#include "plan/table_drop_check.hpp"
+#include "plan/transaction_control.hpp"
 #include "transaction.hpp"
 
 namespace gander {

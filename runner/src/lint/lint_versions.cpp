@@ -5,7 +5,7 @@
 #include <gander/create.hpp>
 
 #include "lint_rules.hpp"
-#include "timestamp_version.hpp"
+#include "plan/timestamp_version.hpp"
 
 namespace gander::detail {
 

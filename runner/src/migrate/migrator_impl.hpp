@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "migration_set.hpp"
+#include "source/migration_set.hpp"
 
 namespace gander {
 

@@ -11,8 +11,8 @@
 #include <gander/error.hpp>
 #include <gander/store.hpp>
 
-#include "dsn.hpp"
-#include "transaction_control.hpp"
+#include "store/dsn.hpp"
+#include "store/transaction_ended.hpp"
 
 namespace gander::detail {
 

@@ -15,7 +15,7 @@
 #include <gander/migration_name.hpp>
 #include <gander/migration_source.hpp>
 
-#include "timestamp_version.hpp"
+#include "plan/timestamp_version.hpp"
 
 namespace gander {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <thread>
 
-#include "duration_text.hpp"
+#include "util/duration_text.hpp"
 #include "migrator_impl.hpp"
 #include "statement_runner.hpp"
 

@@ -20,7 +20,7 @@
 
 #include <pqxx/pqxx>
 
-#include "socket_watchdog.hpp"
+#include "util/socket_watchdog.hpp"
 
 namespace gander::detail {
 

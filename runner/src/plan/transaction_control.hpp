@@ -11,8 +11,6 @@
 #include <string_view>
 #include <vector>
 
-#include <gander/error.hpp>
-
 namespace gander::detail {
 
 // The transaction-control statement a statement's first words (upper-cased,
@@ -30,9 +28,5 @@ struct TransactionControlStatement {
 // The first transaction-control statement of `sql`, a statement as goose
 // splits it (it may hold several).
 std::optional<TransactionControlStatement> find_transaction_control(std::string_view sql);
-
-// What a store throws when a statement ended the transaction it runs a
-// migration in: the safety net behind refusing such migrations up front.
-Error transaction_ended_error();
 
 }  // namespace gander::detail

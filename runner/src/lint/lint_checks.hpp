@@ -12,7 +12,7 @@
 #include <gander/lint.hpp>
 #include <gander/parser/migration.hpp>
 
-#include "sql_scanner.hpp"
+#include "util/sql_scanner.hpp"
 
 namespace gander::detail {
 

@@ -8,11 +8,11 @@
 
 #include <gander/error.hpp>
 
-#include "duration_text.hpp"
+#include "util/duration_text.hpp"
 #include "postgres_blocker_watch.hpp"
 #include "postgres_connection.hpp"
 #include "postgres_lock.hpp"
-#include "row_state.hpp"
+#include "store/row_state.hpp"
 
 namespace gander {
 

@@ -14,7 +14,7 @@
 #include <gander/checksum/checksum.hpp>
 #include <gander/error.hpp>
 
-#include "duration_text.hpp"
+#include "util/duration_text.hpp"
 
 namespace gander::detail {
 
