@@ -10,7 +10,7 @@
 #include <gander/checksum/checksum.hpp>
 #include <gander/parser/line_rules.hpp>
 
-#include "../../runner/src/source/migration_set.hpp"
+#include "source/migration_set.hpp"
 #include "error_of.hpp"
 #include "temp_dir.hpp"
 

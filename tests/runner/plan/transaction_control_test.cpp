@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "../../runner/src/plan/transaction_control.hpp"
+#include "plan/transaction_control.hpp"
 
 using gander::detail::find_transaction_control;
 

@@ -1,6 +1,6 @@
 // Which failed statements may have left an INVALID index behind.
 
-#include "../../runner/src/migrate/invalid_index.hpp"
+#include "migrate/invalid_index.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // How a SQLite DSN written for goose's Go drivers is opened.
 
-#include "../../runner/src/store/sqlite/sqlite_dsn.hpp"
+#include "store/sqlite/sqlite_dsn.hpp"
 
 #include <catch2/catch.hpp>
 #include <gander/error.hpp>

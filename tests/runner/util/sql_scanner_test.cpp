@@ -1,7 +1,7 @@
 // The lexer behind gander lint: what is open after each line, which
 // statements the text holds, and where "$$" stands outside comments.
 
-#include "../../runner/src/util/sql_scanner.hpp"
+#include "util/sql_scanner.hpp"
 
 #include <string>
 #include <string_view>

@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "../../runner/src/plan/table_drop_check.hpp"
+#include "plan/table_drop_check.hpp"
 
 using gander::detail::drops_or_renames_table;
 

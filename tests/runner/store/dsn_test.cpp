@@ -1,7 +1,7 @@
 // How gander reads a DSN: which driver it names, a PostgreSQL DSN's options
 // as libpq parses them, and how any DSN is shown without its password.
 
-#include "../../runner/src/store/dsn.hpp"
+#include "store/dsn.hpp"
 
 #include <catch2/catch.hpp>
 #include <gander/error.hpp>
