@@ -185,6 +185,7 @@ class Store {
   virtual void insert_row(const RowRecord& row) = 0;
   // The row of `filename` becomes applied, whatever it was doing: nothing
   // in doubt, not rolling back. Throws Error{sql} when there is no such row.
+  // Turns the partial row of `filename` applied; Error{sql} when it has no row.
   virtual void mark_applied(const std::string& filename, std::int64_t execution_ms) = 0;
   virtual void delete_row(const std::string& filename) = 0;
   // Before the first Down statement of a NO TRANSACTION migration runs: its

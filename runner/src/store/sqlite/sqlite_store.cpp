@@ -269,6 +269,11 @@ class SqliteStore final : public Store {
     m_connection.bind(statement.get(), 1, filename);
     m_connection.bind(statement.get(), 2, execution_ms);
     run(statement);
+    // The row was inserted as partial before the statements ran; without it
+    // the migration would count as never applied.
+    if (sqlite3_changes(sqlite3_db_handle(statement.get())) != 1) {
+      throw Error(ErrorKind::sql, "cannot mark " + filename + " applied: it has no row in " + m_table.display());
+    }
   }
 
   void delete_row(const std::string& filename) override {

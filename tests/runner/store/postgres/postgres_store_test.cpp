@@ -295,14 +295,6 @@ TEST_CASE("postgres: a mixed-case table name is quoted everywhere") {
   CHECK(store->table_shape() == TableShape::current);
 }
 
-TEST_CASE("postgres: execute runs every statement of a chunk") {
-  const Fixture fixture;
-  const auto store = fixture.open();
-  store->execute("CREATE TABLE a (id int); CREATE TABLE b (id int);\nINSERT INTO a VALUES (1), (2); "
-                 "INSERT INTO b SELECT id * 10 FROM a;");
-  CHECK(fixture.db->scalar("SELECT sum(id) FROM b") == "30");
-}
-
 TEST_CASE("postgres: an empty or comment-only statement succeeds") {
   const Fixture fixture;
   const auto store = fixture.open();
@@ -352,20 +344,6 @@ TEST_CASE("postgres: a transaction rolled back leaves nothing") {
   store->rollback();
   CHECK_FALSE(fixture.exists("t"));
   CHECK(store->read_rows().empty());
-}
-
-TEST_CASE("postgres: a committed transaction persists") {
-  const Fixture fixture;
-  const auto store = fixture.open();
-  store->prepare_table();
-  store->begin();
-  store->execute("CREATE TABLE t (id int)");
-  store->insert_row(record("00001_a.sql"));
-  // Not visible to others before COMMIT.
-  CHECK(fixture.db->scalar("SELECT count(*) FROM schema_migrations") == "0");
-  store->commit();
-  CHECK(fixture.exists("t"));
-  CHECK(fixture.db->scalar("SELECT count(*) FROM schema_migrations") == "1");
 }
 
 TEST_CASE("postgres: rollback without a transaction is harmless and commit without one throws") {
@@ -529,83 +507,6 @@ TEST_CASE("postgres: statement_timeout and lock_timeout last for gander's transa
   CHECK(fixture.db->query("SELECT s, l FROM session_seen") == std::vector<Row>{{std::string("0"), std::string("0")}});
 }
 
-TEST_CASE("postgres: a partial row becomes applied with mark_applied") {
-  const Fixture fixture;
-  const auto store = fixture.open();
-  store->prepare_table();
-  gander::RowRecord row = record("00003_index.sql", true);
-  row.version = 3;
-  row.execution_ms = 0;
-  store->insert_row(row);
-  std::vector<gander::AppliedRow> rows = store->read_rows();
-  REQUIRE(rows.size() == 1);
-  CHECK(rows[0].is_partial);
-  CHECK(rows[0].checksum == row.checksum);
-  CHECK(rows[0].up_checksum == row.up_checksum);
-  CHECK(fixture.db->query("SELECT state, version::text, execution_ms::text FROM schema_migrations") ==
-        std::vector<Row>{{"partial", "3", "0"}});
-
-  store->mark_applied("00003_index.sql", 42);
-  rows = store->read_rows();
-  REQUIRE(rows.size() == 1);
-  CHECK_FALSE(rows[0].is_partial);
-  REQUIRE(rows[0].applied_at);
-  CHECK_THAT(*rows[0].applied_at, Catch::Matches(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"));
-  CHECK(fixture.db->query("SELECT state, version::text, execution_ms::text FROM schema_migrations") ==
-        std::vector<Row>{{"applied", "3", "42"}});
-  CHECK(gander::test::error_of([&] { store->mark_applied("00004_never_inserted.sql", 1); }).kind() == ErrorKind::sql);
-}
-
-TEST_CASE("postgres: a rollback outside a transaction and a statement in doubt are recorded in the row") {
-  const Fixture fixture;
-  const auto store = fixture.open();
-  store->prepare_table();
-  store->insert_row(record("1_a.sql"));
-  store->insert_row(record("2_b.sql", true));
-  const auto table = [&] {
-    return fixture.db->query("SELECT filename, state, statements_done::text, direction, statement_started::text "
-                             "FROM schema_migrations ORDER BY filename");
-  };
-  CHECK(table() == std::vector<Row>{{"1_a.sql", "applied", std::nullopt, std::nullopt, std::nullopt},
-                                    {"2_b.sql", "partial", "0", "up", std::nullopt}});
-
-  store->mark_rolling_back("1_a.sql");
-  const auto row_of = [&](const std::string& name) {
-    for (const gander::AppliedRow& row : store->read_rows()) {
-      if (row.filename == name) return row;
-    }
-    FAIL("no row " << name);
-    return gander::AppliedRow{};
-  };
-  gander::AppliedRow row = row_of("1_a.sql");
-  CHECK(row.is_partial);
-  CHECK(row.is_rolling_back);
-  CHECK(row.statements_done == 0);
-  CHECK_FALSE(row.statement_in_doubt.has_value());
-  CHECK_FALSE(row_of("2_b.sql").is_rolling_back);
-
-  store->record_statement_started("1_a.sql", 3);
-  row = row_of("1_a.sql");
-  CHECK(row.statements_done == 2);
-  CHECK(row.statement_in_doubt == 3);
-  CHECK(table().at(0) == Row{"1_a.sql", "partial", "2", "down", "3"});
-
-  store->record_progress("1_a.sql", 2);
-  row = row_of("1_a.sql");
-  CHECK(row.statements_done == 2);
-  CHECK_FALSE(row.statement_in_doubt.has_value());
-  CHECK(row.is_rolling_back);
-
-  // A person restored it: applied again, nothing in doubt, no direction.
-  store->record_statement_started("1_a.sql", 3);
-  store->mark_applied("1_a.sql", 0);
-  CHECK(table().at(0) == Row{"1_a.sql", "applied", "2", std::nullopt, std::nullopt});
-
-  // Only an applied row can start rolling back.
-  CHECK(gander::test::error_of([&] { store->mark_rolling_back("2_b.sql"); }).kind() == ErrorKind::sql);
-  CHECK(gander::test::error_of([&] { store->mark_rolling_back("3_never.sql"); }).kind() == ErrorKind::sql);
-}
-
 TEST_CASE("postgres: a table with every earlier column but no direction is read as is and upgraded in place") {
   const Fixture fixture;
   fixture.db->exec(
@@ -658,40 +559,6 @@ TEST_CASE("postgres: insert_row stores NULL for a missing version or up checksum
   row.filename = "x'); DROP TABLE schema_migrations; --";
   store->insert_row(row);
   CHECK(store->read_rows().size() == 2);
-}
-
-TEST_CASE("postgres: read_checksums reads every row's name checksum and state and nothing else") {
-  const Fixture fixture;
-  const auto store = fixture.open();
-  store->prepare_table();
-  store->insert_row(record("00002_b.sql", true));
-  store->insert_row(record("00001_a.sql"));
-  std::vector<gander::AppliedRow> rows = store->read_checksums();
-  std::sort(rows.begin(), rows.end(), [](const auto& left, const auto& right) { return left.filename < right.filename; });
-  REQUIRE(rows.size() == 2);
-  CHECK(rows[0].filename == "00001_a.sql");
-  CHECK(rows[0].checksum == record("00001_a.sql").checksum);
-  CHECK_FALSE(rows[0].is_partial);
-  CHECK(rows[1].filename == "00002_b.sql");
-  CHECK(rows[1].checksum == record("00002_b.sql").checksum);
-  CHECK(rows[1].is_partial);
-  for (const gander::AppliedRow& row : rows) {
-    CHECK_FALSE(row.applied_at.has_value());
-    CHECK_FALSE(row.up_checksum.has_value());
-    CHECK_FALSE(row.statements_done.has_value());
-  }
-}
-
-TEST_CASE("postgres: delete_row removes only that row") {
-  const Fixture fixture;
-  const auto store = fixture.open();
-  store->prepare_table();
-  store->insert_row(record("00001_a.sql"));
-  store->insert_row(record("00002_b.sql"));
-  store->delete_row("00002_b.sql");
-  const auto rows = store->read_rows();
-  REQUIRE(rows.size() == 1);
-  CHECK(rows[0].filename == "00001_a.sql");
 }
 
 TEST_CASE("postgres: the advisory lock makes a second store wait and names the holder") {
@@ -960,23 +827,4 @@ TEST_CASE("postgres: a DSN libpq cannot parse is a config error without its pass
       CHECK(what.find('\n') == std::string::npos);
     }
   }
-}
-
-// The Migrator refuses a COMMIT in a transactional migration up front; the
-// store still fails a statement that ends its transaction (DESIGN §5), and
-// what follows is not recorded as part of that transaction.
-TEST_CASE("postgres: a statement that ends the store's transaction fails loudly") {
-  const Fixture fixture;
-  const auto store = fixture.open();
-  store->prepare_table();
-  store->begin();
-  store->execute("CREATE TABLE t (id INTEGER)");
-  const gander::Error error = gander::test::error_of([&] { store->execute("COMMIT"); });
-  CHECK(error.kind() == ErrorKind::sql);
-  CHECK_THAT(error.message(), Catch::Contains("ended the transaction gander runs this migration in"));
-  CHECK_THROWS_AS(store->commit(), gander::Error);
-  store->rollback();
-  // Outside a transaction (NO TRANSACTION migrations) the same statement kinds are the file's business.
-  store->execute("BEGIN; CREATE TABLE u (id INTEGER); COMMIT;");
-  CHECK(fixture.exists("u"));
 }

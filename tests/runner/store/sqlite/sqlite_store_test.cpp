@@ -353,18 +353,6 @@ TEST_CASE("sqlite: a table name is quoted so a keyword works as one") {
   CHECK(store->read_rows().size() == 1);
 }
 
-TEST_CASE("sqlite: execute runs every statement of a chunk") {
-  const gander::test::TempDir dir;
-  const auto db = gander::test::make_sqlite_database(dir.path());
-  const auto store = open_store(db->dsn());
-  store->execute("CREATE TABLE a(x); CREATE TABLE b(y);");
-  CHECK(db->query("SELECT name FROM sqlite_master ORDER BY name") == std::vector<gander::test::Row>{{"a"}, {"b"}});
-
-  // Rows are skipped; the statements after a SELECT still run.
-  store->execute("SELECT 1 UNION ALL SELECT 2;\nINSERT INTO a VALUES (1);\n-- trailing comment");
-  CHECK(db->scalar("SELECT count(*) FROM a") == "1");
-}
-
 TEST_CASE("sqlite: an empty or comment-only statement succeeds and does nothing") {
   const gander::test::TempDir dir;
   const auto db = gander::test::make_sqlite_database(dir.path());
@@ -410,19 +398,6 @@ TEST_CASE("sqlite: a failing statement is Error{sql} with SQLite's message and n
   error = gander::test::error_of([&] { store->execute("SELEC 1"); });
   CHECK(error.kind() == ErrorKind::sql);
   CHECK_THAT(error.message(), Catch::Contains("syntax error"));
-}
-
-TEST_CASE("sqlite: a committed transaction persists") {
-  const gander::test::TempDir dir;
-  const auto db = gander::test::make_sqlite_database(dir.path());
-  const auto store = open_store(db->dsn());
-  store->prepare_table();
-  store->begin();
-  store->execute("CREATE TABLE a(x)");
-  store->insert_row(record("1_a.sql"));
-  store->commit();
-  CHECK(db->scalar("SELECT count(*) FROM sqlite_master WHERE name = 'a'") == "1");
-  CHECK(db->scalar("SELECT count(*) FROM schema_migrations") == "1");
 }
 
 TEST_CASE("sqlite: rolling back to a savepoint undoes a failed statement and the transaction goes on") {
@@ -521,84 +496,6 @@ TEST_CASE("sqlite: rollback with no transaction open is harmless") {
   CHECK(db->scalar("SELECT count(*) FROM a") == "1");
 }
 
-TEST_CASE("sqlite: a partial row is marked applied with its time") {
-  const gander::test::TempDir dir;
-  const auto db = gander::test::make_sqlite_database(dir.path());
-  const auto store = open_store(db->dsn());
-  store->prepare_table();
-  gander::RowRecord row = record("00002_idx_notx.sql", true);
-  row.version.reset();
-  store->insert_row(row);
-
-  auto rows = store->read_rows();
-  REQUIRE(rows.size() == 1);
-  CHECK(rows[0].is_partial);
-  CHECK(rows[0].checksum == "c-00002_idx_notx.sql");
-  CHECK(rows[0].up_checksum == "u-00002_idx_notx.sql");
-  CHECK(db->query("SELECT version, execution_ms, state FROM schema_migrations") ==
-        std::vector<gander::test::Row>{{std::nullopt, "12", "partial"}});
-
-  db->exec("UPDATE schema_migrations SET applied_at = '2000-01-01T00:00:00Z'");
-  store->mark_applied("00002_idx_notx.sql", 345);
-  rows = store->read_rows();
-  REQUIRE(rows.size() == 1);
-  CHECK_FALSE(rows[0].is_partial);
-  CHECK(rows[0].applied_at != "2000-01-01T00:00:00Z");
-  CHECK_THAT(rows[0].applied_at.value_or(""), Catch::Matches(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"));
-  CHECK(db->query("SELECT version, execution_ms, state FROM schema_migrations") ==
-        std::vector<gander::test::Row>{{std::nullopt, "345", "applied"}});
-
-  store->insert_row(record("00003_b.sql"));
-  CHECK(db->scalar("SELECT version FROM schema_migrations WHERE filename = '00003_b.sql'") == "1");
-  // The primary key refuses a second row for a file.
-  CHECK(gander::test::error_of([&] { store->insert_row(record("00003_b.sql")); }).kind() == ErrorKind::sql);
-}
-
-TEST_CASE("sqlite: a rollback outside a transaction and a statement in doubt are recorded in the row") {
-  const gander::test::TempDir dir;
-  const auto db = gander::test::make_sqlite_database(dir.path());
-  const auto store = open_store(db->dsn());
-  store->prepare_table();
-  store->insert_row(record("1_a.sql"));
-  store->insert_row(record("2_b.sql", true));
-  const auto table = [&] {
-    return db->query("SELECT filename, state, statements_done, direction, statement_started FROM schema_migrations "
-                     "ORDER BY filename");
-  };
-  CHECK(table() == std::vector<gander::test::Row>{{"1_a.sql", "applied", std::nullopt, std::nullopt, std::nullopt},
-                                                  {"2_b.sql", "partial", "0", "up", std::nullopt}});
-
-  store->mark_rolling_back("1_a.sql");
-  auto rows = store->read_rows();
-  REQUIRE(rows.size() == 2);
-  CHECK(rows[0].is_partial);
-  CHECK(rows[0].is_rolling_back);
-  CHECK(rows[0].statements_done == 0);
-  CHECK_FALSE(rows[0].statement_in_doubt.has_value());
-  CHECK_FALSE(rows[1].is_rolling_back);
-
-  store->record_statement_started("1_a.sql", 3);
-  rows = store->read_rows();
-  CHECK(rows[0].statements_done == 2);
-  CHECK(rows[0].statement_in_doubt == 3);
-  CHECK(table().at(0) == gander::test::Row{"1_a.sql", "partial", "2", "down", "3"});
-
-  store->record_progress("1_a.sql", 2);
-  rows = store->read_rows();
-  CHECK(rows[0].statements_done == 2);
-  CHECK_FALSE(rows[0].statement_in_doubt.has_value());
-  CHECK(rows[0].is_rolling_back);
-
-  // A person restored it: applied again, nothing in doubt, no direction.
-  store->record_statement_started("1_a.sql", 3);
-  store->mark_applied("1_a.sql", 0);
-  CHECK(table().at(0) == gander::test::Row{"1_a.sql", "applied", "2", std::nullopt, std::nullopt});
-
-  // Only an applied row can start rolling back.
-  CHECK(gander::test::error_of([&] { store->mark_rolling_back("2_b.sql"); }).kind() == ErrorKind::sql);
-  CHECK(gander::test::error_of([&] { store->mark_rolling_back("3_never.sql"); }).kind() == ErrorKind::sql);
-}
-
 TEST_CASE("sqlite: a table with every earlier column but no direction is read as is and upgraded in place") {
   const gander::test::TempDir dir;
   const auto db = gander::test::make_sqlite_database(dir.path());
@@ -640,45 +537,6 @@ TEST_CASE("sqlite: a direction gander never writes is refused naming the row") {
   const gander::Error error = gander::test::error_of([&] { store->read_rows(); });
   CHECK(error.kind() == ErrorKind::config);
   CHECK_THAT(error.message(), Catch::Contains("1_a.sql: direction 'sideways'"));
-}
-
-TEST_CASE("sqlite: read_checksums reads every row's name checksum and state and nothing else") {
-  const gander::test::TempDir dir;
-  const auto db = gander::test::make_sqlite_database(dir.path());
-  const auto store = open_store(db->dsn());
-  store->prepare_table();
-  store->insert_row(record("00002_b.sql", true));
-  store->insert_row(record("00001_a.sql"));
-  std::vector<gander::AppliedRow> rows = store->read_checksums();
-  std::sort(rows.begin(), rows.end(), [](const auto& left, const auto& right) { return left.filename < right.filename; });
-  REQUIRE(rows.size() == 2);
-  CHECK(rows[0].filename == "00001_a.sql");
-  CHECK(rows[0].checksum == record("00001_a.sql").checksum);
-  CHECK_FALSE(rows[0].is_partial);
-  CHECK(rows[1].filename == "00002_b.sql");
-  CHECK(rows[1].checksum == record("00002_b.sql").checksum);
-  CHECK(rows[1].is_partial);
-  for (const gander::AppliedRow& row : rows) {
-    CHECK_FALSE(row.applied_at.has_value());
-    CHECK_FALSE(row.up_checksum.has_value());
-    CHECK_FALSE(row.statements_done.has_value());
-  }
-}
-
-TEST_CASE("sqlite: delete_row removes only that file's row") {
-  const gander::test::TempDir dir;
-  const auto db = gander::test::make_sqlite_database(dir.path());
-  const auto store = open_store(db->dsn());
-  store->prepare_table();
-  store->insert_row(record("1_a.sql"));
-  store->insert_row(record("2_b.sql"));
-  store->delete_row("2_b.sql");
-  const auto rows = store->read_rows();
-  REQUIRE(rows.size() == 1);
-  CHECK(rows[0].filename == "1_a.sql");
-  // Values are bound, never interpolated.
-  store->delete_row("1_a.sql' OR '1'='1");
-  CHECK(store->read_rows().size() == 1);
 }
 
 TEST_CASE("sqlite: two stores on one file in one process exclude each other") {
@@ -946,20 +804,4 @@ TEST_CASE("sqlite: cancel from another thread interrupts a running statement") {
   CHECK(error->kind() == ErrorKind::sql);
   CHECK(error->message() == "interrupted");
   CHECK_NOTHROW(store->execute("SELECT 1"));
-}
-
-// The Migrator refuses a COMMIT in a transactional migration up front; the
-// store still fails a statement that ends its transaction (DESIGN §5).
-TEST_CASE("sqlite: a statement that ends the store's transaction fails loudly") {
-  const gander::test::TempDir dir;
-  const auto store = open_store((dir.path() / "t.db").string());
-  store->prepare_table();
-  store->begin();
-  store->execute("CREATE TABLE t (id INTEGER)");
-  const gander::Error error = gander::test::error_of([&] { store->execute("COMMIT"); });
-  CHECK(error.kind() == ErrorKind::sql);
-  CHECK_THAT(error.message(), Catch::Contains("ended the transaction gander runs this migration in"));
-  store->rollback();
-  // Outside a transaction (NO TRANSACTION migrations) the same statement kinds are the file's business.
-  store->execute("BEGIN; CREATE TABLE u (id INTEGER); COMMIT;");
 }
