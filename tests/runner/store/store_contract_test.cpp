@@ -226,3 +226,37 @@ TEST_CASE("store contract: a partial row becomes applied with mark_applied and i
   // The primary key refuses a second row for a file.
   CHECK(gander::test::error_of([&] { store->insert_row(record("00003_b.sql")); }).kind() == ErrorKind::sql);
 }
+
+TEST_CASE("store contract: an empty or comment-only statement succeeds and does nothing") {
+  const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
+  const StoreFixture fixture(driver);
+  const auto store = fixture.open();
+  const auto run_each = [&] {
+    for (const char* sql : {"", "   \n", "-- only a comment", "/* block */", "/* block */\n-- line\n", ";", " ; ;\n-- x\n"}) {
+      INFO(sql);
+      CHECK_NOTHROW(store->execute(sql));
+    }
+  };
+  run_each();
+  store->begin();
+  run_each();
+  store->commit();
+  CHECK_FALSE(fixture.has_table("schema_migrations"));
+}
+
+TEST_CASE("store contract: rollback without a transaction is harmless and begin and commit are paired") {
+  const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
+  const StoreFixture fixture(driver);
+  const auto store = fixture.open();
+  store->execute("CREATE TABLE a (x INTEGER)");
+  store->rollback();
+  store->rollback();
+  CHECK(fixture.has_table("a"));
+  CHECK(gander::test::error_of([&] { store->commit(); }).kind() == ErrorKind::sql);
+  store->begin();
+  CHECK(gander::test::error_of([&] { store->begin(); }).kind() == ErrorKind::sql);
+  store->execute("INSERT INTO a VALUES (1)");
+  store->commit();
+  CHECK(gander::test::error_of([&] { store->commit(); }).kind() == ErrorKind::sql);  // committed once only
+  CHECK(fixture.db->scalar("SELECT count(*) FROM a") == "1");
+}

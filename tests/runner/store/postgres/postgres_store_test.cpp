@@ -295,18 +295,6 @@ TEST_CASE("postgres: a mixed-case table name is quoted everywhere") {
   CHECK(store->table_shape() == TableShape::current);
 }
 
-TEST_CASE("postgres: an empty or comment-only statement succeeds") {
-  const Fixture fixture;
-  const auto store = fixture.open();
-  CHECK_NOTHROW(store->execute("-- just a comment"));
-  CHECK_NOTHROW(store->execute(""));
-  CHECK_NOTHROW(store->execute("/* block */\n-- line\n"));
-  store->begin();
-  CHECK_NOTHROW(store->execute("-- just a comment"));
-  CHECK_NOTHROW(store->execute(""));
-  store->commit();
-}
-
 TEST_CASE("postgres: a failing statement is an sql error with the server's message and SQLSTATE") {
   const Fixture fixture;
   const auto store = fixture.open();
@@ -344,19 +332,6 @@ TEST_CASE("postgres: a transaction rolled back leaves nothing") {
   store->rollback();
   CHECK_FALSE(fixture.exists("t"));
   CHECK(store->read_rows().empty());
-}
-
-TEST_CASE("postgres: rollback without a transaction is harmless and commit without one throws") {
-  const Fixture fixture;
-  const auto store = fixture.open();
-  store->rollback();
-  store->rollback();
-  CHECK(gander::test::error_of([&] { store->commit(); }).kind() == ErrorKind::sql);
-  store->begin();
-  CHECK(gander::test::error_of([&] { store->begin(); }).kind() == ErrorKind::sql);
-  store->commit();
-  CHECK(gander::test::error_of([&] { store->commit(); }).kind() == ErrorKind::sql);  // committed once only
-  store->execute("SELECT 1");
 }
 
 TEST_CASE("postgres: after a failure inside a transaction rollback makes the store usable again") {

@@ -353,17 +353,6 @@ TEST_CASE("sqlite: a table name is quoted so a keyword works as one") {
   CHECK(store->read_rows().size() == 1);
 }
 
-TEST_CASE("sqlite: an empty or comment-only statement succeeds and does nothing") {
-  const gander::test::TempDir dir;
-  const auto db = gander::test::make_sqlite_database(dir.path());
-  const auto store = open_store(db->dsn());
-  for (const char* sql : {"", "   \n", "-- only a comment", "/* block */", ";", " ; ;\n-- x\n"}) {
-    INFO(sql);
-    CHECK_NOTHROW(store->execute(sql));
-  }
-  CHECK(db->scalar("SELECT count(*) FROM sqlite_master") == "0");
-}
-
 TEST_CASE("sqlite: a trigger whose body holds semicolons runs as one statement") {
   const gander::test::TempDir dir;
   const auto db = gander::test::make_sqlite_database(dir.path());
@@ -480,20 +469,6 @@ TEST_CASE("sqlite: an uncommitted transaction leaves nothing at scope end or by 
   }
   CHECK(db->scalar("SELECT count(*) FROM sqlite_master WHERE name = 'a'") == "0");
   CHECK(db->scalar("SELECT count(*) FROM schema_migrations") == "0");
-}
-
-TEST_CASE("sqlite: rollback with no transaction open is harmless") {
-  const gander::test::TempDir dir;
-  const auto db = gander::test::make_sqlite_database(dir.path());
-  const auto store = open_store(db->dsn());
-  store->execute("CREATE TABLE a(x)");
-  store->rollback();
-  store->rollback();
-  CHECK(db->scalar("SELECT count(*) FROM sqlite_master WHERE name = 'a'") == "1");
-  store->begin();
-  store->execute("INSERT INTO a VALUES (1)");
-  store->commit();
-  CHECK(db->scalar("SELECT count(*) FROM a") == "1");
 }
 
 TEST_CASE("sqlite: a table with every earlier column but no direction is read as is and upgraded in place") {
