@@ -13,6 +13,7 @@
 #include "postgres_connection.hpp"
 #include "postgres_lock.hpp"
 #include "store/row_state.hpp"
+#include "store/tracking_columns.hpp"
 
 namespace gander {
 
@@ -20,26 +21,9 @@ namespace {
 
 using detail::PostgresConnection;
 
-// DESIGN §4's columns with their PostgreSQL definitions, in table order.
-// The first three are the ones a legacy table has already.
-struct Column {
-  const char* name;
-  const char* definition;
-};
-
-constexpr Column k_columns[] = {
-    {"filename", "TEXT PRIMARY KEY"},
-    {"checksum", "TEXT NOT NULL"},
-    {"applied_at", "TIMESTAMPTZ NOT NULL DEFAULT now()"},
-    {"version", "BIGINT"},
-    {"execution_ms", "BIGINT"},
-    {"state", "TEXT NOT NULL DEFAULT 'applied'"},
-    {"up_checksum", "TEXT"},
-    {"statements_done", "BIGINT"},
-    {"direction", "TEXT"},          // NULL or 'up': applying; 'down': rolling back
-    {"statement_started", "BIGINT"},  // a partial migration's statement whose outcome is not known
-};
-constexpr std::size_t k_legacy_column_count = 3;
+using Column = detail::TrackingColumn;
+using detail::k_legacy_column_count;
+constexpr const auto& k_columns = detail::k_tracking_columns;
 
 // ISO-8601 UTC, as AppliedRow::applied_at promises. The cast lets a legacy
 // table's TIMESTAMP (written as local time by now()) or ISO text be read too.
@@ -102,7 +86,7 @@ class PostgresStore final : public Store {
     if (!columns) {
       std::string definitions;
       for (const Column& column : k_columns) {
-        definitions += std::string(definitions.empty() ? "" : ", ") + column.name + " " + column.definition;
+        definitions += std::string(definitions.empty() ? "" : ", ") + column.name + " " + column.postgres;
       }
       try {
         m_connection->exec("CREATE TABLE IF NOT EXISTS " + m_quoted + " (" + definitions + ")");
@@ -117,7 +101,7 @@ class PostgresStore final : public Store {
       for (const Column& column : k_columns) {
         if (contains(*columns, column.name)) continue;
         additions += std::string(additions.empty() ? "" : ", ") + "ADD COLUMN IF NOT EXISTS " + column.name + " " +
-                     column.definition;
+                     column.postgres;
       }
       m_connection->exec("ALTER TABLE " + m_quoted + " " + additions);
     }

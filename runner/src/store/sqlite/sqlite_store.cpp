@@ -8,6 +8,7 @@
 
 #include "util/file_lock.hpp"
 #include "store/row_state.hpp"
+#include "store/tracking_columns.hpp"
 #include "sqlite_connection.hpp"
 #include "store/transaction_ended.hpp"
 
@@ -18,27 +19,9 @@ namespace {
 using detail::SqliteConnection;
 using detail::Statement;
 
-struct Column {
-  const char* name;
-  const char* definition;
-};
-
-// DESIGN §4 in SQLite types, in table order. The first three are what a
-// legacy table already has; the others can be added to it in place, so each
-// has a NULL or constant default.
-constexpr Column k_columns[] = {
-    {"filename", "TEXT PRIMARY KEY NOT NULL"},
-    {"checksum", "TEXT NOT NULL"},
-    {"applied_at", "TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"},
-    {"version", "INTEGER"},
-    {"execution_ms", "INTEGER"},
-    {"state", "TEXT NOT NULL DEFAULT 'applied'"},
-    {"up_checksum", "TEXT"},
-    {"statements_done", "INTEGER"},
-    {"direction", "TEXT"},               // NULL or 'up': applying; 'down': rolling back
-    {"statement_started", "INTEGER"},  // a partial migration's statement whose outcome is not known
-};
-constexpr std::size_t k_legacy_column_count = 3;
+using Column = detail::TrackingColumn;
+using detail::k_legacy_column_count;
+constexpr const auto& k_columns = detail::k_tracking_columns;
 
 // The one savepoint a migration sharing its transaction with others gets.
 constexpr const char* k_savepoint = "gander_migration";
@@ -355,7 +338,7 @@ class SqliteStore final : public Store {
   std::string create_table_sql() const {
     std::string sql = "CREATE TABLE IF NOT EXISTS " + m_table.quoted() + " (";
     for (const Column& column : k_columns) {
-      sql += std::string(&column == k_columns ? "" : ", ") + column.name + " " + column.definition;
+      sql += std::string(&column == k_columns ? "" : ", ") + column.name + " " + column.sqlite;
     }
     return sql + ")";
   }
@@ -365,7 +348,7 @@ class SqliteStore final : public Store {
   void add_missing_columns(const FoundColumns& columns) {
     for (const Column& column : k_columns) {
       if (columns.contains(column.name)) continue;
-      m_connection.execute("ALTER TABLE " + m_table.quoted() + " ADD COLUMN " + column.name + " " + column.definition);
+      m_connection.execute("ALTER TABLE " + m_table.quoted() + " ADD COLUMN " + column.name + " " + column.sqlite);
     }
   }
 
