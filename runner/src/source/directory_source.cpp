@@ -18,6 +18,8 @@
 #include <gander/error.hpp>
 #include <gander/migration_name.hpp>
 
+#include "util/file_descriptor.hpp"
+
 namespace gander {
 
 namespace fs = std::filesystem;
@@ -42,19 +44,7 @@ Error errno_error(const std::string& path, const char* what) {
   return path_error(path, std::string(what) + std::strerror(errno));
 }
 
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : m_fd(fd) {}
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  ~FileDescriptor() {
-    if (m_fd >= 0) ::close(m_fd);
-  }
-  int get() const { return m_fd; }
-
- private:
-  int m_fd;
-};
+using detail::FileDescriptor;
 
 struct DirectoryCloser {
   void operator()(DIR* directory) const { ::closedir(directory); }

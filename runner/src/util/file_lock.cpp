@@ -70,20 +70,20 @@ bool is_file_locked(const LockFile& file) {
 }
 
 LockFile::LockFile(std::string path) : m_path(std::move(path)) {
+  int descriptor = -1;
   do {
-    m_descriptor = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC);
-  } while (m_descriptor < 0 && errno == EINTR);
-  if (m_descriptor < 0 && errno == ENOENT) {
+    descriptor = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC);
+  } while (descriptor < 0 && errno == EINTR);
+  if (descriptor < 0 && errno == ENOENT) {
     do {
-      m_descriptor = ::open(m_path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
-    } while (m_descriptor < 0 && errno == EINTR);
+      descriptor = ::open(m_path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+    } while (descriptor < 0 && errno == EINTR);
   }
-  if (m_descriptor < 0) {
+  m_descriptor.reset(descriptor);
+  if (!m_descriptor.is_open()) {
     throw Error(ErrorKind::lock, "cannot open " + m_path + " to lock it: " + system_message(errno));
   }
 }
-
-LockFile::~LockFile() { ::close(m_descriptor); }
 
 std::unique_ptr<StoreLock> take_file_lock(std::shared_ptr<const LockFile> file, const LockOptions& options) {
   const Clock::time_point deadline = Clock::now() + std::max(options.timeout, std::chrono::milliseconds::zero());

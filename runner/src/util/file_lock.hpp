@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "file_descriptor.hpp"
+
 namespace gander::detail {
 
 // A read-only descriptor of the file to lock, closed at destruction.
@@ -22,16 +24,15 @@ class LockFile {
   // Opens `path`, creating it empty when it does not exist (an empty file is
   // a valid SQLite database). Throws Error{lock} when that fails.
   explicit LockFile(std::string path);
-  ~LockFile();
   LockFile(const LockFile&) = delete;
   LockFile& operator=(const LockFile&) = delete;
 
-  int descriptor() const noexcept { return m_descriptor; }
+  int descriptor() const noexcept { return m_descriptor.get(); }
   const std::string& path() const noexcept { return m_path; }
 
  private:
   std::string m_path;
-  int m_descriptor = -1;
+  FileDescriptor m_descriptor;
 };
 
 // Takes flock(LOCK_EX) on `file`, polling without blocking until

@@ -14,6 +14,8 @@
 
 #include <gander/error.hpp>
 
+#include "file_descriptor.hpp"
+
 extern char** environ;
 
 namespace gander::detail {
@@ -57,26 +59,21 @@ Error git_error(const std::vector<std::string>& args, const std::string& what) {
 class Pipe {
  public:
   Pipe() {
-    if (::pipe2(m_fds, O_CLOEXEC) != 0) throw Error(ErrorKind::config, std::string("pipe: ") + std::strerror(errno));
-  }
-  ~Pipe() {
-    close_read();
-    close_write();
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw Error(ErrorKind::config, std::string("pipe: ") + std::strerror(errno));
+    m_ends[0].reset(fds[0]);
+    m_ends[1].reset(fds[1]);
   }
   Pipe(const Pipe&) = delete;
   Pipe& operator=(const Pipe&) = delete;
 
-  int read_end() const { return m_fds[0]; }
-  int write_end() const { return m_fds[1]; }
-  void close_read() { close_end(0); }
-  void close_write() { close_end(1); }
+  int read_end() const { return m_ends[0].get(); }
+  int write_end() const { return m_ends[1].get(); }
+  void close_read() { m_ends[0].reset(); }
+  void close_write() { m_ends[1].reset(); }
 
  private:
-  void close_end(int end) {
-    if (m_fds[end] >= 0) ::close(m_fds[end]);
-    m_fds[end] = -1;
-  }
-  int m_fds[2] = {-1, -1};
+  FileDescriptor m_ends[2];
 };
 
 // Writing to a git that has already exited raises SIGPIPE, which would end

@@ -14,7 +14,7 @@
 namespace gander::detail {
 
 SocketWatchdog::SocketWatchdog(int socket) : m_socket(::fcntl(socket, F_DUPFD_CLOEXEC, 0)) {
-  if (m_socket < 0) {
+  if (!m_socket.is_open()) {
     throw Error(ErrorKind::connection,
                 std::string("cannot watch the connection to PostgreSQL: ") + std::strerror(errno));
   }
@@ -27,7 +27,6 @@ SocketWatchdog::~SocketWatchdog() {
   }
   m_changed.notify_all();
   if (m_thread.joinable()) m_thread.join();
-  ::close(m_socket);
 }
 
 SocketWatchdog::RoundTrip::RoundTrip(SocketWatchdog& watchdog) : m_watchdog(watchdog) {
@@ -82,7 +81,7 @@ void SocketWatchdog::watch() {
       m_changed.wait_until(lock, deadline);
     } else {
       // Under the mutex: a round trip that has ended cannot be cut any more.
-      ::shutdown(m_socket, SHUT_RDWR);
+      ::shutdown(m_socket.get(), SHUT_RDWR);
       m_cut_reason = earliest->second;
     }
   }

@@ -21,6 +21,8 @@
 #include <thread>
 #include <utility>
 
+#include "file_descriptor.hpp"
+
 namespace gander::detail {
 
 class SocketWatchdog {
@@ -77,7 +79,7 @@ class SocketWatchdog {
   void set_in_flight(bool is_in_flight);
   void watch();
 
-  int m_socket = -1;
+  FileDescriptor m_socket;
   mutable std::mutex m_mutex;
   std::condition_variable m_changed;
   Entries m_deadlines;
