@@ -4,15 +4,14 @@
 // gives up instead (PostgresStore::execute), and the whole migration is
 // rolled back and tried again a little later, while the application goes on.
 
-#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string>
-#include <thread>
 
-#include "util/duration_text.hpp"
 #include "migrator_impl.hpp"
 #include "statement_runner.hpp"
+#include "util/backoff.hpp"
+#include "util/duration_text.hpp"
 
 namespace gander {
 
@@ -38,7 +37,7 @@ Step Migrator::Impl::run_action(Store& store, const LoadedMigration& migration, 
   // it applied: running them again is not gander's to decide.
   if (!migration.inspected.migration.use_tx) return run_action_once(store, migration, direction, finished);
   std::optional<Clock::time_point> deadline;
-  milliseconds delay = k_first_retry_delay;
+  detail::Backoff backoff(k_first_retry_delay, k_longest_retry_delay);
   for (int attempt = 1;; ++attempt) {
     try {
       return run_action_once(store, migration, direction, finished);
@@ -46,7 +45,7 @@ Step Migrator::Impl::run_action(Store& store, const LoadedMigration& migration, 
       if (!is_lock_wait_failure(error)) throw;
       const Clock::time_point now = Clock::now();
       if (!deadline) deadline = now + m_options.lock_timeout;
-      if (now + delay > *deadline || m_is_cancelled) {
+      if (now + backoff.delay() > *deadline || m_is_cancelled) {
         throw Error(ErrorKind::lock,
                     error.message() + "; gave up after " + std::to_string(attempt) +
                         (attempt == 1 ? " attempt" : " attempts") + " within --lock-timeout " +
@@ -58,15 +57,12 @@ Step Migrator::Impl::run_action(Store& store, const LoadedMigration& migration, 
       event.kind = ProgressEvent::Kind::warning;
       event.name = migration.inspected.name;
       event.direction = direction;
-      event.detail = error.what() + std::string("; trying again in ") + detail::duration_text(delay) +
+      event.detail = error.what() + std::string("; trying again in ") + detail::duration_text(backoff.delay()) +
                      " (attempt " + std::to_string(attempt + 1) + ")";
       report(event);
-      const Clock::time_point resume = Clock::now() + delay;
-      while (!m_is_cancelled && Clock::now() < resume) {
-        std::this_thread::sleep_for(std::min<Clock::duration>(k_cancel_check_interval, resume - Clock::now()));
+      if (!backoff.pause(*deadline, &m_is_cancelled, k_cancel_check_interval)) {
+        throw interrupted_error(migration.inspected.name);
       }
-      if (m_is_cancelled) throw interrupted_error(migration.inspected.name);
-      delay = std::min(delay * 2, k_longest_retry_delay);
     }
   }
 }

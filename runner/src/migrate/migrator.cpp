@@ -4,13 +4,13 @@
 #include <atomic>
 #include <future>
 #include <map>
-#include <thread>
 
 #include <gander/migration_name.hpp>
 
 #include "invalid_index.hpp"
 #include "source/migration_set.hpp"
 #include "migrator_impl.hpp"
+#include "util/backoff.hpp"
 #include "util/sql_scanner.hpp"
 #include "statement_runner.hpp"
 #include "plan/table_drop_check.hpp"
@@ -328,7 +328,7 @@ std::unique_ptr<Store> Migrator::Impl::open_store_retrying(Clock::time_point sta
                                                            const std::optional<Error>& failed_first_attempt) {
   const StoreOptions options = store_options();
   const Clock::time_point deadline = start + m_options.connect_timeout;
-  std::chrono::milliseconds backoff(100);
+  detail::Backoff backoff(std::chrono::milliseconds(100), std::chrono::milliseconds(2000));
   for (int attempt = 1;; ++attempt) {
     try {
       if (attempt == 1 && failed_first_attempt) throw *failed_first_attempt;
@@ -349,15 +349,9 @@ std::unique_ptr<Store> Migrator::Impl::open_store_retrying(Clock::time_point sta
         event.detail = error.message();
         report(event);
       }
-      // Sleep in short slices so that cancel() is noticed promptly.
-      const Clock::time_point wake = std::min(now + backoff, deadline);
-      while (Clock::now() < wake) {
-        if (m_is_cancelled) {
-          throw Error(ErrorKind::connection, "interrupted while waiting for the database: " + error.message());
-        }
-        std::this_thread::sleep_for(std::min<Clock::duration>(wake - Clock::now(), std::chrono::milliseconds(20)));
+      if (!backoff.pause(deadline, &m_is_cancelled, std::chrono::milliseconds(20))) {
+        throw Error(ErrorKind::connection, "interrupted while waiting for the database: " + error.message());
       }
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
     }
   }
 }

@@ -9,9 +9,9 @@
 #include <chrono>
 #include <cstring>
 #include <gander/error.hpp>
-#include <thread>
 #include <utility>
 
+#include "backoff.hpp"
 #include "duration_text.hpp"
 
 namespace gander::detail {
@@ -87,7 +87,7 @@ LockFile::LockFile(std::string path) : m_path(std::move(path)) {
 
 std::unique_ptr<StoreLock> take_file_lock(std::shared_ptr<const LockFile> file, const LockOptions& options) {
   const Clock::time_point deadline = Clock::now() + std::max(options.timeout, std::chrono::milliseconds::zero());
-  std::chrono::milliseconds pause = k_first_pause;
+  Backoff backoff(k_first_pause, k_longest_pause);
   bool has_waited = false;
   for (;;) {
     if (try_lock(*file)) return std::make_unique<FileLock>(std::move(file));
@@ -105,8 +105,7 @@ std::unique_ptr<StoreLock> take_file_lock(std::shared_ptr<const LockFile> file, 
                                        ": another process still holds it (an flock on the database file); "
                                        "let that run finish or allow a longer lock timeout");
     }
-    std::this_thread::sleep_for(std::min<Clock::duration>(pause, deadline - now));
-    pause = std::min(pause * 2, k_longest_pause);
+    backoff.pause(deadline);
   }
 }
 

@@ -7,13 +7,13 @@
 #include <optional>
 #include <random>
 #include <string>
-#include <thread>
 
 #include <unistd.h>
 
 #include <gander/checksum/checksum.hpp>
 #include <gander/error.hpp>
 
+#include "util/backoff.hpp"
 #include "util/duration_text.hpp"
 
 namespace gander::detail {
@@ -55,7 +55,7 @@ struct LockProbe {
 void wait_for_lock(PostgresConnection& connection, const LockOptions& options, const LockProbe& probe,
                    const std::string& what, const std::string& remedy) {
   const Clock::time_point deadline = Clock::now() + options.timeout;
-  milliseconds delay = k_first_poll_delay;
+  Backoff backoff(k_first_poll_delay, k_max_poll_delay, 3, 2);
   std::string holder;
   const auto held_by = [&holder] { return holder.empty() ? std::string() : " held by " + holder; };
   const auto is_cancelled = [&options] { return options.is_cancelled != nullptr && options.is_cancelled->load(); };
@@ -73,8 +73,7 @@ void wait_for_lock(PostgresConnection& connection, const LockOptions& options, c
       if (is_cancelled()) throw Error(ErrorKind::lock, "interrupted while waiting for the migration lock" + held_by());
       const Clock::time_point now = Clock::now();
       if (now >= deadline) break;
-      std::this_thread::sleep_for(std::min<Clock::duration>(delay, deadline - now));
-      delay = std::min(delay * 3 / 2, k_max_poll_delay);
+      backoff.pause(deadline);
     }
   } catch (const Error& error) {
     if (error.kind() == ErrorKind::lock) throw;
