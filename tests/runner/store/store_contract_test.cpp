@@ -15,10 +15,13 @@
 #include <gander/error.hpp>
 
 #include "error_of.hpp"
+#include "row_record.hpp"
 #include "temp_dir.hpp"
 #include "test_database.hpp"
 
 namespace {
+
+using gander::test::row_record;
 
 using gander::ErrorKind;
 using gander::test::Row;
@@ -45,17 +48,6 @@ struct StoreFixture {
   std::unique_ptr<gander::test::TestDatabase> db;
 };
 
-gander::RowRecord record(const std::string& filename, bool is_partial = false) {
-  gander::RowRecord row;
-  row.filename = filename;
-  row.checksum = "c-" + filename;
-  row.version = 1;
-  row.up_checksum = "u-" + filename;
-  row.execution_ms = 12;
-  row.is_partial = is_partial;
-  return row;
-}
-
 }  // namespace
 
 TEST_CASE("store contract: a committed transaction persists, and nothing of it shows before") {
@@ -65,7 +57,7 @@ TEST_CASE("store contract: a committed transaction persists, and nothing of it s
   store->prepare_table();
   store->begin();
   store->execute("CREATE TABLE t (id INTEGER)");
-  store->insert_row(record("00001_a.sql"));
+  store->insert_row(row_record("00001_a.sql"));
   CHECK(fixture.db->scalar("SELECT count(*) FROM schema_migrations") == "0");
   store->commit();
   CHECK(fixture.has_table("t"));
@@ -89,8 +81,8 @@ TEST_CASE("store contract: read_checksums reads every row's name checksum and st
   const StoreFixture fixture(driver);
   const auto store = fixture.open();
   store->prepare_table();
-  store->insert_row(record("00002_b.sql", true));
-  store->insert_row(record("00001_a.sql"));
+  store->insert_row(row_record("00002_b.sql", true));
+  store->insert_row(row_record("00001_a.sql"));
   std::vector<gander::AppliedRow> rows = store->read_checksums();
   std::sort(rows.begin(), rows.end(), [](const auto& left, const auto& right) { return left.filename < right.filename; });
   REQUIRE(rows.size() == 2);
@@ -131,8 +123,8 @@ TEST_CASE("store contract: a rollback outside a transaction and a statement in d
   const StoreFixture fixture(driver);
   const auto store = fixture.open();
   store->prepare_table();
-  store->insert_row(record("1_a.sql"));
-  store->insert_row(record("2_b.sql", true));
+  store->insert_row(row_record("1_a.sql"));
+  store->insert_row(row_record("2_b.sql", true));
   const auto table = [&] {
     return fixture.db->query(
         "SELECT filename, state, statements_done, direction, statement_started FROM schema_migrations ORDER BY filename");
@@ -182,8 +174,8 @@ TEST_CASE("store contract: delete_row removes only that file's row") {
   const StoreFixture fixture(driver);
   const auto store = fixture.open();
   store->prepare_table();
-  store->insert_row(record("1_a.sql"));
-  store->insert_row(record("2_b.sql"));
+  store->insert_row(row_record("1_a.sql"));
+  store->insert_row(row_record("2_b.sql"));
   store->delete_row("2_b.sql");
   const auto rows = store->read_rows();
   REQUIRE(rows.size() == 1);
@@ -198,7 +190,7 @@ TEST_CASE("store contract: a partial row becomes applied with mark_applied and i
   const StoreFixture fixture(driver);
   const auto store = fixture.open();
   store->prepare_table();
-  gander::RowRecord row = record("00002_idx_notx.sql", true);
+  gander::RowRecord row = row_record("00002_idx_notx.sql", true);
   row.version.reset();
   store->insert_row(row);
 
@@ -221,10 +213,10 @@ TEST_CASE("store contract: a partial row becomes applied with mark_applied and i
         std::vector<Row>{{std::nullopt, "345", "applied"}});
   CHECK(gander::test::error_of([&] { store->mark_applied("00004_never_inserted.sql", 1); }).kind() == ErrorKind::sql);
 
-  store->insert_row(record("00003_b.sql"));
+  store->insert_row(row_record("00003_b.sql"));
   CHECK(fixture.db->scalar("SELECT version FROM schema_migrations WHERE filename = '00003_b.sql'") == "1");
   // The primary key refuses a second row for a file.
-  CHECK(gander::test::error_of([&] { store->insert_row(record("00003_b.sql")); }).kind() == ErrorKind::sql);
+  CHECK(gander::test::error_of([&] { store->insert_row(row_record("00003_b.sql")); }).kind() == ErrorKind::sql);
 }
 
 TEST_CASE("store contract: an empty or comment-only statement succeeds and does nothing") {

@@ -16,9 +16,12 @@
 #include <gander/error.hpp>
 
 #include "error_of.hpp"
+#include "row_record.hpp"
 #include "test_database.hpp"
 
 namespace {
+
+using gander::test::row_record;
 
 using gander::ErrorKind;
 using gander::TableShape;
@@ -48,17 +51,6 @@ struct Fixture {
         "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
   }
 };
-
-gander::RowRecord record(const std::string& filename, bool is_partial = false) {
-  gander::RowRecord row;
-  row.filename = filename;
-  row.checksum = gander::checksum::sha256_hex(filename);
-  row.version = 1;
-  row.up_checksum = gander::checksum::sha256_hex("up " + filename);
-  row.execution_ms = 12;
-  row.is_partial = is_partial;
-  return row;
-}
 
 
 const char* const k_legacy_table =
@@ -174,7 +166,7 @@ TEST_CASE("postgres: a legacy table is read as is and upgraded in place keeping 
           stored_before);
     CHECK(fixture.db->query("SELECT DISTINCT state FROM schema_migrations") == std::vector<Row>{{"applied"}});
     check_rows(store->read_rows());
-    store->insert_row(record("00003_orders.sql"));
+    store->insert_row(row_record("00003_orders.sql"));
     CHECK(store->read_rows().size() == 3);
   }
 }
@@ -273,7 +265,7 @@ TEST_CASE("postgres: a schema-qualified table lives in its schema") {
   CHECK(store->table_shape() == TableShape::missing);  // not the public one
   store->prepare_table();
   CHECK(store->table_shape() == TableShape::current);
-  store->insert_row(record("00001_a.sql"));
+  store->insert_row(row_record("00001_a.sql"));
   CHECK(fixture.db->scalar("SELECT filename FROM ops.schema_migrations") == "00001_a.sql");
   CHECK(fixture.db->scalar("SELECT count(*) FROM public.schema_migrations") == "0");
   const auto rows = store->read_rows();
@@ -287,7 +279,7 @@ TEST_CASE("postgres: a mixed-case table name is quoted everywhere") {
   store->prepare_table();
   CHECK(fixture.exists("\"Mixed_Case\""));
   CHECK_FALSE(fixture.exists("mixed_case"));
-  store->insert_row(record("00001_a.sql"));
+  store->insert_row(row_record("00001_a.sql"));
   store->mark_applied("00001_a.sql", 5);
   CHECK(store->read_rows().size() == 1);
   store->delete_row("00001_a.sql");
@@ -328,7 +320,7 @@ TEST_CASE("postgres: a transaction rolled back leaves nothing") {
   store->prepare_table();
   store->begin();
   store->execute("CREATE TABLE t (id int)");
-  store->insert_row(record("00001_a.sql"));
+  store->insert_row(row_record("00001_a.sql"));
   store->rollback();
   CHECK_FALSE(fixture.exists("t"));
   CHECK(store->read_rows().empty());
@@ -521,7 +513,7 @@ TEST_CASE("postgres: insert_row stores NULL for a missing version or up checksum
   const Fixture fixture;
   const auto store = fixture.open();
   store->prepare_table();
-  gander::RowRecord row = record("no_version.sql");
+  gander::RowRecord row = row_record("no_version.sql");
   row.version.reset();
   row.up_checksum.clear();
   store->insert_row(row);

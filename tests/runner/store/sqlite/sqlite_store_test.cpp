@@ -20,10 +20,13 @@
 #include <thread>
 
 #include "error_of.hpp"
+#include "row_record.hpp"
 #include "temp_dir.hpp"
 #include "test_database.hpp"
 
 namespace {
+
+using gander::test::row_record;
 
 using namespace std::chrono_literals;
 using gander::ErrorKind;
@@ -59,17 +62,6 @@ std::string dump(gander::test::TestDatabase& db) {
     }
   }
   return out;
-}
-
-gander::RowRecord record(const std::string& filename, bool is_partial = false) {
-  gander::RowRecord row;
-  row.filename = filename;
-  row.checksum = "c-" + filename;
-  row.version = 1;
-  row.up_checksum = "u-" + filename;
-  row.execution_ms = 12;
-  row.is_partial = is_partial;
-  return row;
 }
 
 // A forked child for cross-process tests. It makes only system calls (the
@@ -348,7 +340,7 @@ TEST_CASE("sqlite: a table name is quoted so a keyword works as one") {
   const auto db = gander::test::make_sqlite_database(dir.path());
   const auto store = open_store(db->dsn(), "order");
   store->prepare_table();
-  store->insert_row(record("1_a.sql"));
+  store->insert_row(row_record("1_a.sql"));
   CHECK(db->scalar("SELECT filename FROM \"order\"") == "1_a.sql");
   CHECK(store->read_rows().size() == 1);
 }
@@ -448,13 +440,13 @@ TEST_CASE("sqlite: an uncommitted transaction leaves nothing at scope end or by 
     const auto store = open_store(db->dsn());
     store->begin();
     store->execute("CREATE TABLE a(x)");
-    store->insert_row(record("1_a.sql"));
+    store->insert_row(row_record("1_a.sql"));
   }
   SECTION("explicit rollback") {
     const auto store = open_store(db->dsn());
     store->begin();
     store->execute("CREATE TABLE a(x)");
-    store->insert_row(record("1_a.sql"));
+    store->insert_row(row_record("1_a.sql"));
     store->rollback();
     // The store is usable afterwards.
     store->begin();
@@ -507,7 +499,7 @@ TEST_CASE("sqlite: a direction gander never writes is refused naming the row") {
   const auto db = gander::test::make_sqlite_database(dir.path());
   const auto store = open_store(db->dsn());
   store->prepare_table();
-  store->insert_row(record("1_a.sql", true));
+  store->insert_row(row_record("1_a.sql", true));
   db->exec("UPDATE schema_migrations SET direction = 'sideways'");
   const gander::Error error = gander::test::error_of([&] { store->read_rows(); });
   CHECK(error.kind() == ErrorKind::config);
