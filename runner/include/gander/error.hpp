@@ -30,7 +30,7 @@ enum class ErrorKind {
   config,             // a flag, a path, a DSN or the environment is wrong
 };
 
-// DESIGN §9's name of a kind: "ChecksumMismatch", "Parse", ...
+// The name of a kind as errors and the README show it: "ChecksumMismatch", "Parse", ...
 const char* to_string(ErrorKind kind);
 
 struct ErrorContext {

@@ -1,6 +1,6 @@
 #pragma once
 
-// What a migration's file name means (DESIGN §2). The name is the identity;
+// What a migration's file name means (README, "The migration file format"). The name is the identity;
 // the version is its leading decimal digits (`006b_x.sql` is version 6);
 // files are ordered by version, then by name bytewise.
 

@@ -1,8 +1,8 @@
 #pragma once
 
 // The planner: given the migration files and the rows of the tracking table,
-// it decides the state of every migration (DESIGN §7) and what `up` may
-// apply (DESIGN §5 steps 4 and 5). It is pure, no I/O and no database, so
+// it decides the state of every migration (README, "Status") and what `up` may
+// apply (README, "Commands": verify before anything runs, out-of-order). It is pure, no I/O and no database, so
 // every integrity decision gander makes is unit-tested without one.
 
 #include <cstdint>
@@ -22,7 +22,7 @@ namespace gander {
 // never does), and it is not an integrity problem.
 enum class MigrationState { applied, amended, pending, out_of_order, modified, missing, partial, running };
 
-// DESIGN §7's JSON name: "applied", "amended", "pending", "out-of-order", ...
+// The JSON name (README, "Status"): "applied", "amended", "pending", "out-of-order", ...
 const char* to_string(MigrationState state);
 
 // Applied or amended: the migration ran and its row matches its file.
@@ -56,7 +56,7 @@ struct AppliedRow {
   // section, or of its Down section when it is rolling back); none when
   // unknown (a row written before gander recorded it, or adopted).
   std::optional<std::int64_t> statements_done;
-  // A partial migration whose Down section was running (DESIGN §5): it
+  // A partial migration whose Down section was running (README, "Commands"): it
   // stopped while being rolled back, not while being applied.
   bool is_rolling_back = false;
   // The statement (counted from 1, statements_done + 1) that was sent and

@@ -103,7 +103,7 @@ std::string append_amendment(const std::string& dir, const Amendment& amendment)
   std::ofstream out(path, std::ios::binary | std::ios::app);
   if (!out) throw Error(ErrorKind::config, std::string("cannot write: ") + std::strerror(errno), ErrorContext{path});
   if (!exists) {
-    out << "# Reviewed changes to applied migrations (gander, DESIGN §3): a migration whose stored checksum\n"
+    out << "# Reviewed changes to applied migrations (gander; its README, \"Reviewed amendments\"): a migration whose stored checksum\n"
            "# and current checksum match a line counts as applied and is never re-run.\n"
            "# <filename> <stored checksum> <new checksum> <reason>\n";
   } else if (!existing.empty() && existing.back() != '\n') {

@@ -7,7 +7,7 @@
 //
 // goose's parser is reproduced exactly (annotation matching, comment
 // handling, statement splitting by the last word of a line, trimming, every
-// error), with gander's additions from DESIGN §2: a leading UTF-8 BOM is
+// error), with gander's additions from the README's "The migration file format": a leading UTF-8 BOM is
 // skipped; a file without any annotation is a plain file (one batch, or split
 // like goose when named *_notx.sql); a file that is empty after trimming is
 // marked empty; an empty StatementBegin/End block followed by SQL, which goose
