@@ -103,16 +103,7 @@ struct Action {
 // Whether `sql` holds at most one SQL statement. A goose statement between
 // StatementBegin and StatementEnd may hold several, and outside a
 // transaction SQLite commits each of them on its own.
-bool is_one_statement(const std::string& sql) {
-  detail::SqlScanner scanner;
-  std::size_t number = 1;
-  for (std::size_t begin = 0; begin <= sql.size(); ++number) {
-    const std::size_t end = std::min(sql.find('\n', begin), sql.size());
-    scanner.scan_line(std::string_view(sql).substr(begin, end - begin), number);
-    begin = end + 1;
-  }
-  return scanner.finish().size() <= 1;
-}
+bool is_one_statement(const std::string& sql) { return detail::scan_statements(sql).size() <= 1; }
 
 // After a single statement outside a transaction failed on the server, which
 // undid it, its row need not leave it in doubt. A lost connection tells

@@ -8,11 +8,10 @@
 
 namespace gander::detail {
 
-BlockerWatch::BlockerWatch(std::string dsn, std::chrono::seconds connect_timeout, int watched_pid,
-                           std::chrono::milliseconds first_look, std::chrono::milliseconds interval)
-    : m_dsn(std::move(dsn)),
-      m_connect_timeout(connect_timeout),
-      m_watched_pid(watched_pid),
+BlockerWatch::BlockerWatch(std::shared_ptr<const PostgresConnection> watched, std::chrono::milliseconds first_look,
+                           std::chrono::milliseconds interval)
+    : m_watched(std::move(watched)),
+      m_watched_pid(m_watched->backend_pid()),
       m_first_look(first_look),
       m_interval(interval),
       m_thread([this] { watch(); }) {}
@@ -71,7 +70,7 @@ void BlockerWatch::watch() {
 std::optional<std::string> BlockerWatch::look() {
   if (m_cannot_observe) return std::nullopt;
   try {
-    if (!m_observer) m_observer = std::make_unique<PostgresConnection>(m_dsn, m_connect_timeout);
+    if (!m_observer) m_observer = m_watched->connect_again();
     // The session that has waited longest in a transaction is the likeliest
     // cause; a blocker may itself be queued behind another, which
     // pg_blocking_pids lists too.

@@ -22,11 +22,11 @@ class PostgresConnection;
 
 class BlockerWatch {
  public:
-  // Watches the server session `watched_pid` while a statement runs on it,
-  // looking first after `first_look` and then every `interval`. Connects
-  // to `dsn` only when it first looks.
-  BlockerWatch(std::string dsn, std::chrono::seconds connect_timeout, int watched_pid,
-               std::chrono::milliseconds first_look, std::chrono::milliseconds interval);
+  // Watches the server session of `watched` while a statement runs on it,
+  // looking first after `first_look` and then every `interval`. Opens its
+  // own session (watched->connect_again()) only when it first looks.
+  BlockerWatch(std::shared_ptr<const PostgresConnection> watched, std::chrono::milliseconds first_look,
+               std::chrono::milliseconds interval);
   ~BlockerWatch();
   BlockerWatch(const BlockerWatch&) = delete;
   BlockerWatch& operator=(const BlockerWatch&) = delete;
@@ -54,8 +54,7 @@ class BlockerWatch {
   void watch();
   std::optional<std::string> look();
 
-  const std::string m_dsn;
-  const std::chrono::seconds m_connect_timeout;
+  const std::shared_ptr<const PostgresConnection> m_watched;
   const int m_watched_pid;
   const std::chrono::milliseconds m_first_look;
   const std::chrono::milliseconds m_interval;

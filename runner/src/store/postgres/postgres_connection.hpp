@@ -77,7 +77,8 @@ class PostgresConnection {
   // names whichever server session runs the statement.
   int backend_pid() const noexcept { return m_connection->backendpid(); }
 
-  // Another session with this one's DSN and connect timeout.
+  // Another session with this one's DSN and connect timeout. Safe from any
+  // thread: it reads only what the constructor set.
   std::unique_ptr<PostgresConnection> connect_again() const;
 
   // While the returned object lives, a round trip that is still waiting for

@@ -55,9 +55,7 @@ class PostgresStore final : public Store {
         m_table(std::move(table)),
         m_quoted(m_table.quoted()),
         m_statement_timeout(options.statement_timeout),
-        m_ddl_lock_timeout(options.ddl_lock_timeout),
-        m_dsn(options.dsn),
-        m_connect_attempt_timeout(options.connect_attempt_timeout) {}
+        m_ddl_lock_timeout(options.ddl_lock_timeout) {}
 
   ~PostgresStore() override { m_connection->rollback(); }
 
@@ -357,7 +355,7 @@ class PostgresStore final : public Store {
       // Half the timeout in, a statement that still waits is worth a look;
       // a look costs the server little, but not nothing.
       m_blocker_watch = std::make_unique<detail::BlockerWatch>(
-          m_dsn, m_connect_attempt_timeout, m_connection->backend_pid(),
+          m_connection,
           std::min<std::chrono::milliseconds>(m_ddl_lock_timeout / 2, std::chrono::seconds(1)),
           std::chrono::milliseconds(500));
     }
@@ -425,8 +423,6 @@ class PostgresStore final : public Store {
   std::chrono::milliseconds m_statement_timeout;
   std::chrono::milliseconds m_ddl_lock_timeout;
   bool m_commit_waits_for_disk = true;
-  const std::string m_dsn;  // for the blocker watch's own session
-  const std::chrono::seconds m_connect_attempt_timeout;
   std::unique_ptr<detail::BlockerWatch> m_blocker_watch;  // see blocker_watch()
   bool m_is_known_current = false;
 };
