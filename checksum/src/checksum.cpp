@@ -30,9 +30,24 @@ void check(int openssl_result) {
   if (openssl_result != 1) throw std::runtime_error("OpenSSL SHA-256 failed");
 }
 
-}  // namespace
+// An incremental SHA-256, for a value hashed in pieces without first
+// joining them in memory.
+class Sha256 {
+ public:
+  Sha256();
+  // Drops what was updated since the last value (e.g. after an exception).
+  void restart();
+  void update(std::string_view bytes);
+  // Lowercase hex of the digest of everything updated since construction
+  // or the previous finish_hex(), which starts the next value.
+  std::string finish_hex();
 
-void Sha256::ContextDeleter::operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
+ private:
+  struct ContextDeleter {
+    void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
+  };
+  std::unique_ptr<EVP_MD_CTX, ContextDeleter> m_context;
+};
 
 Sha256::Sha256() : m_context(EVP_MD_CTX_new()) {
   if (!m_context) throw std::runtime_error("OpenSSL SHA-256 failed");
@@ -57,16 +72,35 @@ std::string Sha256::finish_hex() {
   return hex;
 }
 
-std::string sha256_hex(std::string_view bytes) {
-  // One context per thread, reused: setting a context up allocates, and a
-  // service start hashes thousands of small files.
+// This thread's hash, ready for a new value. One context per thread, reused:
+// setting a context up allocates, and a service start hashes thousands of
+// small files.
+Sha256& fresh_thread_hash() {
   thread_local Sha256 hash;
   hash.restart();
+  return hash;
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view bytes) {
+  Sha256& hash = fresh_thread_hash();
   hash.update(bytes);
   return hash.finish_hex();
 }
 
 std::string file_checksum(std::string_view file_bytes) { return sha256_hex(parser::trim_go_space(file_bytes)); }
+
+std::string up_checksum(const parser::Migration& migration) {
+  Sha256& hash = fresh_thread_hash();
+  bool is_first = true;
+  for (const parser::Statement& statement : migration.up) {
+    if (!is_first) hash.update("\n");
+    hash.update(statement.sql);
+    is_first = false;
+  }
+  return hash.finish_hex();
+}
 
 }  // namespace gander::checksum
 

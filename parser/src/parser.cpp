@@ -430,7 +430,7 @@ ParseResult parse_migration(std::string_view text, const ParseOptions& options) 
       result.migration.is_empty = true;
     } else if (has_annotation_line(body)) {
       result = run_machine(body, options, State::start);
-    } else if (options.is_strict) {
+    } else if (options.strict) {
       throw Failure{1, "no '-- +goose Up' annotation: plain SQL files are refused with --strict"};
     } else if (options.is_notx_name) {
       // A plain *_notx.sql file runs statement by statement, split as goose

@@ -98,15 +98,17 @@ TEST_CASE("line-ending and BOM variants of a file are recognised, and nothing el
   CHECK(contains(from_mixed, file_checksum("SELECT 1;\r\nSELECT 2;\r\nSELECT 3;")));
 }
 
-TEST_CASE("Sha256 hashes pieces as their concatenation and starts over after each value") {
-  gander::checksum::Sha256 hash;
-  hash.update("hel");
-  hash.update("");
-  hash.update("lo");
-  CHECK(hash.finish_hex() == gander::checksum::sha256_hex("hello"));
-  CHECK(hash.finish_hex() == k_sha256_empty);
-  hash.update("hello");
-  CHECK(hash.finish_hex() == "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+TEST_CASE("up_checksum hashes the up statements joined by a newline, and nothing else") {
+  gander::parser::Migration migration;
+  migration.up = {{"CREATE TABLE a (id INT);", 2}, {"", 3}, {"INSERT INTO a VALUES (1);", 4}};
+  migration.down = {{"DROP TABLE a;", 7}};
+  CHECK(gander::checksum::up_checksum(migration) ==
+        gander::checksum::sha256_hex("CREATE TABLE a (id INT);\n\nINSERT INTO a VALUES (1);"));
+  CHECK(gander::checksum::up_checksum(migration) == gander::checksum::up_checksum(migration));
+  migration.down.clear();
+  CHECK(gander::checksum::up_checksum(migration) ==
+        gander::checksum::sha256_hex("CREATE TABLE a (id INT);\n\nINSERT INTO a VALUES (1);"));
+  CHECK(gander::checksum::up_checksum(gander::parser::Migration{}) == k_sha256_empty);
 }
 
 TEST_CASE("sha256_hex gives the same values on several threads at once") {

@@ -6,7 +6,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <gander/migration_source.hpp>
 
 #include "run_process.hpp"
 #include "temp_dir.hpp"
@@ -47,7 +46,7 @@ TEST_CASE("a fixed comment in an applied file is amended and then deploys with n
   const ProcessResult amended = gander(*staging, {"amend", "00001_a.sql", "--reason", "comment typo fixed"});
   INFO(amended.out << amended.err);
   REQUIRE(amended.exit_code == 0);
-  const std::string amend_file = gander::read_file((dir.path() / "migrations" / "gander.amend").string());
+  const std::string amend_file = gander::test::read_bytes(dir.path() / "migrations" / "gander.amend");
   CHECK_THAT(amend_file, Catch::Contains("00001_a.sql ") && Catch::EndsWith(" comment typo fixed\n"));
 
   // Deploy: a new migration and the amended file reach production.

@@ -13,8 +13,9 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-#include <gander/store.hpp>
 #include <pqxx/pqxx>
+
+#include <gander/driver.hpp>
 
 #include "private_postgres.hpp"
 #include "run_process.hpp"

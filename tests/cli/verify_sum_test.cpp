@@ -5,7 +5,6 @@
 #include <catch2/catch.hpp>
 
 #include <gander/checksum/checksum.hpp>
-#include <gander/migration_source.hpp>
 
 #include "run_process.hpp"
 #include "temp_dir.hpp"
@@ -21,7 +20,7 @@ const std::string k_first = "-- +goose Up\nCREATE TABLE a (id int);\n";
 const std::string k_second = "-- +goose Up\nCREATE TABLE b (id int);\n";
 const std::string k_tenth = "-- +goose Up\nCREATE TABLE c (id int);\n";
 
-std::string slurp(const std::filesystem::path& path) { return gander::read_file(path.string()); }
+std::string slurp(const std::filesystem::path& path) { return gander::test::read_bytes(path); }
 
 // A migrations directory summed by `gander sum`.
 struct SummedDir {

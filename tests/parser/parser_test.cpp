@@ -559,7 +559,7 @@ TEST_CASE("every rejected file names the line and the reason", "[parser][errors]
     std::string_view text;
     std::size_t line;
     std::string_view message_part;
-    bool is_strict = false;
+    bool strict = false;
     bool is_notx_name = false;
   };
   const Row rows[] = {
@@ -624,7 +624,7 @@ TEST_CASE("every rejected file names the line and the reason", "[parser][errors]
   for (const Row& row : rows) {
     DYNAMIC_SECTION(row.name) {
       ParseOptions options;
-      options.is_strict = row.is_strict;
+      options.strict = row.strict;
       options.is_notx_name = row.is_notx_name;
       const ParseResult result = parse_migration(row.text, options);
       REQUIRE(result.error.has_value());
@@ -733,7 +733,7 @@ TEST_CASE("with ENVSUB on, a line of blanks before Down makes the next line coun
 
 TEST_CASE("strict mode accepts annotated files", "[parser]") {
   ParseOptions options;
-  options.is_strict = true;
+  options.strict = true;
   CHECK(parse_ok("-- +goose Up\nSELECT 1;\n", options).up.size() == 1);
 }
 

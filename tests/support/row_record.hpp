@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include <gander/store.hpp>
+#include "store/store.hpp"
 
 namespace gander::test {
 

@@ -25,4 +25,8 @@ class TempDir {
   std::filesystem::path m_path;
 };
 
+// The bytes of the file at `path`; fails the test (std::runtime_error) when
+// it cannot be read.
+std::string read_bytes(const std::filesystem::path& path);
+
 }  // namespace gander::test

@@ -7,7 +7,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <iterator>
+#include <string>
+#include <string_view>
 
 #include <gander/checksum/checksum.hpp>
 #include <gander/inspect.hpp>
@@ -26,8 +30,13 @@ int main(int argc, char* argv[]) {
     return 2;
   }
   const int rounds = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
-  const gander::FileBytes file = gander::read_file_bytes(argv[1]);
-  const std::string_view bytes = file.view();
+  std::ifstream file(argv[1], std::ios::binary);
+  if (!file) {
+    std::cerr << "gander_bench_parse: cannot open " << argv[1] << "\n";
+    return 2;
+  }
+  const std::string contents((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const std::string_view bytes = contents;
   double best_parse = 1e300;
   double best_checksum = 1e300;
   double best_combined = 1e300;

@@ -73,7 +73,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   gander::parser::ParseOptions options;
   options.is_notx_name = size % 2 == 1;
-  options.is_strict = size % 3 == 1;
+  options.strict = size % 3 == 1;
   check_parse(bytes, options);
 
   options.env = fuzz_env;

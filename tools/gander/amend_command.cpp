@@ -22,7 +22,7 @@ int run_amend(const CliOptions& options, std::ostream& out, std::ostream& err) {
   const std::string filename = std::filesystem::path(options.args.front()).filename().string();
   Migrator migrator(migrator_options(options, err));
   const Amendment amendment = migrator.amendment_for(filename, options.reason);
-  if (options.is_dry_run) {
+  if (options.dry_run) {
     out << "gander: dry run: would append to " << (std::filesystem::path(options.dir) / k_amendments_file_name).string()
         << ":\n" << amendment_line(amendment) << "\n";
     return k_exit_ok;

@@ -6,7 +6,7 @@
 #include <boost/program_options.hpp>
 
 #include <gander/error.hpp>
-#include <gander/store.hpp>
+#include <gander/driver.hpp>
 
 namespace gander::cli {
 
@@ -180,21 +180,21 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
     options.args.erase(options.args.begin(), options.args.begin() + 2);
   }
   options.is_json = flag("json");
-  options.is_strict = flag("strict");
+  options.strict = flag("strict");
   options.is_full = flag("full");
-  options.is_dry_run = flag("dry-run");
+  options.dry_run = flag("dry-run");
   options.resumes_partial = flag("resume");
   options.resume_from = text("resume-from", "");
   if (flag("follow-symlinks")) options.outside_symlinks = OutsideSymlinks::follow;
   options.allows_out_of_order = flag("allow-out-of-order") || flag("allow-missing");
-  options.is_strict_checksums = flag("strict-checksums");
+  options.strict_checksums = flag("strict-checksums");
   const char* no_color = std::getenv("NO_COLOR");
   options.wants_color = !flag("no-color") && (no_color == nullptr || *no_color == '\0');
   options.is_verbose = flag("verbose");
   options.resolves_applied = flag("applied");
   options.reason = text("reason", "");
   options.resolves_rolled_back = flag("rolled-back");
-  options.is_timestamp = flag("timestamp");
+  options.timestamp = flag("timestamp");
   options.wants_help = flag("help");
   options.wants_version = flag("version");
   return options;

@@ -26,20 +26,20 @@ struct CliOptions {
   std::optional<std::string> sum_file;  // verify --sum [FILE]; empty: <dir>/gander.sum
   std::string base_sum_file;            // verify --base-sum FILE
   bool is_json = false;
-  bool is_strict = false;
+  bool strict = false;
   bool is_full = false;           // status: full checksums
-  bool is_dry_run = false;
+  bool dry_run = false;
   bool resumes_partial = false;   // up --resume
   std::string resume_from;        // up --resume-from N, as written; empty when not given
   OutsideSymlinks outside_symlinks = OutsideSymlinks::refuse;  // follow with --follow-symlinks
   bool allows_out_of_order = false;
-  bool is_strict_checksums = false;
+  bool strict_checksums = false;
   bool wants_color = true;        // false with --no-color or NO_COLOR
   bool is_verbose = false;
   bool resolves_applied = false;      // resolve --applied
   std::string reason;                 // amend --reason
   bool resolves_rolled_back = false;  // resolve --rolled-back
-  bool is_timestamp = false;      // create: version by the UTC time, not the next number
+  bool timestamp = false;      // create: version by the UTC time, not the next number
   bool wants_help = false;
   bool wants_version = false;
 };

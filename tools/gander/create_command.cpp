@@ -26,7 +26,7 @@ void check_args(const std::vector<std::string>& args) {
 int run_create(const CliOptions& options, std::ostream& out, std::ostream&) {
   check_args(options.args);
   CreateOptions create_options;
-  create_options.is_timestamp = options.is_timestamp;
+  create_options.timestamp = options.timestamp;
   const CreatedMigration created = create_migration(options.dir, options.args.front(), create_options);
   out << "created " << created.path << "\n";
   return k_exit_ok;

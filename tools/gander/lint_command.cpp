@@ -71,11 +71,11 @@ int run_lint(const CliOptions& options, std::ostream& out, std::ostream&) {
     throw Error(ErrorKind::config, "lint takes no arguments; use --dir DIR (run 'gander lint --help')");
   }
   const auto source = open_directory_source(options.dir, options.outside_symlinks);
-  const LintReport report = lint_source(*source, LintOptions{process_env(), options.is_strict});
+  const LintReport report = lint_source(*source, LintOptions{process_env(), options.strict});
   const Counts counts = count(report.findings);
   if (options.is_json) print_json(report, counts, out);
-  else print_text(options.dir, report, counts, options.is_strict, out);
-  const bool fails = counts.errors > 0 || (options.is_strict && counts.warnings > 0);
+  else print_text(options.dir, report, counts, options.strict, out);
+  const bool fails = counts.errors > 0 || (options.strict && counts.warnings > 0);
   return fails ? k_exit_error : k_exit_ok;
 }
 

@@ -111,7 +111,7 @@ int run_migration(const CliOptions& options, std::ostream& out, std::ostream& er
   Migrator migrator(migrator_settings);
   const CancelOnSignal cancel_on_signal(migrator);
   const RunResult result = operation(migrator);
-  if (options.is_dry_run) {
+  if (options.dry_run) {
     print_dry_run(result, options.table, out);
   } else {
     print_summary(result, out);

@@ -67,10 +67,10 @@ Options migrator_options(const CliOptions& cli, std::ostream& err) {
     throw Error(ErrorKind::config, "invalid --lock '" + cli.lock_method + "': use advisory or table");
   }
   options.allow_out_of_order = cli.allows_out_of_order;
-  options.strict_checksums = cli.is_strict_checksums;
-  options.is_strict = cli.is_strict;
-  options.is_dry_run = cli.is_dry_run;
-  options.resume_partial = cli.resumes_partial;
+  options.strict_checksums = cli.strict_checksums;
+  options.strict = cli.strict;
+  options.dry_run = cli.dry_run;
+  options.resume = cli.resumes_partial;
   if (!cli.resume_from.empty()) options.resume_from = parse_statement_number(cli.resume_from, "--resume-from");
   options.on_progress = [&err, connect_timeout = cli.connect_timeout](const ProgressEvent& event) {
     if (event.kind == ProgressEvent::Kind::waiting_for_database) {

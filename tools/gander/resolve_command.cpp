@@ -23,7 +23,7 @@ int run_resolve(const CliOptions& options, std::ostream& out, std::ostream& err)
   Migrator migrator(migrator_options(options, err));
   const Resolution resolution = options.resolves_applied ? Resolution::applied : Resolution::rolled_back;
   migrator.resolve(filename, resolution);
-  if (options.is_dry_run) {
+  if (options.dry_run) {
     out << "gander: dry run: " << filename << " is partial and would be "
         << (resolution == Resolution::applied ? "recorded as applied" : "removed from the tracking table")
         << "; nothing was changed\n";

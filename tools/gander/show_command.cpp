@@ -73,7 +73,7 @@ int run_show(const CliOptions& options, std::ostream& out, std::ostream& err) {
   if (options.args.size() != 1) {
     throw Error(ErrorKind::config, "show takes exactly one FILE (run 'gander show --help')");
   }
-  const InspectedMigration inspected = inspect_file(options.args.front(), InspectOptions{process_env(), options.is_strict});
+  const InspectedMigration inspected = inspect_file(options.args.front(), InspectOptions{process_env(), options.strict});
   if (options.is_json) print_json(inspected, out);
   else print_text(inspected, out);
   // The up section is shown because it runs; the file is still malformed (DESIGN §2).

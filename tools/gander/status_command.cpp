@@ -115,9 +115,9 @@ void print_text(const Plan& plan, const CliOptions& options, std::ostream& out) 
     } else if (planned.state == MigrationState::missing) {
       text += "  (no file)";
     }
-    if (!planned.note.empty() && planned.state != MigrationState::missing) {
+    if (!planned.note_text.empty() && planned.state != MigrationState::missing) {
       text += "  ";
-      text += planned.note;
+      text += planned.note_text;
     }
     if (planned.is_go && !counts_as_applied(planned.state)) {
       text += "  (a goose Go migration: gander cannot run it; 'gander up' stops before it)";
@@ -173,7 +173,7 @@ void print_json(const Plan& plan, std::ostream& out) {
       if (planned.statement_in_doubt) json.value(*planned.statement_in_doubt);
       else json.null();
     }
-    if (!planned.note.empty()) json.key("note").value(planned.note);
+    if (!planned.note_text.empty()) json.key("note").value(planned.note_text);
     json.end_object();
   }
   json.end_array();

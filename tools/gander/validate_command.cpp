@@ -81,7 +81,7 @@ int run_validate(const CliOptions& options, std::ostream& out, std::ostream& err
   }
   const auto source = open_directory_source(options.dir, options.outside_symlinks);
   const std::vector<ValidationEntry> entries =
-      validate_source(*source, InspectOptions{process_env(), options.is_strict});
+      validate_source(*source, InspectOptions{process_env(), options.strict});
   if (options.is_json) print_json(options.dir, entries, out);
   else print_text(options.dir, entries, out, err);
   for (const ValidationEntry& entry : entries) {

@@ -47,7 +47,7 @@ VerifyReport verify_database(const CliOptions& options, std::ostream& err) {
 
 int run_verify(const CliOptions& options, std::ostream& out, std::ostream& err) {
   if (!options.args.empty()) throw usage_error("unexpected argument '" + options.args.front() + "'");
-  const VerifyOptions verify_options{options.is_strict_checksums};
+  const VerifyOptions verify_options{options.strict_checksums};
   VerifyReport report;
   switch (choose_mode(options)) {
     case VerifyMode::git_base:

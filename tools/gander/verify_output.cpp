@@ -78,7 +78,7 @@ std::string verdict(const VerifyReport& report) {
 }
 
 std::string accepted_text(const AcceptedChange& change) {
-  if (change.reason == "line endings differ") return "only line endings differ (CRLF/LF or a byte-order mark)";
+  if (change.why == Note::line_endings_differ) return "only line endings differ (CRLF/LF or a byte-order mark)";
   return change.reason;
 }
 

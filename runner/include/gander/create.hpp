@@ -25,7 +25,7 @@ namespace gander {
 
 struct CreateOptions {
   // Number the file by the time instead of the next sequential version.
-  bool is_timestamp = false;
+  bool timestamp = false;
   // The time a timestamp version is taken from; a parameter so that tests
   // can fix it.
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
@@ -45,7 +45,7 @@ struct CreatedMigration {
 // one, zero-padded to as many digits as that file's name uses (`003_x.sql`
 // gives 004; `00005_x.sql` gives 00006); with no sequential file it is
 // 00001, goose's width. Timestamp versions do not count. With
-// options.is_timestamp it is options.now in UTC as yyyymmddHHMMSS.
+// options.timestamp it is options.now in UTC as yyyymmddHHMMSS.
 //
 // `name` is normalized (see normalize_migration_name). Throws Error{config}
 // when the name is refused, when `dir` does not exist or cannot be listed,

@@ -20,7 +20,7 @@ namespace gander {
 
 struct InspectOptions {
   parser::EnvLookup env;   // ENVSUB values; see process_env()
-  bool is_strict = false;  // refuse plain (annotation-free) files, as goose does
+  bool strict = false;  // refuse plain (annotation-free) files, as goose does
 };
 
 // Looks variables up in this process's environment (unset and empty differ).

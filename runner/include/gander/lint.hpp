@@ -50,7 +50,7 @@ struct LintOptions {
   parser::EnvLookup env;  // ENVSUB values for parsing; see process_env()
   // A plain file is an error instead of a warning, as goose and gander's
   // --strict refuse it. It is still linted as gander runs it.
-  bool is_strict = false;
+  bool strict = false;
 };
 
 // Lints one migration file from its bytes as stored. `name` is the file

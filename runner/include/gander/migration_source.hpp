@@ -5,40 +5,12 @@
 // folder on disk; embedded sources (compiled into a service) implement the
 // same interface.
 
-#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace gander {
-
-// The bytes of one file, read only. A large file on disk is mapped rather
-// than copied: copying it would fill fresh memory, a page fault per 4 KiB,
-// while a mapping shares the page cache. Movable, not copyable.
-class FileBytes {
- public:
-  FileBytes() = default;
-  explicit FileBytes(std::string bytes) : m_owned(std::move(bytes)) {}
-  // Takes over a read-only mapping made with mmap; it is unmapped on destruction.
-  static FileBytes adopt_mapping(const void* address, std::size_t size);
-
-  FileBytes(FileBytes&& other) noexcept;
-  FileBytes& operator=(FileBytes&& other) noexcept;
-  FileBytes(const FileBytes&) = delete;
-  FileBytes& operator=(const FileBytes&) = delete;
-  ~FileBytes();
-
-  std::string_view view() const {
-    return m_mapping ? std::string_view(static_cast<const char*>(m_mapping), m_mapped_size) : std::string_view(m_owned);
-  }
-
- private:
-  std::string m_owned;
-  const void* m_mapping = nullptr;
-  std::size_t m_mapped_size = 0;
-};
 
 class MigrationSource {
  public:
@@ -63,21 +35,6 @@ class MigrationSource {
   // amendments.hpp) that lies beside the migrations; none when there is
   // none. Throws Error{config} when it exists and cannot be read.
   virtual std::optional<std::string> read_amendments() const { return std::nullopt; }
-
-  // Reads files of one listing for a loader that reads many of them.
-  class BatchReader {
-   public:
-    virtual ~BatchReader() = default;
-    // The bytes of one file, as read() returns them; errors as read()'s.
-    // Safe to call from several threads at once.
-    virtual FileBytes read(const std::string& name) const = 0;
-  };
-
-  // A reader for many files at once. The default reads through read(); the
-  // directory source holds the directory open and opens files relative to
-  // it, which spares a path lookup per file. Throws Error{config} when the
-  // source cannot be opened.
-  virtual std::unique_ptr<BatchReader> open_batch_reader() const;
 };
 
 // What a directory source does with a *.sql symbolic link that resolves to a
@@ -92,11 +49,5 @@ enum class OutsideSymlinks { refuse, follow };
 // dangles or, unless `outside_symlinks` is follow, leads out of `dir`.
 std::unique_ptr<MigrationSource> open_directory_source(const std::string& dir,
                                                        OutsideSymlinks outside_symlinks = OutsideSymlinks::refuse);
-
-// Reads a whole file. Throws Error{config} naming `path` on failure.
-std::string read_file(const std::string& path);
-
-// Reads a whole file, mapping it when it is large. Errors as read_file's.
-FileBytes read_file_bytes(const std::string& path);
 
 }  // namespace gander

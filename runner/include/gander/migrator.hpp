@@ -24,11 +24,12 @@
 #include <string>
 #include <vector>
 
+#include <gander/amendments.hpp>
+#include <gander/driver.hpp>
 #include <gander/error.hpp>
 #include <gander/migration_source.hpp>
 #include <gander/parser/migration.hpp>
-#include <gander/planner.hpp>
-#include <gander/store.hpp>
+#include <gander/status.hpp>
 
 namespace gander {
 
@@ -58,7 +59,7 @@ struct ProgressEvent {
 
 struct Options {
   // "postgres" or "sqlite3" (see driver_from_name); empty, the default: the
-  // driver the DSN names (driver_for_dsn in store.hpp), as the CLI chooses
+  // driver the DSN names (driver_for_dsn in driver.hpp), as the CLI chooses
   // it, so that a PostgreSQL DSN is never opened as a SQLite file. A
   // PostgreSQL DSN with "sqlite3", or a URL with a scheme gander does not
   // serve (mysql://, postgress://), is Error{config}.
@@ -96,8 +97,8 @@ struct Options {
   LockMethod lock_method = LockMethod::advisory;
   bool allow_out_of_order = false;  // apply pending files that sort before the newest applied one
   bool strict_checksums = false;    // a line-ending or BOM difference counts as modified
-  bool is_strict = false;           // refuse plain SQL files, as goose does
-  bool is_dry_run = false;          // writing operations plan and return steps, changing nothing
+  bool strict = false;           // refuse plain SQL files, as goose does
+  bool dry_run = false;          // writing operations plan and return steps, changing nothing
   // up, up_by_one and up_to first finish the one `partial` migration, for a
   // NO TRANSACTION migration stopped by a transient failure (lock timeout,
   // deadlock, lost connection): they run its statements after the recorded
@@ -105,14 +106,14 @@ struct Options {
   // Error{partial}, running nothing, when its file changed since it started
   // or the count is not recorded, or it was being rolled back. Without a
   // partial row, nothing changes.
-  bool resume_partial = false;
+  bool resume = false;
   // A partial migration records a statement as started before it is sent,
   // so one that was running when gander died is in doubt: it may or may not
-  // have completed. resume_partial then throws Error{partial} naming both
+  // have completed. resume then throws Error{partial} naming both
   // choices, and a person who has checked the database says which here: the
   // statement (counted from 1) to go on from, the one in doubt (it runs
   // again) or the one after it (it completed). Without a statement in doubt
-  // it must be statements_done + 1. It implies resume_partial; any other
+  // it must be statements_done + 1. It implies resume; any other
   // number, or no partial migration, is Error{config} and nothing runs. A
   // migration that stopped while being rolled back is never resumed:
   // Error{partial} names `gander resolve`.

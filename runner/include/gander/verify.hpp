@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include <gander/planner.hpp>
+#include <gander/status.hpp>
 
 namespace gander {
 
@@ -46,7 +46,8 @@ struct Violation {
 // A released file whose change is allowed.
 struct AcceptedChange {
   std::string file;
-  std::string reason;  // "line endings differ", or "amended: <the amendment's reason>"
+  Note why = Note::line_endings_differ;  // line_endings_differ or amended
+  std::string reason;                    // "line endings differ", or "amended: <the amendment's reason>"
   std::string expected_checksum;
   std::string actual_checksum;
 };

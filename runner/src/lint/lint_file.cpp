@@ -37,7 +37,7 @@ std::vector<LintFinding> lint_file(const std::string& name, const std::string& d
   parser::ParseOptions parse_options;
   parse_options.env = options.env;
   parse_options.is_notx_name = is_notx_name(name);
-  // options.is_strict stays out of the parser: there it would turn a plain
+  // options.strict stays out of the parser: there it would turn a plain
   // file into a parse error and hide the rest of its findings.
   const parser::ParseResult parsed = parser::parse_migration(bytes, parse_options);
   if (parsed.error) {
@@ -58,7 +58,7 @@ std::vector<LintFinding> lint_file(const std::string& name, const std::string& d
   }
   detail::LineFindings lines = detail::check_lines(display_path, bytes, migration);
   // First, so that it leads the findings of line 1: it is about the whole file.
-  if (migration.is_plain) findings.push_back(plain_file_finding(name, display_path, options.is_strict));
+  if (migration.is_plain) findings.push_back(plain_file_finding(name, display_path, options.strict));
   detail::append_findings(findings, std::move(lines.findings));
   // A plain file has no Down section by design (DESIGN §2).
   if (!migration.is_plain && !migration.has_down && !parsed.down_error) {

@@ -12,6 +12,7 @@
 
 #include "lint_rules.hpp"
 #include "lint_versions.hpp"
+#include "source/listing.hpp"
 
 namespace gander {
 
@@ -20,31 +21,27 @@ namespace {
 using detail::append_findings;
 using detail::FindingsByFile;
 using detail::LintRuleId;
-using detail::ListedFile;
 using detail::make_finding;
+
+// Why `name` carries no version, as migration_version says it.
+std::string version_problem(const std::string& name) {
+  try {
+    migration_version(name);
+  } catch (const Error& error) {
+    return error.message();
+  }
+  return {};
+}
 
 }  // namespace
 
 LintReport lint_source(const MigrationSource& source, const LintOptions& options) {
-  std::vector<ListedFile> files;
-  for (const std::string& name : source.migration_file_names()) {
-    ListedFile file{name, source.display_path(name), std::nullopt, {}};
-    try {
-      file.version = migration_version(name);
-    } catch (const Error& error) {
-      file.version_problem = error.message();
-    }
-    files.push_back(std::move(file));
-  }
-  std::sort(files.begin(), files.end(), [](const ListedFile& left, const ListedFile& right) {
-    return listing_order_less(left.version, left.name, right.version, right.name);
-  });
-
+  const std::vector<ListedFile> files = list_in_order(source);
   FindingsByFile findings(files.size());
   for (std::size_t index = 0; index < files.size(); ++index) {
     const ListedFile& file = files[index];
     if (!file.version) {
-      findings[index].push_back(make_finding(LintRuleId::parse_error, file.display_path, 1, file.version_problem));
+      findings[index].push_back(make_finding(LintRuleId::parse_error, file.display_path, 1, version_problem(file.name)));
     }
     // A goose Go migration is Go source: listed, and its version checked
     // with the others, but no SQL rule applies (read as SQL it would be a

@@ -12,14 +12,9 @@
 
 #include <gander/lint.hpp>
 
-namespace gander::detail {
+#include "source/listing.hpp"
 
-struct ListedFile {
-  std::string name;
-  std::string display_path;
-  std::optional<std::int64_t> version;
-  std::string version_problem;  // why there is no version
-};
+namespace gander::detail {
 
 // The findings of each file, at the file's index.
 using FindingsByFile = std::vector<std::vector<LintFinding>>;

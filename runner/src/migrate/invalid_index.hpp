@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-#include <gander/store.hpp>
+#include "store/store.hpp"
 
 namespace gander {
 

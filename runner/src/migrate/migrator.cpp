@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cassert>
 #include <future>
-#include <map>
 
 #include <gander/migration_name.hpp>
 
@@ -32,6 +32,7 @@ using detail::Clock;
 using detail::LoadedAction;
 using detail::milliseconds_since;
 using detail::rollback_consequence;
+using detail::RunKind;
 
 namespace {
 
@@ -43,13 +44,43 @@ std::optional<std::int64_t> newest_applied_version(const Plan& plan) {
   return std::nullopt;
 }
 
-// Applied migrations (with a file: the plan was verified), newest first.
-std::vector<std::string> applied_newest_first(const Plan& plan) {
-  std::vector<std::string> names;
-  for (auto it = plan.migrations.rbegin(); it != plan.migrations.rend(); ++it) {
-    if (counts_as_applied(it->state)) names.push_back(it->name);
+// The newest applied version once `ran` has run on the database that `plan`
+// describes (verified: every row has its file, none is partial).
+std::optional<std::int64_t> version_after(const Plan& plan, const std::vector<LoadedAction>& ran) {
+  std::vector<bool> is_applied(plan.migrations.size());
+  for (std::size_t position = 0; position < plan.migrations.size(); ++position) {
+    is_applied[position] = plan.migrations[position].db_checksum.has_value();
   }
-  return names;
+  for (const LoadedAction& action : ran) is_applied[action.position] = action.direction == Direction::up;
+  for (std::size_t position = plan.migrations.size(); position-- > 0;) {
+    if (is_applied[position] && plan.migrations[position].version) return plan.migrations[position].version;
+  }
+  return std::nullopt;
+}
+
+// The positions of the applied migrations (with a file: the plan was verified), newest first.
+std::vector<std::size_t> applied_newest_first(const Plan& plan) {
+  std::vector<std::size_t> positions;
+  for (std::size_t position = plan.migrations.size(); position-- > 0;) {
+    if (counts_as_applied(plan.migrations[position].state)) positions.push_back(position);
+  }
+  return positions;
+}
+
+// The loaded migration of each position of `plan`; null for a row whose
+// file is gone. Both are in migration order, so one walk pairs them.
+std::vector<const LoadedMigration*> migrations_by_position(const Plan& plan, const MigrationSet& migrations) {
+  std::vector<const LoadedMigration*> by_position(plan.migrations.size(), nullptr);
+  const std::vector<LoadedMigration>& loaded = migrations.migrations();
+  std::size_t next = 0;
+  for (std::size_t position = 0; position < plan.migrations.size(); ++position) {
+    const PlannedMigration& planned = plan.migrations[position];
+    if (!planned.file_checksum) continue;
+    while (next < loaded.size() && loaded[next].inspected.name != planned.name) ++next;
+    assert(next < loaded.size() && "the plan holds a file the set does not");
+    by_position[position] = &loaded[next++];
+  }
+  return by_position;
 }
 
 // libpq's own bound on one attempt: the retry window, within reason, so that
@@ -95,8 +126,9 @@ void recording_in_table(const InspectedMigration& migration, const std::string& 
   }
 }
 
+// A migration to run, by its position in the plan.
 struct Action {
-  std::string name;
+  std::size_t position;
   Direction direction;
 };
 
@@ -306,7 +338,7 @@ StoreOptions Migrator::Impl::store_options() const {
   StoreOptions options;
   options.driver = m_options.driver;
   options.dsn = m_options.dsn;
-  options.creates_missing_database = m_creates_database;
+  options.create_missing_database = m_creates_database;
   options.table = m_options.table;
   options.busy_timeout = m_options.lock_timeout;
   options.statement_timeout = m_options.statement_timeout;
@@ -357,7 +389,7 @@ const MigrationSource& Migrator::Impl::source() {
 InspectOptions Migrator::Impl::inspect_options() const {
   InspectOptions options;
   options.env = m_options.env ? m_options.env : process_env();
-  options.is_strict = m_options.is_strict;
+  options.strict = m_options.strict;
   return options;
 }
 
@@ -395,12 +427,13 @@ std::unique_ptr<StoreLock> Migrator::Impl::take_lock(Store& store) {
 }
 
 template <typename Choose>
-RunResult Migrator::Impl::run(Choose choose, bool is_up, bool returns_early_when_up_to_date) {
-  m_creates_database = !m_options.is_dry_run;
+RunResult Migrator::Impl::run(Choose choose, RunKind kind) {
+  m_creates_database = !m_options.dry_run;
   const Clock::time_point start = Clock::now();
+  const bool is_up = kind != RunKind::down;
   // --resume-from names a statement of a partial migration: without one it is
   // an error, so the early return that skips looking for one is not taken.
-  const bool returns_early = returns_early_when_up_to_date && !m_options.resume_from;
+  const bool returns_early = kind == RunKind::up_returning_early_when_up_to_date && !m_options.resume_from;
   // A malformed migration is reported without changing the database.
   const Loaded loaded =
       load_while_connecting(returns_early ? EarlyRead::checksums_if_current : EarlyRead::nothing);
@@ -424,47 +457,45 @@ RunResult Migrator::Impl::run(Choose choose, bool is_up, bool returns_early_when
   }
   const std::vector<MigrationFile> files = migrations.files();
   std::unique_ptr<StoreLock> lock;
-  if (m_options.is_dry_run) {
+  if (m_options.dry_run) {
     store.table_shape();  // refuses a foreign table; creates nothing
   } else {
     lock = take_lock(store);
     store.prepare_table();
   }
   PlanOptions options = plan_options();
+  // The one plan of this run: decided under the lock, then kept up to date
+  // with what runs instead of being read again.
   Plan plan = make_plan(files, store.read_rows(), options);
+  const std::vector<const LoadedMigration*> by_position = migrations_by_position(plan, migrations);
   // Rolling back does not care about pending files that sort early.
   options.allow_out_of_order = options.allow_out_of_order || !is_up;
   RunResult result;
-  if (is_up && (m_options.resume_partial || m_options.resume_from)) {
-    if (std::optional<Step> resumed = resume_partial(store, migrations, plan)) {
+  if (is_up && (m_options.resume || m_options.resume_from)) {
+    if (std::optional<Step> resumed = resume_partial(store, by_position, plan)) {
       result.steps.push_back(std::move(*resumed));
-      if (!m_options.is_dry_run) plan = make_plan(files, store.read_rows(), options);
     }
   }
   check_plan(plan, options);
 
   std::vector<LoadedAction> actions;
   for (const Action& action : choose(plan, options)) {
-    actions.push_back({&migrations.find(action.name), action.direction});
+    actions.push_back({by_position[action.position], action.direction, action.position});
   }
   refuse_unrunnable_rollbacks(actions);
   const LoadedMigration* go_migration = cut_at_go_migration(actions);
   refuse_dropping_table_outside_transaction(actions, m_options.table);
   refuse_transaction_control(actions);
-  if (m_options.is_dry_run) {
+  if (m_options.dry_run) {
     for (const LoadedAction& action : actions) {
       result.steps.push_back(run_action(store, *action.migration, action.direction));
     }
   } else {
     apply(store, actions, result.steps);
   }
-  // Reading the rows again costs a query, so only a run that changed them does.
-  if (m_options.is_dry_run || result.steps.empty()) {
-    result.version = newest_applied_version(plan);
-  } else {
-    result.version = newest_applied_version(make_plan(files, store.read_rows(), options));
-  }
-  if (go_migration) throw go_migration_error(*go_migration, actions.size(), m_options.is_dry_run);
+  // A dry run reports the version it started from.
+  result.version = m_options.dry_run ? newest_applied_version(plan) : version_after(plan, actions);
+  if (go_migration) throw go_migration_error(*go_migration, actions.size(), m_options.dry_run);
   result.elapsed_ms = milliseconds_since(start);
   return result;
 }
@@ -505,7 +536,7 @@ void Migrator::Impl::record_in_transaction(Store& store, const LoadedMigration& 
 Step Migrator::Impl::run_action_once(Store& store, const LoadedMigration& migration, Direction direction,
                                      detail::FinishedEvent finished) {
   Step step = prepared_step(migration, direction);
-  if (m_options.is_dry_run) return step;
+  if (m_options.dry_run) return step;
   const std::string& name = migration.inspected.name;
   if (m_is_cancelled) throw interrupted_error(name);
   report_step(ProgressEvent::Kind::started, step);
@@ -588,10 +619,11 @@ void Migrator::Impl::apply_outside_transaction(Store& store, const LoadedMigrati
                      "the statements that completed ran outside a transaction and stay applied; check the database");
 }
 
-// Options::resume_partial: finishes the one partial migration, or refuses.
+// Options::resume: finishes the one partial migration, or refuses.
 // In a dry run it returns the step and counts the migration as applied in
 // `plan`, changing nothing.
-std::optional<Step> Migrator::Impl::resume_partial(Store& store, const MigrationSet& migrations, Plan& plan) {
+std::optional<Step> Migrator::Impl::resume_partial(Store& store,
+                                                   const std::vector<const LoadedMigration*>& by_position, Plan& plan) {
   std::vector<PlannedMigration*> partials;
   for (PlannedMigration& planned : plan.migrations) {
     if (planned.state == MigrationState::partial) partials.push_back(&planned);
@@ -615,12 +647,12 @@ std::optional<Step> Migrator::Impl::resume_partial(Store& store, const Migration
   }
   if (planned.is_rolling_back) {
     throw Error(ErrorKind::partial,
-                "cannot resume " + planned.name + " (" + planned.note +
+                "cannot resume " + planned.name + " (" + planned.note_text +
                     "): gander does not resume a rollback; nothing was run. Check the database, then finish the "
                     "rollback by hand and run 'gander resolve " + planned.name + " --rolled-back', or restore what "
                     "it undid and run 'gander resolve " + planned.name + " --applied'");
   }
-  const LoadedMigration& migration = migrations.find(planned.name);
+  const LoadedMigration& migration = *by_position[static_cast<std::size_t>(&planned - plan.migrations.data())];
   const std::vector<parser::Statement>& statements = migration.inspected.migration.up;
   if (!planned.statements_done) {
     refuse(planned.name + " does not record how many of its statements completed");
@@ -660,8 +692,16 @@ std::optional<Step> Migrator::Impl::resume_partial(Store& store, const Migration
   Step step{planned.name, migration.inspected.display_path, Direction::up, false,
             std::vector<parser::Statement>(statements.begin() + static_cast<std::ptrdiff_t>(first), statements.end()),
             0, first};
-  if (m_options.is_dry_run) {
+  // The plan goes on as if the migration had been applied all along.
+  const auto count_as_applied = [&planned] {
     planned.state = MigrationState::applied;
+    planned.note = Note::none;
+    planned.note_text.clear();
+    planned.statements_done.reset();
+    planned.statement_in_doubt.reset();
+  };
+  if (m_options.dry_run) {
+    count_as_applied();
     return step;
   }
   if (m_is_cancelled) throw interrupted_error(planned.name);
@@ -675,6 +715,7 @@ std::optional<Step> Migrator::Impl::resume_partial(Store& store, const Migration
   event.kind = ProgressEvent::Kind::finished;
   event.elapsed_ms = step.elapsed_ms;
   report(event);
+  count_as_applied();
   return step;
 }
 
@@ -704,7 +745,8 @@ Plan Migrator::Impl::read_only_plan() {
     for (PlannedMigration& planned : plan.migrations) {
       if (!is_partial(planned)) continue;
       planned.state = MigrationState::running;
-      planned.note = std::string(planned.is_rolling_back ? "being rolled back" : "being applied") +
+      planned.note = Note::in_progress;
+      planned.note_text = std::string(planned.is_rolling_back ? "being rolled back" : "being applied") +
                      " now by the run that holds the migration lock: " + *holder;
     }
     return plan;
@@ -752,12 +794,12 @@ std::optional<std::int64_t> Migrator::Impl::applied_version() {
 }
 
 void Migrator::Impl::resolve(const std::string& filename, Resolution resolution) {
-  m_creates_database = !m_options.is_dry_run;
+  m_creates_database = !m_options.dry_run;
   if (is_go_migration_name(filename)) return resolve_go_migration(filename, resolution);
   Store& store = connect();
   // A dry run only checks that there is something to resolve: no lock, no table change.
   std::unique_ptr<StoreLock> lock;
-  if (!m_options.is_dry_run) {
+  if (!m_options.dry_run) {
     lock = take_lock(store);
     store.prepare_table();
   }
@@ -770,7 +812,7 @@ void Migrator::Impl::resolve(const std::string& filename, Resolution resolution)
   if (!row->is_partial) {
     throw Error(ErrorKind::config, "cannot resolve " + filename + ": it is not partial (it is fully applied)");
   }
-  if (m_options.is_dry_run) return;
+  if (m_options.dry_run) return;
   if (resolution == Resolution::applied) {
     store.mark_applied(filename, 0);
   } else {
@@ -785,7 +827,7 @@ void Migrator::Impl::resolve_go_migration(const std::string& filename, Resolutio
   const Loaded loaded = load_while_connecting(EarlyRead::nothing);
   Store& store = connect();
   std::unique_ptr<StoreLock> lock;
-  if (!m_options.is_dry_run) {
+  if (!m_options.dry_run) {
     lock = take_lock(store);
     store.prepare_table();
   }
@@ -798,7 +840,7 @@ void Migrator::Impl::resolve_go_migration(const std::string& filename, Resolutio
   }
   if (resolution == Resolution::rolled_back) {
     if (!planned->db_checksum) throw Error(ErrorKind::config, refusal + "it is not recorded as applied");
-    if (!m_options.is_dry_run) store.delete_row(filename);
+    if (!m_options.dry_run) store.delete_row(filename);
     return;
   }
   if (planned->db_checksum) throw Error(ErrorKind::config, refusal + "it is already recorded as applied");
@@ -810,7 +852,7 @@ void Migrator::Impl::resolve_go_migration(const std::string& filename, Resolutio
     throw Error(ErrorKind::config, refusal + "these migrations before it are not applied yet; run 'gander up' "
                                              "first, which stops before it:" + earlier_pending);
   }
-  if (m_options.is_dry_run) return;
+  if (m_options.dry_run) return;
   const LoadedMigration& migration = loaded.migrations.find(filename);
   store.insert_row(RowRecord{filename, migration.inspected.checksum, migration.version, "", 0, false});
 }
@@ -834,79 +876,74 @@ RunResult Migrator::up() {
   return m_impl->run(
       [](const Plan& plan, const PlanOptions& options) {
         std::vector<Action> actions;
-        for (const std::string& name : plan.to_apply(options)) actions.push_back({name, Direction::up});
+        for (const std::size_t position : positions_to_apply(plan, options)) actions.push_back({position, Direction::up});
         return actions;
       },
-      true, true);
+      RunKind::up_returning_early_when_up_to_date);
 }
 
 RunResult Migrator::up_by_one() {
   return m_impl->run(
       [](const Plan& plan, const PlanOptions& options) {
-        std::vector<Action> actions;
-        const std::vector<std::string> names = plan.to_apply(options);
-        if (!names.empty()) actions.push_back({names.front(), Direction::up});
-        return actions;
+        const std::vector<std::size_t> positions = positions_to_apply(plan, options);
+        if (positions.empty()) return std::vector<Action>{};
+        return std::vector<Action>{{positions.front(), Direction::up}};
       },
-      true);
+      RunKind::up);
 }
 
 RunResult Migrator::up_to(std::int64_t version) {
   return m_impl->run(
       [version](const Plan& plan, const PlanOptions& options) {
-        std::map<std::string, std::int64_t> versions;
-        for (const PlannedMigration& planned : plan.migrations) versions[planned.name] = planned.version.value_or(0);
         std::vector<Action> actions;
-        for (const std::string& name : plan.to_apply(options)) {
-          if (versions[name] <= version) actions.push_back({name, Direction::up});
+        for (const std::size_t position : positions_to_apply(plan, options)) {
+          if (plan.migrations[position].version.value_or(0) <= version) actions.push_back({position, Direction::up});
         }
         return actions;
       },
-      true);
+      RunKind::up);
 }
 
 RunResult Migrator::down() {
   return m_impl->run(
       [](const Plan& plan, const PlanOptions&) {
-        const std::vector<std::string> names = applied_newest_first(plan);
-        if (names.empty()) throw Error(ErrorKind::config, "nothing to roll back: no migration is applied");
-        return std::vector<Action>{{names.front(), Direction::down}};
+        const std::vector<std::size_t> positions = applied_newest_first(plan);
+        if (positions.empty()) throw Error(ErrorKind::config, "nothing to roll back: no migration is applied");
+        return std::vector<Action>{{positions.front(), Direction::down}};
       },
-      false);
+      RunKind::down);
 }
 
 RunResult Migrator::down_to(std::int64_t version) {
   return m_impl->run(
       [version](const Plan& plan, const PlanOptions&) {
         std::vector<Action> actions;
-        for (auto it = plan.migrations.rbegin(); it != plan.migrations.rend(); ++it) {
-          if (counts_as_applied(it->state) && it->version.value_or(0) > version) {
-            actions.push_back({it->name, Direction::down});
-          }
+        for (const std::size_t position : applied_newest_first(plan)) {
+          if (plan.migrations[position].version.value_or(0) > version) actions.push_back({position, Direction::down});
         }
         return actions;
       },
-      false);
+      RunKind::down);
 }
 
 RunResult Migrator::redo() {
   return m_impl->run(
       [](const Plan& plan, const PlanOptions&) {
-        const std::vector<std::string> names = applied_newest_first(plan);
-        if (names.empty()) throw Error(ErrorKind::config, "nothing to redo: no migration is applied");
-        return std::vector<Action>{{names.front(), Direction::down}, {names.front(), Direction::up}};
+        const std::vector<std::size_t> positions = applied_newest_first(plan);
+        if (positions.empty()) throw Error(ErrorKind::config, "nothing to redo: no migration is applied");
+        return std::vector<Action>{{positions.front(), Direction::down}, {positions.front(), Direction::up}};
       },
-      false);
+      RunKind::down);
 }
 
 RunResult Migrator::reset() {
   return m_impl->run(
       [](const Plan& plan, const PlanOptions&) {
         std::vector<Action> actions;
-        for (const std::string& name : applied_newest_first(plan)) actions.push_back({name, Direction::down});
+        for (const std::size_t position : applied_newest_first(plan)) actions.push_back({position, Direction::down});
         return actions;
       },
-      false);
+      RunKind::down);
 }
 
 Plan Migrator::status() { return m_impl->read_only_plan(); }

@@ -16,7 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "plan/planner.hpp"
 #include "source/migration_set.hpp"
+#include "store/store.hpp"
 
 namespace gander {
 
@@ -37,7 +39,12 @@ enum class FinishedEvent { sent_at_commit, sent_by_caller };
 struct LoadedAction {
   const LoadedMigration* migration;
   Direction direction;
+  std::size_t position;  // in the run's plan
 };
+
+// What a writing command does. Only `up` returns before taking the lock when
+// the database is already up to date (see Migrator::up).
+enum class RunKind { up, up_returning_early_when_up_to_date, down };
 
 }  // namespace detail
 
@@ -48,7 +55,7 @@ class Migrator::Impl {
   // Runs a writing command: load and verify everything, then run the
   // actions `choose` picks from the verified plan.
   template <typename Choose>
-  RunResult run(Choose choose, bool is_up, bool returns_early_when_up_to_date = false);
+  RunResult run(Choose choose, detail::RunKind kind);
 
   Plan read_only_plan();
   Plan verified_plan();
@@ -97,7 +104,7 @@ class Migrator::Impl {
                              std::int64_t execution_ms) const;
   void report_step(ProgressEvent::Kind kind, const Step& step) const;
   void warn_about_malformed_downs(const MigrationSet& migrations) const;
-  std::optional<Step> resume_partial(Store& store, const MigrationSet& migrations, Plan& plan);
+  std::optional<Step> resume_partial(Store& store, const std::vector<const LoadedMigration*>& by_position, Plan& plan);
   void apply_outside_transaction(Store& store, const LoadedMigration& migration,
                                  const std::vector<parser::Statement>& statements, std::size_t first);
   void run_recorded(Store& store, const LoadedMigration& migration, const std::vector<parser::Statement>& statements,

@@ -7,7 +7,7 @@
 
 #include <gander/error.hpp>
 #include <gander/parser/migration.hpp>
-#include <gander/store.hpp>
+#include "store/store.hpp"
 
 namespace gander {
 

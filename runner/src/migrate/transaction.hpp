@@ -1,6 +1,6 @@
 #pragma once
 
-#include <gander/store.hpp>
+#include "store/store.hpp"
 
 namespace gander {
 

@@ -1,4 +1,4 @@
-#include <gander/planner.hpp>
+#include "planner.hpp"
 
 #include <algorithm>
 #include <string_view>
@@ -43,8 +43,9 @@ void take_partial(const MigrationFile* file, const AppliedRow& row, PlannedMigra
   planned.statements_done = row.statements_done;
   planned.is_rolling_back = row.is_rolling_back;
   planned.statement_in_doubt = row.statement_in_doubt;
-  planned.note = partial_note(file, row);
-  if (!file) planned.note += " (no file)";
+  planned.note = row.is_rolling_back ? Note::stopped_rolling_back : Note::stopped_applying;
+  planned.note_text = partial_note(file, row);
+  if (!file) planned.note_text += " (no file)";
 }
 
 // Compares a file with its row; `planned` already holds both checksums.
@@ -60,26 +61,32 @@ void compare(const MigrationFile& file, const AppliedRow& row, const PlanOptions
   const std::vector<std::string> variants = checksum::line_ending_variant_checksums(file.bytes);
   if (std::find(variants.begin(), variants.end(), row.checksum) != variants.end()) {
     planned.state = options.strict_checksums ? MigrationState::modified : MigrationState::applied;
-    planned.note = options.strict_checksums ? "only line endings or a byte-order mark differ (--strict-checksums)"
-                                            : "line endings differ";
+    planned.note = Note::line_endings_differ;
+    planned.note_text = options.strict_checksums ? "only line endings or a byte-order mark differ (strict checksums)"
+                                                 : "line endings differ";
     return;
   }
   if (const Amendment* amendment = find_amendment(options.amendments, file.name, row.checksum, file.checksum)) {
     planned.state = MigrationState::amended;
-    planned.note = "amended: " + amendment->reason;
+    planned.note = Note::amended;
+    planned.note_text = "amended: " + amendment->reason;
     return;
   }
   planned.state = MigrationState::modified;
   if (row.checksum == checksum::sha256_hex(file.bytes)) {
-    planned.note = "the stored value is the SHA-256 of the untrimmed file (gander hashes the file with leading "
+    planned.note = Note::untrimmed_checksum;
+    planned.note_text = "the stored value is the SHA-256 of the untrimmed file (gander hashes the file with leading "
                    "and trailing whitespace removed); the file itself is unchanged";
   } else if (file.is_go) {
-    planned.note = "the Go migration's file has changed since it was recorded";
+    planned.note = Note::go_file_changed;
+    planned.note_text = "the Go migration's file has changed since it was recorded";
   } else if (row.up_checksum && *row.up_checksum == file.up_checksum) {
-    planned.note = "only comments, whitespace or the Down section changed (or the stored checksum was edited); the "
+    planned.note = Note::same_sql;
+    planned.note_text = "only comments, whitespace or the Down section changed (or the stored checksum was edited); the "
                    "SQL that ran is the same";
   } else if (row.up_checksum) {
-    planned.note = "the SQL that ran has changed";
+    planned.note = Note::sql_changed;
+    planned.note_text = "the SQL that ran has changed";
   }
 }
 
@@ -90,7 +97,7 @@ std::string describe(const PlannedMigration& planned) {
                                                                  : "PARTIAL");
   line += " db=" + planned.db_checksum.value_or("-");
   line += " file=" + (planned.file_checksum ? *planned.file_checksum : std::string("(no file)"));
-  if (!planned.note.empty()) line += " (" + planned.note + ")";
+  if (!planned.note_text.empty()) line += " (" + planned.note_text + ")";
   return line + "\n";
 }
 
@@ -126,15 +133,15 @@ bool Plan::is_up_to_date() const {
                      [](const PlannedMigration& planned) { return counts_as_applied(planned.state); });
 }
 
-std::vector<std::string> Plan::to_apply(const PlanOptions& options) const {
-  std::vector<std::string> names;
-  for (const PlannedMigration& planned : migrations) {
-    if (planned.state == MigrationState::pending ||
-        (planned.state == MigrationState::out_of_order && options.allow_out_of_order)) {
-      names.push_back(planned.name);
+std::vector<std::size_t> positions_to_apply(const Plan& plan, const PlanOptions& options) {
+  std::vector<std::size_t> positions;
+  for (std::size_t position = 0; position < plan.migrations.size(); ++position) {
+    const MigrationState state = plan.migrations[position].state;
+    if (state == MigrationState::pending || (state == MigrationState::out_of_order && options.allow_out_of_order)) {
+      positions.push_back(position);
     }
   }
-  return names;
+  return positions;
 }
 
 Plan make_plan(const std::vector<MigrationFile>& files, std::vector<AppliedRow> rows, const PlanOptions& options) {
@@ -152,14 +159,14 @@ Plan make_plan(const std::vector<MigrationFile>& files, std::vector<AppliedRow> 
     if (found == row_index_by_name.end()) {
       if (file.is_empty) continue;  // skipped: never applied, never recorded
       plan.migrations.push_back({std::string(file.name), file.version, MigrationState::pending,
-                                 std::string(file.checksum), std::nullopt, std::nullopt, {}, std::nullopt,
+                                 std::string(file.checksum), std::nullopt, std::nullopt, Note::none, {}, std::nullopt,
                                  file.is_go, false, std::nullopt});
       continue;
     }
     AppliedRow& row = rows[found->second];
     is_row_matched[found->second] = true;
     PlannedMigration planned{std::string(file.name), file.version, MigrationState::applied,
-                             std::string(file.checksum), std::nullopt, std::nullopt, {}, std::nullopt, file.is_go,
+                             std::string(file.checksum), std::nullopt, std::nullopt, Note::none, {}, std::nullopt, file.is_go,
                              false, std::nullopt};
     compare(file, row, options, planned);
     planned.db_checksum = std::move(row.checksum);
@@ -172,7 +179,7 @@ Plan make_plan(const std::vector<MigrationFile>& files, std::vector<AppliedRow> 
     const std::optional<std::int64_t> version = migration_version_if_valid(row.filename);
     const bool is_go = is_go_migration_name(row.filename);
     PlannedMigration planned{std::move(row.filename), version, MigrationState::missing, std::nullopt,
-                             std::move(row.checksum), std::move(row.applied_at), {}, std::nullopt, is_go,
+                             std::move(row.checksum), std::move(row.applied_at), Note::none, {}, std::nullopt, is_go,
                              false, std::nullopt};
     if (row.is_partial) take_partial(nullptr, row, planned);
     plan.migrations.push_back(std::move(planned));

@@ -9,6 +9,8 @@
 #include <gander/error.hpp>
 #include <gander/migration_source.hpp>
 
+#include "file_reading.hpp"
+
 namespace gander {
 
 namespace {

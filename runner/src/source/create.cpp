@@ -168,7 +168,7 @@ CreatedMigration create_migration(const std::string& dir, const std::string& nam
   const std::vector<std::string> names = open_directory_source(dir)->migration_file_names();
 
   std::string version_text;
-  if (options.is_timestamp) {
+  if (options.timestamp) {
     version_text = utc_timestamp(options.now);
   } else {
     const SequentialTip tip = sequential_tip(names);

@@ -1,5 +1,7 @@
 #include <gander/migration_source.hpp>
 
+#include "file_reading.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
@@ -173,7 +175,7 @@ int open_for_reading(const std::string& path) {
   return fd;
 }
 
-class DirectorySource final : public MigrationSource {
+class DirectorySource final : public MigrationSource, public BatchReadableSource {
  public:
   DirectorySource(std::string dir, OutsideSymlinks outside_symlinks)
       : m_dir(std::move(dir)), m_outside_symlinks(outside_symlinks) {}
@@ -295,7 +297,7 @@ class DirectorySource final : public MigrationSource {
 };
 
 // The default batch reader: one read() per file.
-class SourceReader final : public MigrationSource::BatchReader {
+class SourceReader final : public BatchReader {
  public:
   explicit SourceReader(const MigrationSource& source) : m_source(source) {}
   FileBytes read(const std::string& name) const override { return FileBytes(m_source.read(name)); }
@@ -332,8 +334,9 @@ FileBytes::~FileBytes() {
   if (m_mapping) ::munmap(const_cast<void*>(m_mapping), m_mapped_size);
 }
 
-std::unique_ptr<MigrationSource::BatchReader> MigrationSource::open_batch_reader() const {
-  return std::make_unique<SourceReader>(*this);
+std::unique_ptr<BatchReader> open_batch_reader(const MigrationSource& source) {
+  if (const auto* readable = dynamic_cast<const BatchReadableSource*>(&source)) return readable->open_batch_reader();
+  return std::make_unique<SourceReader>(source);
 }
 
 std::unique_ptr<MigrationSource> open_directory_source(const std::string& dir, OutsideSymlinks outside_symlinks) {

@@ -11,6 +11,7 @@
 #include <gander/migration_name.hpp>
 
 #include "migration_set.hpp"
+#include "file_reading.hpp"
 
 namespace gander {
 
@@ -89,7 +90,7 @@ InspectedMigration inspect_bytes(const std::string& name, const std::string& dis
   parser::ParseOptions parse_options;
   parse_options.env = options.env;
   parse_options.is_notx_name = is_notx_name(name);
-  parse_options.is_strict = options.is_strict;
+  parse_options.strict = options.strict;
   ScanResult scanned;
   parser::ParseResult parsed;
   if (bytes.size() >= k_concurrent_checksum_threshold) {
@@ -128,15 +129,14 @@ InspectedMigration inspect_file(const std::string& path, const InspectOptions& o
 }
 
 std::vector<ValidationEntry> validate_source(const MigrationSource& source, const InspectOptions& options) {
-  const std::vector<std::string> names = source.migration_file_names();
-  const std::vector<std::size_t> positions = listing_positions(names);
-  std::vector<ValidationEntry> entries(names.size());
+  const std::vector<ListedFile> listing = list_in_order(source);
+  std::vector<ValidationEntry> entries(listing.size());
   // Anything but a gander::Error stops validation, as it would a one-by-one loop.
   FirstProblem first_failure;
-  load_files(source, names, options, false, [&](std::size_t listing_index, LoadedFile&& file) {
+  load_files(source, listing, options, false, [&](std::size_t listing_index, LoadedFile&& file) {
     if (file.failure) return first_failure.offer(listing_index, file.failure);
-    ValidationEntry& entry = entries[positions[listing_index]];
-    entry.name = names[listing_index];
+    ValidationEntry& entry = entries[listing_index];
+    entry.name = listing[listing_index].name;
     entry.display_path = std::move(file.display_path);
     entry.version = file.version;
     if (file.inspected && file.inspected->down_error) {

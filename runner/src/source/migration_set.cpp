@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <numeric>
 #include <system_error>
 #include <thread>
 
@@ -57,34 +56,23 @@ void for_each_index(std::size_t count, const Work& work) {
   claim_and_work();
 }
 
-// DESIGN §3: the up statements joined by '\n', hashed piece by piece.
-std::string up_checksum_of(const parser::Migration& migration) {
-  // One context per thread, reused: setting one up allocates.
-  thread_local checksum::Sha256 hash;
-  hash.restart();
-  bool is_first = true;
-  for (const parser::Statement& statement : migration.up) {
-    if (!is_first) hash.update("\n");
-    hash.update(statement.sql);
-    is_first = false;
-  }
-  return hash.finish_hex();
-}
-
-LoadedFile load_file(const MigrationSource& source, const MigrationSource::BatchReader& reader,
-                     const std::string& name, const InspectOptions& options, bool with_up_checksum) {
+LoadedFile load_file(const BatchReader& reader, const ListedFile& listed, const InspectOptions& options,
+                     bool with_up_checksum) {
   LoadedFile file;
-  file.display_path = source.display_path(name);
-  try {
-    file.version = migration_version(name);
-  } catch (const Error& error) {
-    file.error = error.with_file(file.display_path);
+  file.display_path = listed.display_path;
+  file.version = listed.version;
+  if (!file.version) {
+    try {
+      migration_version(listed.name);
+    } catch (const Error& error) {
+      file.error = error.with_file(file.display_path);
+    }
     return file;
   }
   try {
-    file.bytes = reader.read(name);
-    file.inspected = inspect_bytes(name, file.display_path, file.bytes.view(), options);
-    if (with_up_checksum) file.up_checksum = up_checksum_of(file.inspected->migration);
+    file.bytes = reader.read(listed.name);
+    file.inspected = inspect_bytes(listed.name, file.display_path, file.bytes.view(), options);
+    if (with_up_checksum) file.up_checksum = checksum::up_checksum(file.inspected->migration);
   } catch (const Error& error) {
     file.inspected.reset();
     file.error = error;
@@ -111,39 +99,21 @@ void throw_if_any(std::vector<std::optional<Error>>& errors) {
 
 }  // namespace
 
-void load_files(const MigrationSource& source, const std::vector<std::string>& names, const InspectOptions& options,
+void load_files(const MigrationSource& source, const std::vector<ListedFile>& listing, const InspectOptions& options,
                 bool with_up_checksum, const LoadedFileSink& sink) {
-  if (names.empty()) return;
-  const std::unique_ptr<MigrationSource::BatchReader> reader = source.open_batch_reader();
+  if (listing.empty()) return;
+  const std::unique_ptr<BatchReader> reader = open_batch_reader(source);
   // What escapes a file's loading (only std::bad_alloc can) or the sink must
   // not escape a thread.
   FirstProblem escaped;
-  for_each_index(names.size(), [&](std::size_t index) {
+  for_each_index(listing.size(), [&](std::size_t index) {
     try {
-      sink(index, load_file(source, *reader, names[index], options, with_up_checksum));
+      sink(index, load_file(*reader, listing[index], options, with_up_checksum));
     } catch (...) {
       escaped.offer(index, std::current_exception());
     }
   });
   escaped.rethrow_if_any();
-}
-
-std::vector<std::size_t> listing_positions(const std::vector<std::string>& names) {
-  std::vector<std::optional<std::int64_t>> versions;
-  versions.reserve(names.size());
-  for (const std::string& name : names) versions.push_back(migration_version_if_valid(name));
-  std::vector<std::size_t> order(names.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  const auto listed_before = [&](std::size_t left, std::size_t right) {
-    return listing_order_less(versions[left], names[left], versions[right], names[right]);
-  };
-  // Names come sorted, and sequential versions sort the same way.
-  if (!std::is_sorted(order.begin(), order.end(), listed_before)) {
-    std::sort(order.begin(), order.end(), listed_before);
-  }
-  std::vector<std::size_t> positions(names.size());
-  for (std::size_t position = 0; position < order.size(); ++position) positions[order[position]] = position;
-  return positions;
 }
 
 void FirstProblem::offer(std::size_t listing_index, std::exception_ptr problem) {
@@ -158,32 +128,22 @@ void FirstProblem::rethrow_if_any() const {
 }
 
 MigrationSet::MigrationSet(const MigrationSource& source, const InspectOptions& options) {
-  const std::vector<std::string> names = source.migration_file_names();
-  const std::vector<std::size_t> positions = listing_positions(names);
-  m_migrations.resize(names.size());
+  const std::vector<ListedFile> listing = list_in_order(source);
+  m_migrations.resize(listing.size());
   // Each loading thread writes the slots of its own files only.
-  std::vector<std::optional<Error>> errors(names.size());
+  std::vector<std::optional<Error>> errors(listing.size());
   FirstProblem first_failure;
-  load_files(source, names, options, true, [&](std::size_t listing_index, LoadedFile&& file) {
+  load_files(source, listing, options, true, [&](std::size_t listing_index, LoadedFile&& file) {
     if (file.failure) return first_failure.offer(listing_index, file.failure);
     if (file.error) {
-      errors[positions[listing_index]] = std::move(file.error);
+      errors[listing_index] = std::move(file.error);
       return;
     }
-    m_migrations[positions[listing_index]] = {std::move(file.bytes), std::move(*file.inspected), *file.version,
-                                              std::move(file.up_checksum)};
+    m_migrations[listing_index] = {std::move(file.bytes), std::move(*file.inspected), *file.version,
+                                   std::move(file.up_checksum)};
   });
   first_failure.rethrow_if_any();
   throw_if_any(errors);
-  // The listing is sorted by name, so its positions are the index by name.
-  m_index_by_name = positions;
-  const auto by_name = [&](std::size_t left, std::size_t right) {
-    return m_migrations[left].inspected.name < m_migrations[right].inspected.name;
-  };
-  // Sorting is only for a source that breaks its promise of a sorted listing.
-  if (!std::is_sorted(m_index_by_name.begin(), m_index_by_name.end(), by_name)) {
-    std::sort(m_index_by_name.begin(), m_index_by_name.end(), by_name);
-  }
 }
 
 std::vector<MigrationFile> MigrationSet::files() const {
@@ -240,11 +200,10 @@ std::optional<std::int64_t> MigrationSet::newest_version() const {
 }
 
 const LoadedMigration& MigrationSet::find(const std::string& name) const {
-  const auto found = std::lower_bound(
-      m_index_by_name.begin(), m_index_by_name.end(), name,
-      [&](std::size_t index, const std::string& wanted) { return m_migrations[index].inspected.name < wanted; });
-  if (found != m_index_by_name.end() && m_migrations[*found].inspected.name == name) return m_migrations[*found];
-  throw Error(ErrorKind::missing_file, "no migration file named " + name);
+  const auto found = std::find_if(m_migrations.begin(), m_migrations.end(),
+                                  [&](const LoadedMigration& migration) { return migration.inspected.name == name; });
+  if (found == m_migrations.end()) throw Error(ErrorKind::missing_file, "no migration file named " + name);
+  return *found;
 }
 
 }  // namespace gander

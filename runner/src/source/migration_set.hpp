@@ -12,7 +12,10 @@
 
 #include <gander/inspect.hpp>
 #include <gander/migration_source.hpp>
-#include <gander/planner.hpp>
+
+#include "file_reading.hpp"
+#include "listing.hpp"
+#include "plan/planner.hpp"
 
 namespace gander {
 
@@ -48,7 +51,6 @@ class MigrationSet {
 
  private:
   std::vector<LoadedMigration> m_migrations;
-  std::vector<std::size_t> m_index_by_name;  // indices into m_migrations, ordered by name
 };
 
 // One *.sql file of a listing: read, parsed and checksummed, or what stopped
@@ -68,17 +70,14 @@ struct LoadedFile {
 // throws is rethrown by load_files (the first in listing order).
 using LoadedFileSink = std::function<void(std::size_t listing_index, LoadedFile&& file)>;
 
-// Loads the files `names` of `source` and hands each to `sink`, spread over
-// two threads when there are enough of them. Each file's outcome is what
-// loading it alone gives, so a caller that keeps the problem of the lowest
-// index reports exactly what a one-by-one loop over `names` would. Throws
-// Error{config} only when the source cannot be opened for reading.
-void load_files(const MigrationSource& source, const std::vector<std::string>& names, const InspectOptions& options,
+// Loads the files of `listing` (list_in_order) and hands each to `sink`,
+// spread over two threads when there are enough of them. Each file's
+// outcome is what loading it alone gives, so a caller that keeps the
+// problem of the lowest index reports exactly what a one-by-one loop over
+// the listing would. Throws Error{config} only when the source cannot be
+// opened for reading.
+void load_files(const MigrationSource& source, const std::vector<ListedFile>& listing, const InspectOptions& options,
                 bool with_up_checksum, const LoadedFileSink& sink);
-
-// Where each file of a listing goes when the files are put in listing order
-// (DESIGN §2: by version, then by name; names without a version last).
-std::vector<std::size_t> listing_positions(const std::vector<std::string>& names);
 
 // The exception of the file with the lowest listing index, kept safely from
 // several loading threads.

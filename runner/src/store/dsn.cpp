@@ -7,7 +7,7 @@
 #include <memory>
 
 #include <gander/error.hpp>
-#include <gander/store.hpp>
+#include "store/store.hpp"
 
 namespace gander {
 

@@ -56,13 +56,14 @@ void compare_file(const ReleasedEntry& released, const CurrentFile& current, con
                                    std::nullopt,
                                    "only line endings or a byte-order mark differ (--strict-checksums)"});
     } else {
-      report.accepted.push_back({released.name, "line endings differ", released.checksum, current.checksum});
+      report.accepted.push_back(
+          {released.name, Note::line_endings_differ, "line endings differ", released.checksum, current.checksum});
     }
     return;
   }
   std::string missing_lines;
   if (const Amendment* amendment = accepting_amendment(rules, released, current, missing_lines)) {
-    report.accepted.push_back({released.name, "amended: " + amendment->reason, released.checksum, current.checksum});
+    report.accepted.push_back({released.name, Note::amended, "amended: " + amendment->reason, released.checksum, current.checksum});
     return;
   }
   report.violations.push_back(

@@ -1,7 +1,6 @@
 // Producing gander.sum from a migrations directory (the format itself is in
 // sum_file.cpp).
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -14,31 +13,24 @@
 #include <gander/migration_name.hpp>
 #include <gander/sum_file.hpp>
 
+#include "source/listing.hpp"
+
 namespace gander {
 
 namespace fs = std::filesystem;
 
 std::vector<SumEntry> sum_entries(const MigrationSource& source) {
-  struct Ordered {
-    std::int64_t version;
-    SumEntry entry;
-  };
-  std::vector<Ordered> files;
-  for (const std::string& name : source.migration_file_names()) {
-    std::int64_t version = 0;
-    try {
-      version = migration_version(name);
-    } catch (const Error& error) {
-      throw error.with_file(source.display_path(name));
-    }
-    files.push_back(Ordered{version, SumEntry{checksum::file_checksum(source.read(name)), name}});
-  }
-  std::sort(files.begin(), files.end(), [](const Ordered& left, const Ordered& right) {
-    return migration_order_less(left.version, left.entry.filename, right.version, right.entry.filename);
-  });
   std::vector<SumEntry> entries;
-  entries.reserve(files.size());
-  for (Ordered& file : files) entries.push_back(std::move(file.entry));
+  for (const ListedFile& file : list_in_order(source)) {
+    if (!file.version) {
+      try {
+        migration_version(file.name);
+      } catch (const Error& error) {
+        throw error.with_file(file.display_path);
+      }
+    }
+    entries.push_back(SumEntry{checksum::file_checksum(source.read(file.name)), file.name});
+  }
   return entries;
 }
 

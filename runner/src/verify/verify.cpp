@@ -9,6 +9,8 @@
 
 #include "git_release.hpp"
 #include "release_comparison.hpp"
+#include "source/file_reading.hpp"
+#include "source/listing.hpp"
 
 namespace gander {
 
@@ -20,10 +22,10 @@ using detail::ReleasedEntry;
 
 std::vector<CurrentFile> read_current_files(const MigrationSource& source) {
   std::vector<CurrentFile> files;
-  for (const std::string& name : source.migration_file_names()) {
-    std::string bytes = source.read(name);
+  for (const ListedFile& file : list_in_order(source)) {
+    std::string bytes = source.read(file.name);
     std::string checksum = checksum::file_checksum(bytes);
-    files.push_back(CurrentFile{name, std::move(bytes), std::move(checksum)});
+    files.push_back(CurrentFile{file.name, std::move(bytes), std::move(checksum)});
   }
   return files;
 }
@@ -161,10 +163,12 @@ VerifyReport verify_report_from_plan(const Plan& plan, const std::string& base, 
     const std::string file_checksum = planned.file_checksum.value_or("");
     switch (planned.state) {
       case MigrationState::applied:
-        if (!planned.note.empty()) report.accepted.push_back({planned.name, planned.note, db_checksum, file_checksum});
+        if (planned.note != Note::none) {
+          report.accepted.push_back({planned.name, planned.note, planned.note_text, db_checksum, file_checksum});
+        }
         break;
       case MigrationState::amended:
-        report.accepted.push_back({planned.name, planned.note, db_checksum, file_checksum});
+        report.accepted.push_back({planned.name, planned.note, planned.note_text, db_checksum, file_checksum});
         break;
       case MigrationState::pending:
       case MigrationState::out_of_order:
@@ -172,7 +176,7 @@ VerifyReport verify_report_from_plan(const Plan& plan, const std::string& base, 
         break;
       case MigrationState::modified:
         report.violations.push_back({ViolationKind::modified, planned.name, planned.db_checksum,
-                                     planned.file_checksum, std::nullopt, planned.note});
+                                     planned.file_checksum, std::nullopt, planned.note_text});
         break;
       case MigrationState::missing:
         report.violations.push_back({ViolationKind::missing, planned.name, planned.db_checksum, std::nullopt,
@@ -180,7 +184,7 @@ VerifyReport verify_report_from_plan(const Plan& plan, const std::string& base, 
         break;
       case MigrationState::partial:
         report.violations.push_back({ViolationKind::partial, planned.name, planned.db_checksum,
-                                     planned.file_checksum, std::nullopt, planned.note});
+                                     planned.file_checksum, std::nullopt, planned.note_text});
         break;
       case MigrationState::running:  // another run is applying it now: nothing was changed
         break;

@@ -332,7 +332,7 @@ TEST_CASE("lint: a plain file, which goose refuses, is a warning at line 1 that 
   CHECK(lint("-- +goose NO TRANSACTION\n-- +goose Up\nSELECT 1;\n-- +goose Down\n").empty());
 }
 
-TEST_CASE("lint: with is_strict a plain file is exactly one error, and the file is still linted") {
+TEST_CASE("lint: with strict a plain file is exactly one error, and the file is still linted") {
   const gander::LintOptions strict{{}, true};
   const auto plain = gander::lint_file("00001_x.sql", "m/00001_x.sql", "CREATE TABLE t (id int);\n", strict);
   const LintFinding finding = only(plain);

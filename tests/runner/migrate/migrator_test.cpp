@@ -16,6 +16,7 @@
 
 #include "error_of.hpp"
 #include "temp_dir.hpp"
+#include "store/store.hpp"
 #include "test_database.hpp"
 
 namespace {
@@ -336,7 +337,7 @@ TEST_CASE("status, verify, version, amendment_for and dry runs never create a mi
   refuses([](gander::Migrator& migrator) { migrator.verify(); });
   refuses([](gander::Migrator& migrator) { migrator.version(); });
   refuses([](gander::Migrator& migrator) { migrator.amendment_for("00001_a.sql", "why"); });
-  options.is_dry_run = true;
+  options.dry_run = true;
   refuses([](gander::Migrator& migrator) { migrator.up(); });
   refuses([](gander::Migrator& migrator) { migrator.down(); });
   refuses([](gander::Migrator& migrator) { migrator.redo(); });
@@ -344,7 +345,7 @@ TEST_CASE("status, verify, version, amendment_for and dry runs never create a mi
   refuses([](gander::Migrator& migrator) { migrator.resolve("00001_a.sql", gander::Resolution::applied); });
 
   // A command that changes the database creates it, and the same Migrator reads it afterwards.
-  options.is_dry_run = false;
+  options.dry_run = false;
   gander::Migrator migrator(options);
   CHECK(migrator.up().steps.size() == 1);
   CHECK(migrator.status().migrations.size() == 1);

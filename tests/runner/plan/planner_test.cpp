@@ -1,4 +1,4 @@
-#include <gander/planner.hpp>
+#include "plan/planner.hpp"
 
 #include <deque>
 
@@ -13,6 +13,15 @@ using gander::AppliedRow;
 using gander::MigrationFile;
 using gander::MigrationState;
 using gander::PlanOptions;
+
+// The names of the migrations `up` applies, in order.
+std::vector<std::string> names_to_apply(const gander::Plan& plan, const PlanOptions& options) {
+  std::vector<std::string> names;
+  for (const std::size_t position : gander::positions_to_apply(plan, options)) {
+    names.push_back(plan.migrations[position].name);
+  }
+  return names;
+}
 
 // The fixture owns the text of its files (a deque never moves its
 // elements), and each MigrationFile views into it.
@@ -59,7 +68,7 @@ TEST_CASE("a fresh database has every non-empty file pending, in migration order
   const gander::Plan plan = gander::make_plan(fixture.files, {}, {});
   CHECK(names(plan) == std::vector<std::string>{"2_two.sql", "10_ten.sql"});
   CHECK(states(plan) == std::vector<MigrationState>{MigrationState::pending, MigrationState::pending});
-  CHECK(plan.to_apply({}) == std::vector<std::string>{"2_two.sql", "10_ten.sql"});
+  CHECK(names_to_apply(plan, gander::PlanOptions{}) == std::vector<std::string>{"2_two.sql", "10_ten.sql"});
   CHECK_FALSE(plan.has_integrity_problems());
   CHECK_FALSE(plan.is_up_to_date());
   CHECK_NOTHROW(gander::check_plan(plan, {}));
@@ -72,7 +81,7 @@ TEST_CASE("applied files with equal checksums are applied and nothing is left to
   const gander::Plan plan =
       gander::make_plan(fixture.files, {row_for(fixture.files[0]), row_for(fixture.files[1])}, {});
   CHECK(states(plan) == std::vector<MigrationState>{MigrationState::applied, MigrationState::applied});
-  CHECK(plan.to_apply({}).empty());
+  CHECK(names_to_apply(plan, gander::PlanOptions{}).empty());
   CHECK(plan.is_up_to_date());
   CHECK(plan.migrations[0].applied_at == std::string("2026-11-21T09:30:00Z"));
 }
@@ -109,16 +118,19 @@ TEST_CASE("a modified file is refused with both checksums and a diagnosis") {
     row.up_checksum = gander::checksum::sha256_hex("something else");
     const gander::Plan plan = gander::make_plan(fixture.files, {row}, {});
     REQUIRE(plan.migrations[0].state == MigrationState::modified);
-    CHECK(plan.migrations[0].note == "the SQL that ran has changed");
+    CHECK(plan.migrations[0].note_text == "the SQL that ran has changed");
+    CHECK(plan.migrations[0].note == gander::Note::sql_changed);
   }
   SECTION("only comments or Down changed") {
     const gander::Plan plan = gander::make_plan(fixture.files, {row}, {});
-    CHECK_THAT(plan.migrations[0].note, Catch::Contains("the SQL that ran is the same"));
+    CHECK_THAT(plan.migrations[0].note_text, Catch::Contains("the SQL that ran is the same"));
+    CHECK(plan.migrations[0].note == gander::Note::same_sql);
   }
   SECTION("an adopted row cannot say more") {
     row.up_checksum.reset();
     const gander::Plan plan = gander::make_plan(fixture.files, {row}, {});
-    CHECK(plan.migrations[0].note.empty());
+    CHECK(plan.migrations[0].note_text.empty());
+    CHECK(plan.migrations[0].note == gander::Note::none);
   }
   const gander::Plan plan = gander::make_plan(fixture.files, {row}, {});
   CHECK(plan.has_integrity_problems());
@@ -142,7 +154,8 @@ TEST_CASE("a checksum of the untrimmed file is diagnosed as such") {
   row.checksum = gander::checksum::sha256_hex(bytes);
   const gander::Plan plan = gander::make_plan(fixture.files, {row}, {});
   CHECK(plan.migrations[0].state == MigrationState::modified);
-  CHECK_THAT(plan.migrations[0].note, Catch::Contains("untrimmed"));
+  CHECK_THAT(plan.migrations[0].note_text, Catch::Contains("untrimmed"));
+  CHECK(plan.migrations[0].note == gander::Note::untrimmed_checksum);
 }
 
 TEST_CASE("line-ending and BOM differences are not mismatches unless checksums are strict") {
@@ -152,7 +165,8 @@ TEST_CASE("line-ending and BOM differences are not mismatches unless checksums a
   row.checksum = gander::checksum::file_checksum("-- +goose Up\nSELECT 1;\nSELECT 2;\n");
   const gander::Plan lenient = gander::make_plan(fixture.files, {row}, {});
   CHECK(lenient.migrations[0].state == MigrationState::applied);
-  CHECK(lenient.migrations[0].note == "line endings differ");
+  CHECK(lenient.migrations[0].note_text == "line endings differ");
+  CHECK(lenient.migrations[0].note == gander::Note::line_endings_differ);
   CHECK_FALSE(lenient.has_integrity_problems());
 
   PlanOptions strict;
@@ -171,10 +185,11 @@ TEST_CASE("a change recorded in gander.amend is amended: applied with the reason
   options.amendments.push_back({"1_a.sql", row.checksum, std::string(fixture.files[0].checksum), "typo in a comment", 3});
   const gander::Plan plan = gander::make_plan(fixture.files, {row}, options);
   CHECK(plan.migrations[0].state == MigrationState::amended);
-  CHECK(plan.migrations[0].note == "amended: typo in a comment");
+  CHECK(plan.migrations[0].note_text == "amended: typo in a comment");
+  CHECK(plan.migrations[0].note == gander::Note::amended);
   CHECK(plan.is_up_to_date());
   CHECK_FALSE(plan.has_integrity_problems());
-  CHECK(plan.to_apply(options).empty());
+  CHECK(names_to_apply(plan, options).empty());
   CHECK_NOTHROW(gander::check_plan(plan, options));
 
   // Only that exact change: another edit of the file is a mismatch again.
@@ -239,8 +254,8 @@ TEST_CASE("pending files before the newest applied one are out of order") {
   PlanOptions allow;
   allow.allow_out_of_order = true;
   CHECK_NOTHROW(gander::check_plan(plan, allow));
-  CHECK(plan.to_apply(allow) == std::vector<std::string>{"2_b.sql", "4_d.sql"});
-  CHECK(plan.to_apply({}) == std::vector<std::string>{"4_d.sql"});
+  CHECK(names_to_apply(plan, allow) == std::vector<std::string>{"2_b.sql", "4_d.sql"});
+  CHECK(names_to_apply(plan, gander::PlanOptions{}) == std::vector<std::string>{"4_d.sql"});
 }
 
 TEST_CASE("files sharing a version order by name, and a missing newest row still sets the bar") {
@@ -280,7 +295,7 @@ TEST_CASE("a partial row's note says when it was rolling back and which statemen
   CHECK(planned.state == MigrationState::partial);
   CHECK(planned.is_rolling_back);
   CHECK(planned.statement_in_doubt == 3);
-  CHECK_THAT(planned.note, Catch::Contains("rolling back: 2 of 5 Down statements done") &&
+  CHECK_THAT(planned.note_text, Catch::Contains("rolling back: 2 of 5 Down statements done") &&
                                Catch::Contains("statement 3 may or may not have completed"));
   CHECK(plan.has_integrity_problems());
   try {
@@ -295,13 +310,13 @@ TEST_CASE("a partial row's note says when it was rolling back and which statemen
   partial.is_rolling_back = false;
   plan = gander::make_plan(fixture.files, {partial}, {});
   CHECK_FALSE(plan.migrations[0].is_rolling_back);
-  CHECK_THAT(plan.migrations[0].note, Catch::Contains("2 of 4 statements completed; statement 3 may or may not"));
+  CHECK_THAT(plan.migrations[0].note_text, Catch::Contains("2 of 4 statements completed; statement 3 may or may not"));
 
   // Without its file, what the row knows is still said.
   plan = gander::make_plan({}, {partial}, {});
   CHECK(plan.migrations[0].state == MigrationState::partial);
   CHECK(plan.migrations[0].statement_in_doubt == 3);
-  CHECK_THAT(plan.migrations[0].note, Catch::Contains("statement 3 may or may not have completed (no file)"));
+  CHECK_THAT(plan.migrations[0].note_text, Catch::Contains("statement 3 may or may not have completed (no file)"));
 }
 
 TEST_CASE("a partial row's note says how many of the file's statements completed or that it is not recorded") {
@@ -313,7 +328,7 @@ TEST_CASE("a partial row's note says how many of the file's statements completed
   partial.statements_done = 2;
   gander::Plan plan = gander::make_plan(fixture.files, {partial}, {});
   CHECK(plan.migrations[0].statements_done == 2);
-  CHECK_THAT(plan.migrations[0].note, Catch::Contains("2 of 5 statements completed"));
+  CHECK_THAT(plan.migrations[0].note_text, Catch::Contains("2 of 5 statements completed"));
   try {
     gander::check_plan(plan, {});
     FAIL("accepted");
@@ -327,5 +342,5 @@ TEST_CASE("a partial row's note says how many of the file's statements completed
   partial.statements_done = std::nullopt;
   plan = gander::make_plan(fixture.files, {partial}, {});
   CHECK_FALSE(plan.migrations[0].statements_done.has_value());
-  CHECK_THAT(plan.migrations[0].note, Catch::Contains("how many statements completed is not recorded"));
+  CHECK_THAT(plan.migrations[0].note_text, Catch::Contains("how many statements completed is not recorded"));
 }

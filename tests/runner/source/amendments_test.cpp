@@ -7,6 +7,7 @@
 
 #include "error_of.hpp"
 #include "temp_dir.hpp"
+#include "source/file_reading.hpp"
 
 namespace {
 

@@ -14,6 +14,7 @@
 #include <gander/migration_source.hpp>
 
 #include "temp_dir.hpp"
+#include "source/file_reading.hpp"
 
 namespace fs = std::filesystem;
 
@@ -87,7 +88,7 @@ TEST_CASE("create numbers the next sequential file at the width of the newest on
   }
 }
 
-TEST_CASE("create with is_timestamp names the file by the given time in UTC") {
+TEST_CASE("create with timestamp names the file by the given time in UTC") {
   const gander::test::TempDir dir;
   dir.write("00007_a.sql", "-- +goose Up\nSELECT 1;\n");
   // 2026-11-21 09:30:00 UTC, plus a fraction of a second that is dropped.

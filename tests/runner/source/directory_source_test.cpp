@@ -12,6 +12,7 @@
 #include <gander/error.hpp>
 
 #include "temp_dir.hpp"
+#include "source/file_reading.hpp"
 
 TEST_CASE("a directory source lists only the migration files directly inside it, sorted") {
   const gander::test::TempDir dir;
@@ -90,7 +91,7 @@ TEST_CASE("the batch reader reads files of every size exactly, mapping the large
     names.push_back(name);
   }
   const auto source = gander::open_directory_source(dir.path().string());
-  const auto reader = source->open_batch_reader();
+  const auto reader = gander::open_batch_reader(*source);
   for (const std::string& name : names) {
     INFO(name);
     const std::string expected = gander::read_file((dir.path() / name).string());
@@ -105,7 +106,7 @@ TEST_CASE("the batch reader names a file that is gone or a directory as read_fil
   dir.write("001_a.sql", "SELECT 1;");
   std::filesystem::create_directory(dir.path() / "002_dir.sql");
   const auto source = gander::open_directory_source(dir.path().string());
-  const auto reader = source->open_batch_reader();
+  const auto reader = gander::open_batch_reader(*source);
   for (const char* name : {"003_gone.sql", "002_dir.sql"}) {
     INFO(name);
     const std::string path = source->display_path(name);
@@ -134,7 +135,7 @@ TEST_CASE("listing keeps links to files inside, skips links to directories and r
   std::filesystem::create_symlink("kept", dir.path() / "003_dir_link.sql");
   const auto source = gander::open_directory_source(dir.path().string());
   CHECK(source->migration_file_names() == std::vector<std::string>{"001_a.sql", "002_link.sql"});
-  CHECK(source->open_batch_reader()->read("002_link.sql").view() == "SELECT 2;");
+  CHECK(gander::open_batch_reader(*source)->read("002_link.sql").view() == "SELECT 2;");
 
   REQUIRE(::mkfifo((dir.path() / "004_pipe.sql").c_str(), 0644) == 0);
   try {

@@ -5,7 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <gander/error.hpp>
-#include <gander/store.hpp>
+#include "store/store.hpp"
 
 #include "error_of.hpp"
 

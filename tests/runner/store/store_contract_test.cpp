@@ -3,7 +3,7 @@
 // PostgreSQL database. What only one backend does (locks, timeouts, its
 // column types, its errors) stays in store/postgres and store/sqlite.
 
-#include <gander/store.hpp>
+#include "store/store.hpp"
 
 #include <algorithm>
 #include <memory>

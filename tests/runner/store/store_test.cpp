@@ -1,4 +1,4 @@
-#include <gander/store.hpp>
+#include "store/store.hpp"
 
 #include <catch2/catch.hpp>
 

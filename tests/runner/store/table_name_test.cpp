@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <gander/error.hpp>
-#include <gander/store.hpp>
+#include "store/store.hpp"
 
 using gander::parse_table_name;
 

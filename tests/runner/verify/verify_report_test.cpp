@@ -4,7 +4,8 @@
 
 namespace {
 
-gander::PlannedMigration planned(const std::string& name, gander::MigrationState state, const std::string& note = "") {
+gander::PlannedMigration planned(const std::string& name, gander::MigrationState state,
+                                 gander::Note note = gander::Note::none, const std::string& note_text = "") {
   gander::PlannedMigration migration;
   migration.name = name;
   migration.state = state;
@@ -14,6 +15,7 @@ gander::PlannedMigration planned(const std::string& name, gander::MigrationState
     migration.db_checksum = "db-" + name;
   }
   migration.note = note;
+  migration.note_text = note_text;
   return migration;
 }
 
@@ -23,11 +25,14 @@ TEST_CASE("verify report from a database plan: problems are violations and toler
   using gander::MigrationState;
   gander::Plan plan;
   plan.migrations = {planned("1_ok.sql", MigrationState::applied),
-                     planned("2_crlf.sql", MigrationState::applied, "line endings differ"),
-                     planned("3_amended.sql", MigrationState::amended, "amended: typo"),
-                     planned("4_edited.sql", MigrationState::modified, "the SQL that ran has changed"),
+                     planned("2_crlf.sql", MigrationState::applied, gander::Note::line_endings_differ,
+                             "line endings differ"),
+                     planned("3_amended.sql", MigrationState::amended, gander::Note::amended, "amended: typo"),
+                     planned("4_edited.sql", MigrationState::modified, gander::Note::sql_changed,
+                             "the SQL that ran has changed"),
                      planned("5_gone.sql", MigrationState::missing),
-                     planned("6_half.sql", MigrationState::partial, "did not finish"),
+                     planned("6_half.sql", MigrationState::partial, gander::Note::stopped_applying,
+                             "did not finish"),
                      planned("7_early.sql", MigrationState::out_of_order),
                      planned("8_next.sql", MigrationState::pending)};
   const gander::VerifyReport report = gander::verify_report_from_plan(plan, "dbname=app password=***", "db");
@@ -48,7 +53,9 @@ TEST_CASE("verify report from a database plan: problems are violations and toler
   CHECK(report.violations[2].kind == gander::ViolationKind::partial);
   REQUIRE(report.accepted.size() == 2);
   CHECK(report.accepted[0].file == "2_crlf.sql");
+  CHECK(report.accepted[0].why == gander::Note::line_endings_differ);
   CHECK(report.accepted[0].reason == "line endings differ");
+  CHECK(report.accepted[1].why == gander::Note::amended);
   CHECK(report.accepted[1].reason == "amended: typo");
   CHECK(report.new_files == std::vector<std::string>{"7_early.sql", "8_next.sql"});
 }

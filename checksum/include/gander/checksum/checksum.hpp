@@ -6,35 +6,13 @@
 // so their databases are adopted without rewriting a row. It is computed on
 // the file as stored: before ENVSUB, with any byte-order mark included.
 
-#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
-// OpenSSL's EVP_MD_CTX, declared here so that this header needs no OpenSSL
-// headers (consumers of the installed package do not link OpenSSL directly).
-struct evp_md_ctx_st;
+#include <gander/parser/migration.hpp>
 
 namespace gander::checksum {
-
-// An incremental SHA-256 (OpenSSL EVP), for a value hashed in pieces without
-// first joining them in memory. Throws std::runtime_error only if OpenSSL
-// itself fails.
-class Sha256 {
- public:
-  Sha256();
-  // Drops what was updated since the last value (e.g. after an exception).
-  void restart();
-  void update(std::string_view bytes);
-  // Lowercase hex of the digest of everything updated since construction
-  // or the previous finish_hex(), which starts the next value.
-  std::string finish_hex();
-
- private:
-  struct ContextDeleter {
-    void operator()(evp_md_ctx_st* context) const;
-  };
-  std::unique_ptr<evp_md_ctx_st, ContextDeleter> m_context;
-};
 
 // Lowercase hex SHA-256 of `bytes`, hashed in place through OpenSSL EVP.
 // Throws std::runtime_error only if OpenSSL itself fails.
@@ -45,11 +23,10 @@ std::string sha256_hex(std::string_view bytes);
 // `file_bytes`; nothing is copied.
 std::string file_checksum(std::string_view file_bytes);
 
-}  // namespace gander::checksum
-
-#include <vector>
-
-namespace gander::checksum {
+// The checksum of the SQL a migration runs going up: sha256_hex of its up
+// statements joined by '\n'. It tells an edit of the SQL that ran from one
+// of comments, whitespace or the Down section.
+std::string up_checksum(const parser::Migration& migration);
 
 // The checksums of the forms a file takes when only its line endings or its
 // byte-order mark change (README, "Checksums"): CRLF turned into LF, lone LF turned

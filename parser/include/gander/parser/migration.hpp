@@ -45,7 +45,7 @@ struct Migration {
 struct ParseOptions {
   EnvLookup env;              // ENVSUB values; an empty function means every variable is unset
   bool is_notx_name = false;  // the file name ends in _notx.sql (matters for plain files only)
-  bool is_strict = false;     // reject plain files, as goose does
+  bool strict = false;        // reject plain files, as goose does
 };
 
 // A parse failure: the 1-based line it concerns and a message without any

@@ -9,7 +9,7 @@
 #include <libpq-fe.h>
 
 #include <gander/error.hpp>
-#include <gander/store.hpp>
+#include "store/store.hpp"
 
 #include "store/dsn.hpp"
 #include "store/transaction_ended.hpp"

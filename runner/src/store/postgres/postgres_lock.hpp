@@ -27,7 +27,7 @@
 #include <optional>
 #include <string>
 
-#include <gander/store.hpp>
+#include "store/store.hpp"
 
 #include "postgres_connection.hpp"
 

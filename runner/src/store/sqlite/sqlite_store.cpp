@@ -1,12 +1,12 @@
 #include <cstdint>
 #include <gander/error.hpp>
-#include <gander/store.hpp>
+#include "store/store.hpp"
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "util/file_lock.hpp"
+#include "file_lock.hpp"
 #include "store/row_state.hpp"
 #include "store/tracking_columns.hpp"
 #include "sqlite_connection.hpp"
@@ -70,7 +70,7 @@ class NoLock final : public StoreLock {};
 class SqliteStore final : public Store {
  public:
   SqliteStore(const StoreOptions& options, TableName table)
-      : m_connection(options.dsn, options.busy_timeout, options.statement_timeout, options.creates_missing_database),
+      : m_connection(options.dsn, options.busy_timeout, options.statement_timeout, options.create_missing_database),
         m_table(std::move(table)) {}
 
   const char* driver() const override { return "sqlite3"; }

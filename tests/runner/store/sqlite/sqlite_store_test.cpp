@@ -15,7 +15,7 @@
 #include <filesystem>
 #include <functional>
 #include <gander/error.hpp>
-#include <gander/store.hpp>
+#include "store/store.hpp"
 #include <optional>
 #include <thread>
 

@@ -12,21 +12,9 @@
 #include <vector>
 
 #include <gander/amendments.hpp>
+#include <gander/status.hpp>
 
 namespace gander {
-
-// `amended`: applied, and the file changed since in a way gander.amend
-// records (README, "Reviewed amendments"); it counts as applied. `running`: a partial NO
-// TRANSACTION migration while another run holds the migration lock, i.e.
-// being applied right now; only read-only commands report it (make_plan
-// never does), and it is not an integrity problem.
-enum class MigrationState { applied, amended, pending, out_of_order, modified, missing, partial, running };
-
-// The JSON name (README, "Status"): "applied", "amended", "pending", "out-of-order", ...
-const char* to_string(MigrationState state);
-
-// Applied or amended: the migration ran and its row matches its file.
-bool counts_as_applied(MigrationState state);
 
 // A migration file, read and parsed. Files that are empty after trimming are
 // passed too: they are never pending, but a row for one is a mismatch.
@@ -71,32 +59,9 @@ struct PlanOptions {
   std::vector<Amendment> amendments;  // reviewed changes that count as applied
 };
 
-struct PlannedMigration {
-  std::string name;
-  std::optional<std::int64_t> version;  // none for a row whose name carries no version
-  MigrationState state = MigrationState::pending;
-  std::optional<std::string> file_checksum;  // none when the file is missing
-  std::optional<std::string> db_checksum;    // none when never applied
-  std::optional<std::string> applied_at;
-  std::string note;  // "line endings differ", what changed in a modified file, or an amendment's reason
-  std::optional<std::int64_t> statements_done;  // a partial migration's progress, when recorded
-  bool is_go = false;  // a goose Go migration: `up` stops before it while it is pending
-  bool is_rolling_back = false;                    // a partial migration stopped while rolling back
-  std::optional<std::int64_t> statement_in_doubt;  // a partial migration's statement that may or may not have completed
-};
-
-struct Plan {
-  std::vector<PlannedMigration> migrations;  // in migration order
-
-  // True when a migration is modified, missing or partial (exit code 3).
-  bool has_integrity_problems() const;
-  // True when every migration is applied (or amended) and matches its
-  // file: nothing pending, out of order, modified, missing or partial.
-  bool is_up_to_date() const;
-  // The names `up` applies, in order: pending ones, and out-of-order ones
-  // when they are allowed.
-  std::vector<std::string> to_apply(const PlanOptions& options) const;
-};
+// The positions in `plan.migrations` that `up` applies, in order: the
+// pending migrations, and the out-of-order ones when they are allowed.
+std::vector<std::size_t> positions_to_apply(const Plan& plan, const PlanOptions& options);
 
 // Builds the plan, moving what it keeps out of `rows`. Never throws for any
 // combination of files and rows.

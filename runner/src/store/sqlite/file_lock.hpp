@@ -4,11 +4,11 @@
 // exclusive flock() on a descriptor of the database file itself, so every
 // process that opens that file, under any path, meets the same lock.
 
-#include <gander/store.hpp>
+#include "store/store.hpp"
 #include <memory>
 #include <string>
 
-#include "file_descriptor.hpp"
+#include "util/file_descriptor.hpp"
 
 namespace gander::detail {
 

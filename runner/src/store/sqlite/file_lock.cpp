@@ -11,8 +11,8 @@
 #include <gander/error.hpp>
 #include <utility>
 
-#include "backoff.hpp"
-#include "duration_text.hpp"
+#include "util/backoff.hpp"
+#include "util/duration_text.hpp"
 
 namespace gander::detail {
 

@@ -15,7 +15,9 @@
 #include <string>
 #include <vector>
 
-#include <gander/planner.hpp>
+#include <gander/driver.hpp>
+
+#include "plan/planner.hpp"
 
 namespace gander {
 
@@ -35,10 +37,6 @@ struct TableName {
 // when it is schema-qualified and `allows_schema` is false.
 TableName parse_table_name(const std::string& text, bool allows_schema);
 
-enum class LockMethod {
-  advisory,  // PostgreSQL session advisory lock (default)
-  table,     // a row in <table>_lock, for PostgreSQL-compatible engines without advisory locks
-};
 
 struct LockOptions {
   std::chrono::milliseconds timeout = std::chrono::minutes(5);
@@ -215,34 +213,13 @@ class Store {
   virtual void cancel() noexcept = 0;
 };
 
-enum class Driver { postgres, sqlite };
-
-// The driver a name selects: "postgres", "postgresql" and "pgx" (goose's
-// names) select PostgreSQL, "sqlite3" and "sqlite" SQLite; none otherwise.
-std::optional<Driver> driver_from_name(const std::string& name);
-
-// The driver a DSN names when no driver is given, as the CLI and the
-// Migrator choose it: PostgreSQL for a postgres:// or postgresql:// URL
-// (libpq reads these two in lower case only) or libpq key=value pairs (the
-// DSN starts with a keyword and '='), SQLite for anything else (a path or a
-// file: URI). Throws Error{config}, hiding the password, for a URL whose
-// scheme gander does not serve (mysql://, postgress://, PostgreSQL://):
-// it would otherwise become the name of a SQLite file.
-Driver driver_for_dsn(const std::string& dsn);
-
-// The driver `driver_name` (driver_from_name) selects for `dsn`, or
-// driver_for_dsn(dsn) when the name is empty. Throws Error{config}, hiding
-// the password, for an unknown name, a URL with a scheme gander does not
-// serve, and a PostgreSQL DSN given to SQLite.
-Driver select_driver(const std::string& driver_name, const std::string& dsn);
-
 struct StoreOptions {
   std::string driver;  // a name driver_from_name() accepts; empty: driver_for_dsn(dsn)
   std::string dsn;     // a libpq connection string or URL; a SQLite path or file: URI
   // SQLite: create the database file when it does not exist. When false, a
   // missing file is Error{connection} naming it, and nothing is created.
   // PostgreSQL: libpq never creates a database.
-  bool creates_missing_database = true;
+  bool create_missing_database = true;
   std::string table = "schema_migrations";
   // How long a SQLite statement waits for another connection's write lock
   // before it fails with Error{lock}.
@@ -273,11 +250,5 @@ std::unique_ptr<Store> open_store(const StoreOptions& options);
 std::unique_ptr<Store> open_postgres_store(const StoreOptions& options, const TableName& table);
 std::unique_ptr<Store> open_sqlite_store(const StoreOptions& options, const TableName& table);
 
-// `dsn` for messages, without its password: a URL with its password (and
-// any secret query parameter) replaced by "***", libpq key=value pairs as
-// libpq parsed them with their secrets "***", a SQLite path as it is.
-// Where the password ends is unclear (an unencoded '@' or '/' in a URL,
-// key=value pairs libpq refuses), more is hidden, never less.
-std::string redact_dsn(const std::string& dsn);
 
 }  // namespace gander
