@@ -6,6 +6,7 @@
 #   <!-- test: sh [SESSION] -->        run with bash -e -o pipefail, gander first on PATH
 #   <!-- test: postgres [SESSION] -->  the same, with DATABASE_URL naming a fresh database
 #   <!-- test: lint RULE -->           the block, as a migration file, makes `gander lint` report RULE
+#                                      (RULE none: lint finds nothing at all)
 #   <!-- test: same-as PATH -->        the block is PATH, or whole lines of it, verbatim
 #   <!-- not-run: REASON -->           not checked, and says why
 # A block without a marker, an indented code block or an unterminated fence
@@ -135,7 +136,7 @@ run_shell_block() {
   if [ "$kind" = postgres ]; then
     local database
     database=$(session_database "$key")
-    environment=("DATABASE_URL=postgres://$PGUSER@$PGHOST:$PGPORT/$database")
+    environment=("DATABASE_URL=postgres://$PGUSER@$PGHOST:$PGPORT/$database" "PGDATABASE=$database")
   fi
   # A safety net only: no example waits for anything.
   if (cd "$dir" && env "${environment[@]}" timeout 300 bash -e -o pipefail "$scratch/blocks/$id.body") >"$log" 2>&1; then
@@ -154,7 +155,9 @@ check_lint_block() {
   mkdir -p "$dir"
   cp "$scratch/blocks/$id.body" "$dir/00001_example.sql"
   output=$(gander lint --dir "$dir" 2>&1 || true)
-  if [[ $output == *": $rule: "* ]]; then
+  if [ "$rule" = none ] && [[ $output == "0 errors, 0 warnings "* ]]; then
+    echo "ok: $where (lint finds nothing)"
+  elif [ "$rule" != none ] && [[ $output == *": $rule: "* ]]; then
     echo "ok: $where (lint $rule)"
   else
     fail "$where: gander lint does not report $rule for this example; it said:"
