@@ -9,8 +9,9 @@
 #                                      (RULE none: lint finds nothing at all)
 #   <!-- test: same-as PATH -->        the block is PATH, or whole lines of it, verbatim
 #   <!-- not-run: REASON -->           not checked, and says why
-# A block without a marker, an indented code block or an unterminated fence
-# fails the test, so no example escapes it. A shell block runs in a fresh
+# A block without a marker, an indented code block, an unterminated fence or
+# a relative link to a file the repository lacks fails the test, so no
+# example escapes it. A shell block runs in a fresh
 # directory holding copies of the repository's migrations/ and
 # tests/lint_fixtures/; blocks of one document that name the same SESSION
 # share a directory (and database) and run in the order they appear.
@@ -84,6 +85,16 @@ awk -v out="$scratch/blocks" -v root="$source_dir/" '
 if [ -s "$scratch/problems.txt" ]; then
   while IFS= read -r problem; do fail "$problem"; done <"$scratch/problems.txt"
 fi
+
+# Every relative link names a file the repository has.
+for document in "${documents[@]}"; do
+  while IFS= read -r target; do
+    target=${target%%#*}
+    [ -n "$target" ] || continue
+    [ -e "$(dirname "$document")/$target" ] ||
+      fail "${document#"$source_dir"/}: a link to $target, which the repository does not have"
+  done < <(grep -oE '\]\([^ )]+\)' "$document" | sed -E 's/^\]\((.*)\)$/\1/' | grep -v '^[a-z]*:' || true)
+done
 
 postgres_available=0
 if [ -n "${PGHOST:-}" ] && [ -n "${PGPORT:-}" ] && [ -n "${PGUSER:-}" ]; then
