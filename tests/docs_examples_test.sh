@@ -101,7 +101,6 @@ if [ -n "${PGHOST:-}" ] && [ -n "${PGPORT:-}" ] && [ -n "${PGUSER:-}" ]; then
   postgres_available=1
 fi
 postgres_skipped=0
-database_count=0
 
 gander_dir=$(dirname "$gander")
 export PATH="$gander_dir:$PATH"
@@ -112,42 +111,39 @@ git config --global user.name "docs example"
 git config --global user.email "docs@example.invalid"
 git config --global init.defaultBranch main
 
-# The directory of a session (created, with the sample files, on first use).
+# Sets session_directory (and, for PostgreSQL, session_database) for the
+# session KEY, creating them on first use: a directory with the sample files,
+# a fresh database. Globals, not output, so that the maps outlive the call.
 declare -A session_dirs=() session_databases=()
-session_dir() {
-  local key=$1
+open_session() {
+  local key=$1 kind=$2
   if [ -z "${session_dirs[$key]:-}" ]; then
-    local dir="$scratch/run/${#session_dirs[@]}"
+    local dir="$scratch/run/session-${#session_dirs[@]}"
     mkdir -p "$dir/tests"
     cp -R "$source_dir/migrations" "$dir/migrations"
     cp -R "$source_dir/tests/lint_fixtures" "$dir/tests/lint_fixtures"
     session_dirs[$key]=$dir
   fi
-  printf '%s' "${session_dirs[$key]}"
-}
-
-session_database() {
-  local key=$1
-  if [ -z "${session_databases[$key]:-}" ]; then
-    database_count=$((database_count + 1))
-    local name="gander_docs_$$_$database_count"
-    PGOPTIONS="-c client_min_messages=warning" psql -q -X -v ON_ERROR_STOP=1 -d postgres -c "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
+  session_directory=${session_dirs[$key]}
+  if [ "$kind" = postgres ] && [ -z "${session_databases[$key]:-}" ]; then
+    local name="gander_docs_$$_${#session_databases[@]}"
+    PGOPTIONS="-c client_min_messages=warning" psql -q -X -v ON_ERROR_STOP=1 -d postgres \
+      -c "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
     session_databases[$key]=$name
   fi
-  printf '%s' "${session_databases[$key]}"
+  session_database=${session_databases[$key]:-}
 }
 
 run_shell_block() {
   local id=$1 where=$2 kind=$3 session=$4 key dir log
   key="$where"
   [ -n "$session" ] && key="${where%%:*}|$kind|$session"
-  dir=$(session_dir "$key")
+  open_session "$key" "$kind"
+  dir=$session_directory
   log="$scratch/blocks/$id.log"
   local environment=()
   if [ "$kind" = postgres ]; then
-    local database
-    database=$(session_database "$key")
-    environment=("DATABASE_URL=postgres://$PGUSER@$PGHOST:$PGPORT/$database" "PGDATABASE=$database")
+    environment=("DATABASE_URL=postgres://$PGUSER@$PGHOST:$PGPORT/$session_database" "PGDATABASE=$session_database")
   fi
   # A safety net only: no example waits for anything.
   if (cd "$dir" && env "${environment[@]}" timeout 300 bash -e -o pipefail "$scratch/blocks/$id.body") >"$log" 2>&1; then
