@@ -1,4 +1,4 @@
-// Reviewed amendments end to end (README, "Reviewed amendments"): an applied file whose comment
+// Reviewed amendments end to end (docs/file-format.md, "Reviewed amendments"): an applied file whose comment
 // was fixed is refused, amended after review, and then deployed to a
 // database that still holds the old checksum, where nothing re-runs.
 

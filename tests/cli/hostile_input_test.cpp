@@ -1,5 +1,5 @@
 // Hostile and broken input, each with a clear message and a documented exit
-// code (README, "Bad input"), run through the built binary as a user would.
+// code (docs/commands.md, "Bad input"), run through the built binary as a user would.
 
 #include <chrono>
 #include <cstdlib>

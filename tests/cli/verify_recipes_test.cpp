@@ -1,4 +1,4 @@
-// The README's CI recipes, run as written in scratch repositories: the
+// The CI recipes of docs/ci.md, run as written in scratch repositories: the
 // GitHub Actions job's verify and lint steps and the pre-commit hook in tools/hooks.
 
 #include <cstdlib>
