@@ -134,11 +134,18 @@ Snapshot read_snapshot(TestDatabase& database) {
   return snapshot;
 }
 
-// Checks the invariants after a kill; returns the partial migration, if any.
-std::optional<int> check_snapshot(const Snapshot& snapshot) {
+// Walks migrations 1..count as a kill left them: an unrecorded one left
+// nothing, an applied one its table and applied_markers(index) markers, and
+// at most one is partial, with a consistent count, which check_partial(index,
+// row, done, most, has_table, markers) checks further: `done` statements
+// completed, `most` of them may have (one more when one is in doubt).
+// Returns the partial one, if any.
+template <typename Name, typename AppliedMarkers, typename CheckPartial>
+std::optional<int> check_migrations(const Snapshot& snapshot, int count, const Name& name,
+                                    const AppliedMarkers& applied_markers, const CheckPartial& check_partial) {
   std::optional<int> partial;
-  for (int index = 1; index <= k_migrations; ++index) {
-    INFO(file_name(index));
+  for (int index = 1; index <= count; ++index) {
+    INFO(name(index));
     const auto row = snapshot.rows.find(index);
     const bool has_table = snapshot.tables.count(index) > 0;
     const auto found = snapshot.markers.find(index);
@@ -147,31 +154,41 @@ std::optional<int> check_snapshot(const Snapshot& snapshot) {
       // Unrecorded: nothing of it ran (a NO TRANSACTION one is recorded before its first statement).
       CHECK_FALSE(has_table);
       CHECK(markers == 0);
-    } else if (row->second.state == "applied") {
-      CHECK(has_table);
-      CHECK(markers == markers_of(kind_of(index)));
-    } else {
-      REQUIRE(row->second.state == "partial");
-      REQUIRE(kind_of(index) == Kind::no_transaction);
-      CHECK_FALSE(partial.has_value());
-      partial = index;
-      CHECK(row->second.direction == "up");
-      REQUIRE(row->second.statements_done.has_value());
-      const int done = *row->second.statements_done;
-      const std::optional<int> in_doubt = row->second.statement_started;
-      CHECK(done >= 0);
-      if (in_doubt) CHECK(*in_doubt == done + 1);
-      CHECK(done + (in_doubt ? 1 : 0) <= k_no_transaction_statements);
-      // Statement 1 creates the table, each later one adds a marker. The
-      // statement in doubt may or may not have completed; the others are
-      // exactly as recorded.
-      const int most = in_doubt ? done + 1 : done;
-      CHECK(markers >= std::max(done - 1, 0));
-      CHECK(markers <= std::max(most - 1, 0));
-      if (done >= 1) CHECK(has_table);
+      continue;
     }
+    if (row->second.state == "applied") {
+      CHECK(has_table);
+      CHECK(markers == applied_markers(index));
+      continue;
+    }
+    REQUIRE(row->second.state == "partial");
+    CHECK_FALSE(partial.has_value());
+    partial = index;
+    REQUIRE(row->second.statements_done.has_value());
+    const int done = *row->second.statements_done;
+    const std::optional<int> in_doubt = row->second.statement_started;
+    CHECK(done >= 0);
+    if (in_doubt) CHECK(*in_doubt == done + 1);
+    check_partial(index, row->second, done, in_doubt ? done + 1 : done, has_table, markers);
   }
   return partial;
+}
+
+// Checks the invariants after a kill; returns the partial migration, if any.
+std::optional<int> check_snapshot(const Snapshot& snapshot) {
+  return check_migrations(
+      snapshot, k_migrations, file_name, [](int index) { return markers_of(kind_of(index)); },
+      [](int index, const Row& row, int done, int most, bool has_table, int markers) {
+        REQUIRE(kind_of(index) == Kind::no_transaction);
+        CHECK(row.direction == "up");
+        CHECK(most <= k_no_transaction_statements);
+        // Statement 1 creates the table, each later one adds a marker. The
+        // statement in doubt may or may not have completed; the others are
+        // exactly as recorded.
+        CHECK(markers >= std::max(done - 1, 0));
+        CHECK(markers <= std::max(most - 1, 0));
+        if (done >= 1) CHECK(has_table);
+      });
 }
 
 // down-to 0 killed at random moments. Two of every three migrations roll
@@ -210,39 +227,17 @@ std::string rollback_migration_text(int index) {
 // Checks the invariants after a killed rollback; returns the migration
 // left partial, rolling back, if any.
 std::optional<int> check_rollback_snapshot(const Snapshot& snapshot) {
-  std::optional<int> partial;
-  for (int index = 1; index <= k_rollback_migrations; ++index) {
-    INFO(rollback_file_name(index));
-    const auto row = snapshot.rows.find(index);
-    const bool has_table = snapshot.tables.count(index) > 0;
-    const auto found = snapshot.markers.find(index);
-    const int markers = found == snapshot.markers.end() ? 0 : found->second;
-    if (row == snapshot.rows.end()) {
-      CHECK_FALSE(has_table);
-      CHECK(markers == 0);
-    } else if (row->second.state == "applied") {
-      CHECK(has_table);
-      CHECK(markers == k_rollback_markers);
-    } else {
-      REQUIRE(row->second.state == "partial");
-      REQUIRE(rolls_back_outside_transaction(index));
-      CHECK(row->second.direction == "down");
-      CHECK_FALSE(partial.has_value());
-      partial = index;
-      REQUIRE(row->second.statements_done.has_value());
-      const int done = *row->second.statements_done;
-      const std::optional<int> in_doubt = row->second.statement_started;
-      if (in_doubt) CHECK(*in_doubt == done + 1);
-      const int most = in_doubt ? done + 1 : done;
-      CHECK(done >= 0);
-      CHECK(most <= k_down_statements);
-      // Down statement k deletes one marker, the last one drops the table.
-      CHECK(markers <= k_rollback_markers - std::min(done, k_rollback_markers));
-      CHECK(markers >= k_rollback_markers - std::min(most, k_rollback_markers));
-      if (most < k_down_statements) CHECK(has_table);
-    }
-  }
-  return partial;
+  return check_migrations(
+      snapshot, k_rollback_migrations, rollback_file_name, [](int) { return k_rollback_markers; },
+      [](int index, const Row& row, int done, int most, bool has_table, int markers) {
+        REQUIRE(rolls_back_outside_transaction(index));
+        CHECK(row.direction == "down");
+        CHECK(most <= k_down_statements);
+        // Down statement k deletes one marker, the last one drops the table.
+        CHECK(markers <= k_rollback_markers - std::min(done, k_rollback_markers));
+        CHECK(markers >= k_rollback_markers - std::min(most, k_rollback_markers));
+        if (most < k_down_statements) CHECK(has_table);
+      });
 }
 
 void drop_everything(TestDatabase& database) {
