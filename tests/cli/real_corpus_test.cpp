@@ -23,6 +23,7 @@
 
 #include <gander/error.hpp>
 #include <gander/inspect.hpp>
+#include <gander/validate.hpp>
 #include <gander/migration_source.hpp>
 
 #include "run_process.hpp"

@@ -11,6 +11,7 @@
 
 #include <gander/checksum/checksum.hpp>
 #include <gander/inspect.hpp>
+#include <gander/validate.hpp>
 
 #include "shared_data.hpp"
 

@@ -4,6 +4,7 @@
 
 #include <gander/error.hpp>
 #include <gander/inspect.hpp>
+#include <gander/validate.hpp>
 
 #include "commands.hpp"
 #include "exit_codes.hpp"

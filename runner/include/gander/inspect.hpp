@@ -1,12 +1,9 @@
 #pragma once
 
-// Reading migrations without a database: how gander parses one file
-// (`gander show`) and whether a whole source is well-formed
-// (`gander validate`). Both read files through the runner and parse and
-// checksum them through the pure modules.
+// Reading one migration without a database: how gander parses and
+// checksums a file (`gander show`). validate.hpp does it for a whole source.
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,8 +38,7 @@ struct InspectedMigration {
   std::optional<Error> down_error;
 };
 
-// Parses and checksums the bytes of one migration file; a large file is
-// checksummed on a second thread while it is parsed. Throws Error{parse}
+// Parses and checksums the bytes of one migration file. Throws Error{parse}
 // with the file and line on a format error that concerns going up; one that
 // concerns only the Down section is kept in `down_error`. A Go migration's
 // bytes are only checksummed.
@@ -52,22 +48,5 @@ InspectedMigration inspect_bytes(const std::string& name, const std::string& dis
 // Reads `path` and inspects it. Throws Error{config} when the file cannot be
 // read and Error{parse} when it is malformed.
 InspectedMigration inspect_file(const std::string& path, const InspectOptions& options);
-
-// `inspected` and `error` are held by pointer: the entries for every file of
-// a large directory are created at once, before any file is read, and a
-// small entry is less fresh memory to fault in on that one thread.
-struct ValidationEntry {
-  std::string name;
-  std::string display_path;
-  std::optional<std::int64_t> version;            // none when the name carries no valid version
-  std::unique_ptr<InspectedMigration> inspected;  // set when the file is valid
-  std::unique_ptr<Error> error;                   // set when it is not
-};
-
-// Every *.sql file of `source` in migration order, then the files whose
-// names carry no valid version. Problems are collected, not thrown, so that
-// every bad file is reported. Throws Error{config} only when the source
-// itself cannot be listed.
-std::vector<ValidationEntry> validate_source(const MigrationSource& source, const InspectOptions& options);
 
 }  // namespace gander

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include <gander/amendments.hpp>
-#include <gander/verify.hpp>
+#include <gander/verify_report.hpp>
 
 namespace gander::detail {
 

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <gander/inspect.hpp>
+#include <gander/validate.hpp>
 
 #include "shared_data.hpp"
 

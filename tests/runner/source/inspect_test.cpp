@@ -1,4 +1,5 @@
 #include <gander/inspect.hpp>
+#include <gander/validate.hpp>
 
 #include <algorithm>
 #include <cstdio>
