@@ -6,7 +6,7 @@
 
 namespace gander::parser::detail {
 
-// A UTF-8 byte-order mark: skipped at the very start of a file (DESIGN §2).
+// A UTF-8 byte-order mark: skipped at the very start of a file (docs/file-format.md).
 inline constexpr std::string_view k_bom = "\xEF\xBB\xBF";
 
 // Splits text into lines the way Go's bufio.ScanLines does (split on '\n',

@@ -325,7 +325,7 @@ class Machine {
   }
 
   // A failure only goose's down pass meets: the up section stays usable
-  // (DESIGN §2), and parsing goes on for failures that concern both.
+  // (docs/file-format.md), and parsing goes on for failures that concern both.
   void fail_down(Failure failure) {
     if (!m_down_failure) m_down_failure = std::move(failure);
   }

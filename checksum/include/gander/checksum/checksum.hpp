@@ -1,6 +1,6 @@
 #pragma once
 
-// The migration checksum (README, "Checksums"): lowercase hex SHA-256 of a file's bytes
+// The migration checksum (docs/file-format.md, "Checksums"): lowercase hex SHA-256 of a file's bytes
 // with leading and trailing whitespace removed exactly as Go's
 // strings.TrimSpace removes it. Filename-keyed Go runners store this value,
 // so their databases are adopted without rewriting a row. It is computed on
@@ -29,7 +29,7 @@ std::string file_checksum(std::string_view file_bytes);
 std::string up_checksum(const parser::Migration& migration);
 
 // The checksums of the forms a file takes when only its line endings or its
-// byte-order mark change (README, "Checksums"): CRLF turned into LF, lone LF turned
+// byte-order mark change (docs/file-format.md, "Checksums"): CRLF turned into LF, lone LF turned
 // into CRLF, a leading BOM removed or added, and each line-ending form with
 // the BOM toggled. The file's own checksum is not in the list. A stored
 // checksum found here means the file is unchanged but for such an edit.

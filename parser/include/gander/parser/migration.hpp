@@ -7,7 +7,7 @@
 //
 // goose's parser is reproduced exactly (annotation matching, comment
 // handling, statement splitting by the last word of a line, trimming, every
-// error), with gander's additions from the README's "The migration file format": a leading UTF-8 BOM is
+// error), with gander's additions (docs/file-format.md): a leading UTF-8 BOM is
 // skipped; a file without any annotation is a plain file (one batch, or split
 // like goose when named *_notx.sql); a file that is empty after trimming is
 // marked empty; an empty StatementBegin/End block followed by SQL, which goose
@@ -61,7 +61,7 @@ struct ParseResult {
   // The first problem only goose's down pass meets (an unfinished last Down
   // statement, say): the up section is usable and `migration.down` is empty.
   // goose's CLI parses only the direction it runs, so such files were applied
-  // for years (README, "Moving from goose"). Never set together with `error`.
+  // for years (docs/moving-from-goose.md). Never set together with `error`.
   std::optional<ParseError> down_error;
 };
 
