@@ -53,7 +53,8 @@ std::string with_backend_types(const std::string& driver, std::string sql) {
 }
 
 std::vector<gander::AppliedRow> sorted_by_filename(std::vector<gander::AppliedRow> rows) {
-  std::sort(rows.begin(), rows.end(), [](const auto& left, const auto& right) { return left.filename < right.filename; });
+  std::sort(rows.begin(), rows.end(),
+            [](const auto& left, const auto& right) { return left.filename < right.filename; });
   return rows;
 }
 
@@ -244,7 +245,8 @@ TEST_CASE("store contract: a legacy three-column table is read as is and upgrade
   const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
   const StoreFixture fixture(driver);
   fixture.exec_typed(k_three_column_table);
-  const char* const stored_sql = "SELECT filename, checksum, CAST(applied_at AS TEXT) FROM schema_migrations ORDER BY filename";
+  const char* const stored_sql =
+      "SELECT filename, checksum, CAST(applied_at AS TEXT) FROM schema_migrations ORDER BY filename";
   const std::vector<Row> stored_before = fixture.db->query(stored_sql);
   const auto store = fixture.open();
   CHECK(store->table_shape() == TableShape::legacy);
@@ -428,7 +430,8 @@ TEST_CASE("store contract: foreign tracking tables are refused with their column
        "CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL);"
        "INSERT INTO schema_migrations VALUES (20261121093000, false)",
        "(version, dirty)"},
-      {"schema_migrations", dirty_schema_migrations, dirty_schema_migrations, "(filename, checksum, applied_at, dirty)"},
+      {"schema_migrations", dirty_schema_migrations, dirty_schema_migrations,
+       "(filename, checksum, applied_at, dirty)"},
       {"almost", almost, almost, "(filename, checksum, applied_at, extra)"},
   };
   for (const Case& c : cases) {
@@ -490,8 +493,7 @@ TEST_CASE("store contract: read_checksums reads every row's name checksum and st
   store->prepare_table();
   store->insert_row(row_record("00002_b.sql", true));
   store->insert_row(row_record("00001_a.sql"));
-  std::vector<gander::AppliedRow> rows = store->read_checksums();
-  std::sort(rows.begin(), rows.end(), [](const auto& left, const auto& right) { return left.filename < right.filename; });
+  const std::vector<gander::AppliedRow> rows = sorted_by_filename(store->read_checksums());
   REQUIRE(rows.size() == 2);
   CHECK(rows[0].filename == "00001_a.sql");
   CHECK(rows[0].checksum == "c-00001_a.sql");
