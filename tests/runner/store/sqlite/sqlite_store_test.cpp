@@ -1,5 +1,10 @@
-// The SQLite store against real database files. Each test inspects the file
-// through its own connection (TestDatabase), independently of the store.
+// What only the SQLite store does, against real database files: file locks,
+// in-memory databases, DSN options, the busy and statement timeouts, the
+// formats applied_at may be stored in. What both stores do is tested once,
+// for both, in store_contract_test.cpp. Each test inspects the file through
+// its own connection (TestDatabase), independently of the store.
+
+#include "store/store.hpp"
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -7,30 +12,25 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
-#include <catch2/catch.hpp>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <functional>
-#include <gander/error.hpp>
-#include "store/store.hpp"
-#include <optional>
 #include <thread>
 
+#include <catch2/catch.hpp>
+
+#include <gander/error.hpp>
+
 #include "error_of.hpp"
-#include "row_record.hpp"
 #include "temp_dir.hpp"
 #include "test_database.hpp"
 
 namespace {
 
-using gander::test::row_record;
-
 using namespace std::chrono_literals;
 using gander::ErrorKind;
-using gander::TableShape;
 
 std::unique_ptr<gander::Store> open_store(const std::string& dsn, const std::string& table = "schema_migrations",
                                           std::chrono::milliseconds busy_timeout = 5s) {
@@ -40,28 +40,6 @@ std::unique_ptr<gander::Store> open_store(const std::string& dsn, const std::str
   options.table = table;
   options.busy_timeout = busy_timeout;
   return gander::open_sqlite_store(options, gander::parse_table_name(table, false));
-}
-
-
-std::vector<std::string> column_names(gander::test::TestDatabase& db, const std::string& table) {
-  std::vector<std::string> names;
-  for (const auto& row : db.query("SELECT name FROM pragma_table_info('" + table + "')")) names.push_back(*row[0]);
-  return names;
-}
-
-// Everything in the database file as SQL text: the schema and every row.
-std::string dump(gander::test::TestDatabase& db) {
-  std::string out;
-  for (const auto& entry : db.query("SELECT type, name, sql FROM sqlite_master ORDER BY name")) {
-    // Automatic indexes have no SQL.
-    out += entry[2].value_or("-- " + *entry[1]) + ";\n";
-    if (entry[0] != "table") continue;
-    for (const auto& row : db.query("SELECT * FROM \"" + *entry[1] + "\" ORDER BY 1")) {
-      for (const auto& value : row) out += (value ? "'" + *value + "'" : "NULL") + std::string(" ");
-      out += "\n";
-    }
-  }
-  return out;
 }
 
 // A forked child for cross-process tests. It makes only system calls (the
@@ -120,139 +98,6 @@ bool is_reserved_by_another_process(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("sqlite: a fresh database gets the tracking table with exactly DESIGN's columns") {
-  const gander::test::TempDir dir;
-  const auto db = gander::test::make_sqlite_database(dir.path());
-  const auto store = open_store(db->dsn());
-  CHECK(store->table_shape() == TableShape::missing);
-  store->prepare_table();
-  CHECK(store->table_shape() == TableShape::current);
-
-  const std::vector<gander::test::Row> expected = {
-      {"filename", "TEXT", "1", "1"},    {"checksum", "TEXT", "1", "0"},        {"applied_at", "TEXT", "1", "0"},
-      {"version", "INTEGER", "0", "0"},  {"execution_ms", "INTEGER", "0", "0"}, {"state", "TEXT", "1", "0"},
-      {"up_checksum", "TEXT", "0", "0"},        {"statements_done", "INTEGER", "0", "0"},
-      {"direction", "TEXT", "0", "0"},          {"statement_started", "INTEGER", "0", "0"},
-  };
-  CHECK(db->query("SELECT name, type, \"notnull\", pk FROM pragma_table_info('schema_migrations') ORDER BY cid") ==
-        expected);
-
-  // Defaults: applied_at is ISO-8601 UTC text, state is 'applied'.
-  db->exec("INSERT INTO schema_migrations (filename, checksum) VALUES ('1_a.sql', 'x')");
-  const auto row = db->query("SELECT applied_at, state FROM schema_migrations").at(0);
-  CHECK_THAT(*row[0], Catch::Matches(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"));
-  CHECK(row[1] == "applied");
-
-  // A second prepare changes nothing.
-  const std::string before = dump(*db);
-  store->prepare_table();
-  CHECK(dump(*db) == before);
-}
-
-TEST_CASE("sqlite: a legacy three-column table is upgraded in place keeping every row and checksum") {
-  const gander::test::TempDir dir;
-  const auto db = gander::test::make_sqlite_database(dir.path());
-  db->exec(
-      "CREATE TABLE schema_migrations (filename TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL);"
-      "INSERT INTO schema_migrations VALUES ('00001_init.sql', "
-      "'3f2a9c1e07b4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e', '2024-03-01 10:00:00');"
-      "INSERT INTO schema_migrations VALUES ('00002_users.sql', ' odd checksum, kept as is ', "
-      "'2024-03-02T11:00:00Z');");
-  const auto before = db->query("SELECT filename, checksum, applied_at FROM schema_migrations ORDER BY filename");
-
-  const auto store = open_store(db->dsn());
-  CHECK(store->table_shape() == TableShape::legacy);
-  store->prepare_table();
-  CHECK(store->table_shape() == TableShape::current);
-
-  CHECK(column_names(*db, "schema_migrations") == std::vector<std::string>{"filename", "checksum", "applied_at",
-                                                                           "version", "execution_ms", "state",
-                                                                           "up_checksum", "statements_done",
-                                                                           "direction", "statement_started"});
-  CHECK(db->query("SELECT filename, checksum, applied_at FROM schema_migrations ORDER BY filename") == before);
-  CHECK(db->query("SELECT DISTINCT state, version, execution_ms, up_checksum FROM schema_migrations") ==
-        std::vector<gander::test::Row>{{"applied", std::nullopt, std::nullopt, std::nullopt}});
-
-  const auto rows = store->read_rows();
-  REQUIRE(rows.size() == 2);
-  CHECK(rows[1].checksum == " odd checksum, kept as is ");
-  CHECK_FALSE(rows[0].is_partial);
-  CHECK_FALSE(rows[0].up_checksum.has_value());
-}
-
-TEST_CASE("sqlite: a legacy table with some of the newer columns gets only the missing ones") {
-  const gander::test::TempDir dir;
-  const auto db = gander::test::make_sqlite_database(dir.path());
-  db->exec(
-      "CREATE TABLE schema_migrations (filename TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL,"
-      " state TEXT NOT NULL DEFAULT 'applied');"
-      "INSERT INTO schema_migrations VALUES ('1_a.sql', 'x', '2024-03-01 10:00:00', 'partial')");
-  const auto store = open_store(db->dsn());
-  CHECK(store->table_shape() == TableShape::legacy);
-
-  // Read before the upgrade: the state column that exists is honoured.
-  auto rows = store->read_rows();
-  REQUIRE(rows.size() == 1);
-  CHECK(rows[0].is_partial);
-
-  store->prepare_table();
-  CHECK(store->table_shape() == TableShape::current);
-  rows = store->read_rows();
-  REQUIRE(rows.size() == 1);
-  CHECK(rows[0].is_partial);
-}
-
-TEST_CASE("sqlite: a seven-column table without statements_done is read as is and upgraded in place") {
-  const gander::test::TempDir dir;
-  const auto db = gander::test::make_sqlite_database(dir.path());
-  db->exec(
-      "CREATE TABLE schema_migrations (filename TEXT PRIMARY KEY NOT NULL, checksum TEXT NOT NULL, applied_at TEXT "
-      "NOT NULL, version INTEGER, execution_ms INTEGER, state TEXT NOT NULL DEFAULT 'applied', up_checksum TEXT);"
-      "INSERT INTO schema_migrations VALUES ('1_a.sql', 'x', '2024-03-01T10:00:00Z', 1, 5, 'partial', 'u')");
-  const auto store = open_store(db->dsn());
-  CHECK(store->table_shape() == TableShape::legacy);
-  auto rows = store->read_rows();
-  REQUIRE(rows.size() == 1);
-  CHECK(rows[0].is_partial);
-  CHECK(rows[0].up_checksum == "u");
-  CHECK_FALSE(rows[0].statements_done.has_value());
-
-  store->prepare_table();
-  CHECK(store->table_shape() == TableShape::current);
-  store->record_progress("1_a.sql", 2);
-  rows = store->read_rows();
-  REQUIRE(rows.size() == 1);
-  CHECK(rows[0].is_partial);
-  CHECK(rows[0].statements_done == 2);
-  CHECK(db->scalar("SELECT checksum || version || execution_ms || up_checksum FROM schema_migrations") == "x15u");
-}
-
-TEST_CASE("sqlite: read_rows reads a legacy table without upgrading it") {
-  const gander::test::TempDir dir;
-  const auto db = gander::test::make_sqlite_database(dir.path());
-  db->exec(
-      "CREATE TABLE schema_migrations (filename TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL);"
-      "INSERT INTO schema_migrations VALUES ('00001_init.sql', 'abc', '2024-03-01T10:00:00Z')");
-  const std::string before = dump(*db);
-
-  const auto rows = open_store(db->dsn())->read_rows();
-  REQUIRE(rows.size() == 1);
-  CHECK(rows[0].filename == "00001_init.sql");
-  CHECK(rows[0].checksum == "abc");
-  CHECK(rows[0].applied_at == "2024-03-01T10:00:00Z");
-  CHECK_FALSE(rows[0].is_partial);
-  CHECK_FALSE(rows[0].up_checksum.has_value());
-  CHECK(dump(*db) == before);
-}
-
-TEST_CASE("sqlite: read_rows on a missing table returns nothing and creates nothing") {
-  const gander::test::TempDir dir;
-  const auto db = gander::test::make_sqlite_database(dir.path());
-  const auto store = open_store(db->dsn());
-  CHECK(store->read_rows().empty());
-  CHECK(db->scalar("SELECT count(*) FROM sqlite_master") == "0");
-}
-
 TEST_CASE("sqlite: applied_at in other formats is read as ISO-8601 UTC") {
   struct Case {
     const char* stored;
@@ -283,66 +128,12 @@ TEST_CASE("sqlite: applied_at in other formats is read as ISO-8601 UTC") {
   }
 }
 
-TEST_CASE("sqlite: foreign tracking tables are refused with their columns listed and left untouched") {
-  struct Case {
-    const char* table;
-    const char* create;
-    const char* columns;
-  };
-  const Case cases[] = {
-      {"goose_db_version",
-       "CREATE TABLE goose_db_version (id INTEGER PRIMARY KEY AUTOINCREMENT, version_id INTEGER NOT NULL,"
-       " is_applied INTEGER NOT NULL, tstamp TIMESTAMP DEFAULT (datetime('now')));"
-       "INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, 1), (1, 1)",
-       "(id, version_id, is_applied, tstamp)"},
-      {"schema_migrations",
-       "CREATE TABLE schema_migrations (version uint64, dirty bool);"
-       "INSERT INTO schema_migrations VALUES (3, 0)",
-       "(version, dirty)"},
-      {"schema_migrations",
-       "CREATE TABLE schema_migrations (filename TEXT PRIMARY KEY, checksum TEXT, applied_at TEXT, dirty bool)",
-       "(filename, checksum, applied_at, dirty)"},
-  };
-  for (const Case& c : cases) {
-    INFO(c.columns);
-    const gander::test::TempDir dir;
-    const auto db = gander::test::make_sqlite_database(dir.path());
-    db->exec(c.create);
-    const std::string before = dump(*db);
-    const auto store = open_store(db->dsn(), c.table);
-
-    const std::vector<std::function<void()>> actions = {
-        [&] { store->table_shape(); },
-        [&] { store->prepare_table(); },
-        [&] { store->read_rows(); },
-    };
-    for (const auto& action : actions) {
-      const gander::Error error = gander::test::error_of(action);
-      CHECK(error.kind() == ErrorKind::config);
-      CHECK_THAT(error.what(), Catch::Contains("table " + std::string(c.table) + " has columns " + c.columns +
-                                               ", which is not a gander tracking table"));
-      CHECK_THAT(error.what(), Catch::Contains("Use --table"));
-    }
-    CHECK(dump(*db) == before);
-  }
-}
-
 TEST_CASE("sqlite: a schema-qualified table name is a config error") {
   // open_store() checks the name with exactly this call before it opens
   // SQLite. (Calling open_store() here would need the PostgreSQL store to link.)
   const gander::Error error = gander::test::error_of([] { gander::parse_table_name("ops.schema_migrations", false); });
   CHECK(error.kind() == ErrorKind::config);
   CHECK_THAT(error.what(), Catch::Contains("ops.schema_migrations") && Catch::Contains("SQLite has no schemas"));
-}
-
-TEST_CASE("sqlite: a table name is quoted so a keyword works as one") {
-  const gander::test::TempDir dir;
-  const auto db = gander::test::make_sqlite_database(dir.path());
-  const auto store = open_store(db->dsn(), "order");
-  store->prepare_table();
-  store->insert_row(row_record("1_a.sql"));
-  CHECK(db->scalar("SELECT filename FROM \"order\"") == "1_a.sql");
-  CHECK(store->read_rows().size() == 1);
 }
 
 TEST_CASE("sqlite: a trigger whose body holds semicolons runs as one statement") {
@@ -357,47 +148,6 @@ TEST_CASE("sqlite: a trigger whose body holds semicolons runs as one statement")
       "END;");
   store->execute("INSERT INTO t VALUES (2)");
   CHECK(db->query("SELECT x FROM log ORDER BY x") == std::vector<gander::test::Row>{{"2"}, {"20"}});
-}
-
-TEST_CASE("sqlite: a failing statement is Error{sql} with SQLite's message and no SQLSTATE") {
-  const gander::test::TempDir dir;
-  const auto db = gander::test::make_sqlite_database(dir.path());
-  const auto store = open_store(db->dsn());
-
-  gander::Error error = gander::test::error_of([&] { store->execute("CREATE TABLE a(x); INSERT INTO missing VALUES (1);"); });
-  CHECK(error.kind() == ErrorKind::sql);
-  CHECK(error.message() == "no such table: missing");
-  CHECK_FALSE(error.context().sqlstate.has_value());
-  // The statements before the failing one ran (the caller's transaction decides their fate).
-  CHECK(db->scalar("SELECT count(*) FROM sqlite_master WHERE name = 'a'") == "1");
-
-  store->execute("CREATE TABLE u(x UNIQUE); INSERT INTO u VALUES (1);");
-  error = gander::test::error_of([&] { store->execute("INSERT INTO u VALUES (1)"); });
-  CHECK(error.kind() == ErrorKind::sql);
-  CHECK(error.message() == "UNIQUE constraint failed: u.x");
-
-  error = gander::test::error_of([&] { store->execute("SELEC 1"); });
-  CHECK(error.kind() == ErrorKind::sql);
-  CHECK_THAT(error.message(), Catch::Contains("syntax error"));
-}
-
-TEST_CASE("sqlite: rolling back to a savepoint undoes a failed statement and the transaction goes on") {
-  const gander::test::TempDir dir;
-  const auto db = gander::test::make_sqlite_database(dir.path());
-  const auto store = open_store(db->dsn());
-  CHECK_FALSE(store->rollback_to_savepoint());  // no transaction
-  store->begin();
-  store->execute("CREATE TABLE kept(x)");
-  store->savepoint();
-  store->execute("CREATE TABLE undone(x)");
-  CHECK(gander::test::error_of([&] { store->execute("SELECT * FROM no_such_table"); }).kind() == ErrorKind::sql);
-  CHECK(store->rollback_to_savepoint());
-  store->savepoint();
-  store->execute("CREATE TABLE released(x)");
-  store->release_savepoint();
-  store->commit();
-  CHECK(db->scalar("SELECT group_concat(name) FROM (SELECT name FROM sqlite_master ORDER BY name)") ==
-        "kept,released");
 }
 
 TEST_CASE("sqlite: a deferred foreign key violation is reported before COMMIT would refuse it") {
@@ -416,94 +166,6 @@ TEST_CASE("sqlite: a deferred foreign key violation is reported before COMMIT wo
   CHECK(store->has_unresolved_foreign_keys());
   CHECK_THAT(gander::test::error_of([&] { store->commit(); }).message(), Catch::Contains("FOREIGN KEY"));
   store->rollback();
-}
-
-TEST_CASE("sqlite: a second commit throws") {
-  const gander::test::TempDir dir;
-  const auto db = gander::test::make_sqlite_database(dir.path());
-  const auto store = open_store(db->dsn());
-  store->begin();
-  store->execute("CREATE TABLE a(x)");
-  store->commit();
-  const gander::Error error = gander::test::error_of([&] { store->commit(); });
-  CHECK(error.kind() == ErrorKind::sql);
-  CHECK_THAT(error.message(), Catch::Contains("no transaction is active"));
-  CHECK(db->scalar("SELECT count(*) FROM sqlite_master WHERE name = 'a'") == "1");
-}
-
-TEST_CASE("sqlite: an uncommitted transaction leaves nothing at scope end or by rollback") {
-  const gander::test::TempDir dir;
-  const auto db = gander::test::make_sqlite_database(dir.path());
-  open_store(db->dsn())->prepare_table();
-
-  SECTION("store closed with the transaction open") {
-    const auto store = open_store(db->dsn());
-    store->begin();
-    store->execute("CREATE TABLE a(x)");
-    store->insert_row(row_record("1_a.sql"));
-  }
-  SECTION("explicit rollback") {
-    const auto store = open_store(db->dsn());
-    store->begin();
-    store->execute("CREATE TABLE a(x)");
-    store->insert_row(row_record("1_a.sql"));
-    store->rollback();
-    // The store is usable afterwards.
-    store->begin();
-    store->commit();
-  }
-  SECTION("rollback after a failing statement") {
-    const auto store = open_store(db->dsn());
-    store->begin();
-    store->execute("CREATE TABLE a(x)");
-    CHECK_THROWS_AS(store->execute("INSERT INTO nowhere VALUES (1)"), gander::Error);
-    store->rollback();
-  }
-  CHECK(db->scalar("SELECT count(*) FROM sqlite_master WHERE name = 'a'") == "0");
-  CHECK(db->scalar("SELECT count(*) FROM schema_migrations") == "0");
-}
-
-TEST_CASE("sqlite: a table with every earlier column but no direction is read as is and upgraded in place") {
-  const gander::test::TempDir dir;
-  const auto db = gander::test::make_sqlite_database(dir.path());
-  db->exec(
-      "CREATE TABLE schema_migrations (filename TEXT PRIMARY KEY NOT NULL, checksum TEXT NOT NULL, applied_at TEXT "
-      "NOT NULL, version INTEGER, execution_ms INTEGER, state TEXT NOT NULL DEFAULT 'applied', up_checksum TEXT, "
-      "statements_done INTEGER);"
-      "INSERT INTO schema_migrations VALUES ('1_a.sql', 'x', '2024-03-01T10:00:00Z', 1, 5, 'applied', 'u', NULL);"
-      "INSERT INTO schema_migrations VALUES ('2_b.sql', 'y', '2024-03-01T10:00:00Z', 2, 0, 'partial', 'v', 2)");
-  const std::string before = dump(*db);
-  const auto store = open_store(db->dsn());
-  CHECK(store->table_shape() == TableShape::legacy);
-  auto rows = store->read_rows();
-  REQUIRE(rows.size() == 2);
-  CHECK(rows[1].is_partial);
-  CHECK(rows[1].statements_done == 2);
-  CHECK_FALSE(rows[1].is_rolling_back);  // written by an older gander: it was being applied
-  CHECK_FALSE(rows[1].statement_in_doubt.has_value());
-  CHECK(dump(*db) == before);  // reading changed nothing
-
-  store->prepare_table();
-  CHECK(store->table_shape() == TableShape::current);
-  CHECK(db->query("SELECT filename, checksum, version, execution_ms, state, up_checksum, statements_done, direction, "
-                  "statement_started FROM schema_migrations ORDER BY filename") ==
-        std::vector<gander::test::Row>{{"1_a.sql", "x", "1", "5", "applied", "u", std::nullopt, std::nullopt,
-                                        std::nullopt},
-                                       {"2_b.sql", "y", "2", "0", "partial", "v", "2", std::nullopt, std::nullopt}});
-  store->mark_rolling_back("1_a.sql");
-  CHECK(store->read_rows().at(0).is_rolling_back);
-}
-
-TEST_CASE("sqlite: a direction gander never writes is refused naming the row") {
-  const gander::test::TempDir dir;
-  const auto db = gander::test::make_sqlite_database(dir.path());
-  const auto store = open_store(db->dsn());
-  store->prepare_table();
-  store->insert_row(row_record("1_a.sql", true));
-  db->exec("UPDATE schema_migrations SET direction = 'sideways'");
-  const gander::Error error = gander::test::error_of([&] { store->read_rows(); });
-  CHECK(error.kind() == ErrorKind::config);
-  CHECK_THAT(error.message(), Catch::Contains("1_a.sql: direction 'sideways'"));
 }
 
 TEST_CASE("sqlite: two stores on one file in one process exclude each other") {
@@ -741,34 +403,4 @@ TEST_CASE("sqlite: a statement past the statement timeout is interrupted and a l
     committer.join();
     CHECK(db->scalar("SELECT count(*) FROM t") == "2");
   }
-}
-
-TEST_CASE("sqlite: cancel from another thread interrupts a running statement") {
-  const gander::test::TempDir dir;
-  const auto db = gander::test::make_sqlite_database(dir.path());
-  const auto store = open_store(db->dsn());
-  std::atomic<bool> is_done{false};
-  std::optional<gander::Error> error;
-  std::thread runner([&] {
-    try {
-      store->execute(
-          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000000000) "
-          "SELECT count(*) FROM n");
-    } catch (const gander::Error& thrown) {
-      error = thrown;
-    }
-    is_done = true;
-  });
-  // A cancel that comes before the statement starts is lost (SQLite clears
-  // the flag when no statement is running), so keep asking until it stops.
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (!is_done && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(20ms);
-    store->cancel();
-  }
-  runner.join();
-  REQUIRE(error.has_value());
-  CHECK(error->kind() == ErrorKind::sql);
-  CHECK(error->message() == "interrupted");
-  CHECK_NOTHROW(store->execute("SELECT 1"));
 }
