@@ -578,6 +578,30 @@ TEST_CASE("store contract: a rollback outside a transaction and a statement in d
   CHECK(gander::test::error_of([&] { store->mark_rolling_back("3_never.sql"); }).kind() == ErrorKind::sql);
 }
 
+TEST_CASE("store contract: insert_row stores NULL for a missing version or up checksum") {
+  const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
+  const StoreFixture fixture(driver);
+  const auto store = fixture.open();
+  store->prepare_table();
+  gander::RowRecord row = row_record("no_version.sql");
+  row.version.reset();
+  row.up_checksum.clear();
+  store->insert_row(row);
+  CHECK(fixture.db->query("SELECT version, up_checksum, state FROM schema_migrations") ==
+        std::vector<Row>{{std::nullopt, std::nullopt, "applied"}});
+  const auto rows = store->read_rows();
+  REQUIRE(rows.size() == 1);
+  CHECK_FALSE(rows[0].up_checksum);
+  // An empty value (an older gander wrote it on SQLite) reads as none too.
+  fixture.db->exec("UPDATE schema_migrations SET up_checksum = ''");
+  REQUIRE(store->read_rows().size() == 1);
+  CHECK_FALSE(store->read_rows()[0].up_checksum);
+  // A value is bound, never interpolated.
+  row.filename = "x'); DROP TABLE schema_migrations; --";
+  store->insert_row(row);
+  CHECK(store->read_rows().size() == 2);
+}
+
 TEST_CASE("store contract: delete_row removes only that file's row") {
   const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
   const StoreFixture fixture(driver);

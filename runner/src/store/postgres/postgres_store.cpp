@@ -119,7 +119,7 @@ class PostgresStore final : public Store {
     };
     const pqxx::result result = m_connection->exec(
         "SELECT filename, checksum, " + std::string(k_applied_at_sql) + ", " +
-        column_or_null("state", "state") + ", " + column_or_null("up_checksum", "up_checksum") + ", " +
+        column_or_null("state", "state") + ", " + column_or_null("NULLIF(up_checksum, '')", "up_checksum") + ", " +
         column_or_null("statements_done", "statements_done") + ", " + column_or_null("direction", "direction") +
         ", " + column_or_null("statement_started", "statement_started") + " FROM " + m_quoted);
     std::vector<AppliedRow> rows;

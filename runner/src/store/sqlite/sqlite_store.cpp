@@ -124,7 +124,8 @@ class SqliteStore final : public Store {
         m_connection.prepare(std::string("SELECT filename, checksum, ") +
                              "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', applied_at), applied_at), " +
                              (columns.contains("state") ? "state" : "'applied'") + ", " +
-                             (columns.contains("up_checksum") ? "up_checksum" : "NULL") + ", " +
+                             // Rows written before gander stored NULL hold ''.
+                             (columns.contains("up_checksum") ? "NULLIF(up_checksum, '')" : "NULL") + ", " +
                              (columns.contains("statements_done") ? "statements_done" : "NULL") + ", " +
                              (columns.contains("direction") ? "direction" : "NULL") + ", " +
                              (columns.contains("statement_started") ? "statement_started" : "NULL") + " FROM " +
@@ -234,7 +235,7 @@ class SqliteStore final : public Store {
     const Statement statement = m_connection.prepare(
         "INSERT INTO " + m_table.quoted() +
         " (filename, checksum, version, execution_ms, state, up_checksum, statements_done, direction, applied_at)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE ?5 WHEN 'partial' THEN 'up' END, " + k_now + ")");
+        " VALUES (?1, ?2, ?3, ?4, ?5, NULLIF(?6, ''), ?7, CASE ?5 WHEN 'partial' THEN 'up' END, " + k_now + ")");
     m_connection.bind(statement.get(), 1, row.filename);
     m_connection.bind(statement.get(), 2, row.checksum);
     m_connection.bind(statement.get(), 3, row.version);

@@ -251,25 +251,6 @@ TEST_CASE("postgres: statement_timeout and lock_timeout last for gander's transa
   CHECK(fixture.db->query("SELECT s, l FROM session_seen") == std::vector<Row>{{std::string("0"), std::string("0")}});
 }
 
-TEST_CASE("postgres: insert_row stores NULL for a missing version or up checksum") {
-  const Fixture fixture;
-  const auto store = fixture.open();
-  store->prepare_table();
-  gander::RowRecord row = row_record("no_version.sql");
-  row.version.reset();
-  row.up_checksum.clear();
-  store->insert_row(row);
-  CHECK(fixture.db->query("SELECT version, up_checksum, state FROM schema_migrations") ==
-        std::vector<Row>{{std::nullopt, std::nullopt, "applied"}});
-  const auto rows = store->read_rows();
-  REQUIRE(rows.size() == 1);
-  CHECK_FALSE(rows[0].up_checksum);
-  // A value is bound, never interpolated.
-  row.filename = "x'); DROP TABLE schema_migrations; --";
-  store->insert_row(row);
-  CHECK(store->read_rows().size() == 2);
-}
-
 TEST_CASE("postgres: the advisory lock makes a second store wait and names the holder") {
   const Fixture fixture;
   const auto first = fixture.open();
