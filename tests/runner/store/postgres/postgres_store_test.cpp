@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include <unistd.h>
@@ -251,7 +252,8 @@ TEST_CASE("postgres: foreign tracking tables are refused with their columns and 
         CHECK_THAT(error.message(), Catch::Contains("table " + c.table + " has columns " + c.columns +
                                                     ", which is not a gander tracking table"));
         CHECK_THAT(error.message(), Catch::Contains("gander needs (filename, checksum, applied_at[, version"));
-        CHECK_THAT(error.message(), Catch::Contains("--table"));
+        CHECK_THAT(error.message(), Catch::Contains("Give gander a tracking table of its own"));
+        CHECK(error.context().remedy.kind == gander::RemedyKind::choose_own_table);
       }
       CHECK(snapshot() == before);
     }
@@ -438,7 +440,8 @@ TEST_CASE("postgres: commits stop waiting for the disk until asked to, and make_
   expect_in_transaction("on");
   CHECK(fixture.db->scalar("SELECT count(*) FROM schema_migrations") == "1");
   store->begin();
-  CHECK(gander::test::error_of([&] { store->make_commits_durable(); }).kind() == ErrorKind::sql);
+  // Only a bug in the Migrator calls it there: an internal error, not a database one.
+  CHECK_THROWS_AS(store->make_commits_durable(), std::logic_error);
   store->rollback();
 }
 
@@ -691,8 +694,8 @@ TEST_CASE("postgres: releasing the lock rolls back a transaction left open") {
   store->execute("CREATE TABLE abandoned (id int)");
   gander::LockOptions options;
   options.timeout = std::chrono::milliseconds(0);
-  // The lock is never taken inside a transaction.
-  CHECK(gander::test::error_of([&] { store->lock(options); }).kind() == ErrorKind::sql);
+  // The lock is never taken inside a transaction: only a bug in the Migrator would.
+  CHECK_THROWS_AS(store->lock(options), std::logic_error);
   held.reset();
   CHECK_FALSE(fixture.exists("abandoned"));
   CHECK(fixture.advisory_locks().empty());
