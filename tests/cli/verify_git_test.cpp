@@ -156,7 +156,8 @@ TEST_CASE("verify --git-base outside a git repository exits 2 and says why") {
       run_gander({"verify", "--dir", (dir.path() / "migrations").string(), "--git-base", "main"},
                  {{"GIT_CEILING_DIRECTORIES", dir.path().string()}});
   CHECK(result.exit_code == 2);
-  CHECK_THAT(result.err, Catch::Contains("--git-base needs the migrations directory inside a git work tree"));
+  CHECK_THAT(result.err,
+             Catch::Contains("comparing with a git base needs the migrations directory inside a git work tree"));
   CHECK_THAT(result.err, Catch::Contains("not a git repository"));
 }
 

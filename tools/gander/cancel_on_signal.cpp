@@ -28,7 +28,7 @@ extern "C" void on_signal(int signal_number) {
 }  // namespace
 
 CancelOnSignal::CancelOnSignal(Migrator& migrator) {
-  if (::pipe2(g_pipe, O_CLOEXEC) != 0) throw Error(ErrorKind::config, "cannot create a pipe for signal handling");
+  if (::pipe2(g_pipe, O_CLOEXEC) != 0) throw Error(ErrorKind::io, "cannot create a pipe for signal handling");
   m_watcher = std::thread([&migrator] {
     char byte = 0;
     while (::read(g_pipe[0], &byte, 1) < 0 && errno == EINTR) {

@@ -18,6 +18,7 @@ int exit_code_for(ErrorKind kind) {
     case ErrorKind::parse:
     case ErrorKind::sql:
     case ErrorKind::connection:
+    case ErrorKind::io:
       return k_exit_error;
   }
   return k_exit_error;

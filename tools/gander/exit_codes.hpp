@@ -4,8 +4,9 @@
 
 namespace gander::cli {
 
-// DESIGN §10: 0 ok; 1 error (SQL, connection, I/O, a malformed migration);
-// 2 usage or configuration; 3 integrity refusal; 4 lock timeout.
+// The README's exit-code table (tests/cli/exit_code_test.cpp holds the two
+// together): 0 ok; 1 error (SQL, connection, I/O, a malformed migration, a
+// bug in gander); 2 usage or configuration; 3 integrity refusal; 4 lock timeout.
 inline constexpr int k_exit_ok = 0;
 inline constexpr int k_exit_error = 1;
 inline constexpr int k_exit_usage = 2;

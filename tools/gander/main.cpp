@@ -2,6 +2,7 @@
 // exit codes. All work happens in the library.
 
 #include <iostream>
+#include <stdexcept>
 #include <string>
 
 #include <gander/error.hpp>
@@ -9,6 +10,7 @@
 #include "cli_options.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "remedy_text.hpp"
 
 namespace {
 
@@ -39,8 +41,9 @@ void print_general_help(std::ostream& out) {
     out << "  " << command->synopsis << "\n      " << command->summary << "\n";
   }
   out << "\n" << gander::cli::options_help()
-      << "\nExit codes: 0 ok; 1 error (SQL, connection, I/O, malformed migration); 2 usage or configuration;\n"
-         "3 integrity refusal (modified, missing, partial, out-of-order); 4 lock timeout.\n";
+      << "\nExit codes: 0 ok; 1 error (SQL, connection, I/O, malformed migration, a bug in gander);\n"
+         "2 usage or configuration; 3 integrity refusal (modified, missing, partial, out-of-order, a pending\n"
+         "Go migration); 4 lock timeout.\n";
 }
 
 void print_command_help(const Command& command, std::ostream& out) {
@@ -80,7 +83,12 @@ int main(int argc, char* argv[]) {
   } catch (const gander::Error& error) {
     // An error about a file reads like a compiler's: "path:line: message".
     std::cerr << (error.context().file ? "" : "gander: error: ") << error.what() << "\n";
+    const std::string remedy = gander::cli::remedy_text(error.context().remedy);
+    if (!remedy.empty()) std::cerr << "gander: what to do: " << remedy << "\n";
     return gander::cli::exit_code_for(error.kind());
+  } catch (const std::logic_error& error) {
+    std::cerr << "gander: " << error.what() << "\n";
+    return gander::cli::k_exit_error;
   } catch (const std::exception& error) {
     std::cerr << "gander: error: " << error.what() << "\n";
     return gander::cli::k_exit_error;

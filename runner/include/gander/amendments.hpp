@@ -46,7 +46,7 @@ std::string amendment_line(const Amendment& amendment);
 
 // Appends `amendment` to `<dir>/gander.amend`, creating it with a header
 // comment when it does not exist, and returns the file's path. Throws
-// Error{config} naming the file when it cannot be written.
+// Error{io} naming the file when it cannot be written.
 std::string append_amendment(const std::string& dir, const Amendment& amendment);
 
 }  // namespace gander

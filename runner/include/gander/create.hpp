@@ -83,9 +83,9 @@ struct Renamed {
 // Returns what was renamed, in order; empty when nothing was to fix. Every
 // target is checked before anything is renamed: Error{config} naming the
 // target, with nothing renamed, when a target already exists. Throws
-// Error{config} when `dir` does not exist or cannot be listed; when a rename
-// fails, the renames already done are undone (as far as possible) and
-// Error{config} names the file.
+// Error{config} when `dir` does not exist, Error{io} when it cannot be
+// listed; when a rename fails, the renames already done are undone (as far
+// as possible) and Error{io} names the file.
 std::vector<Renamed> fix_migrations(const std::string& dir);
 
 }  // namespace gander

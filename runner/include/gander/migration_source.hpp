@@ -21,11 +21,12 @@ class MigrationSource {
 
   // The names of every migration file (is_migration_file_name: *.sql files
   // and goose Go migrations), sorted bytewise. Other files are ignored.
-  // Throws Error{config} when the source cannot be listed.
+  // Throws Error{io} when the source cannot be listed.
   virtual std::vector<std::string> migration_file_names() const = 0;
 
   // The bytes of one file as stored. Throws Error{config} naming the file
-  // when it cannot be read.
+  // when it does not exist or is not a regular file, Error{io} when it
+  // cannot be read.
   virtual std::string read(const std::string& name) const = 0;
 
   // How to show a file to the user (e.g. "migrations/00001_init.sql").
@@ -33,7 +34,7 @@ class MigrationSource {
 
   // The bytes of the reviewed amendments file (gander.amend, see
   // amendments.hpp) that lies beside the migrations; none when there is
-  // none. Throws Error{config} when it exists and cannot be read.
+  // none. Throws Error{io} when it exists and cannot be read.
   virtual std::optional<std::string> read_amendments() const { return std::nullopt; }
 };
 
@@ -45,8 +46,9 @@ enum class OutsideSymlinks { refuse, follow };
 
 // A source over the regular files (or links to them) directly inside `dir`;
 // subdirectories are not searched. Throws Error{config} when `dir` is not a
-// readable directory; listing throws Error{config} naming a *.sql link that
-// dangles or, unless `outside_symlinks` is follow, leads out of `dir`.
+// directory, Error{io} when it cannot be read; listing throws Error{config}
+// naming a *.sql link that dangles or, unless `outside_symlinks` is follow,
+// leads out of `dir` (with RemedyKind::follow_symlinks).
 std::unique_ptr<MigrationSource> open_directory_source(const std::string& dir,
                                                        OutsideSymlinks outside_symlinks = OutsideSymlinks::refuse);
 

@@ -116,7 +116,7 @@ struct Options {
   // it must be statements_done + 1. It implies resume; any other
   // number, or no partial migration, is Error{config} and nothing runs. A
   // migration that stopped while being rolled back is never resumed:
-  // Error{partial} names `gander resolve`.
+  // Error{partial} with RemedyKind::resolve_rollback (see resolve()).
   std::optional<std::int64_t> resume_from;
   // ENVSUB values; when empty, this process's environment.
   parser::EnvLookup env;

@@ -63,8 +63,8 @@ struct WrittenSum {
 
 // Writes `<dir>/gander.sum` for the migrations in `dir`, replacing it
 // atomically (a reader never sees half a file). Throws like sum_entries,
-// Error{config} when `dir` is not a readable directory or the file cannot
-// be written.
+// Error{config} when `dir` is not a directory, Error{io} when it cannot be
+// read or the file cannot be written.
 WrittenSum write_sum_file(const std::string& dir);
 
 }  // namespace gander

@@ -38,9 +38,9 @@ VerifyReport verify_against_git(const std::string& dir, const std::string& ref, 
 // Compares `dir` with the sum file at `sum_path`: every listed file must be
 // unchanged, and every *.sql file must be listed. A first line that does
 // not match the entries is a violation too. Amendments do not apply: after
-// a reviewed change, `gander sum` rewrites the file. Throws Error{config}
-// for an unreadable directory or sum file, or a malformed sum file
-// (file:line).
+// a reviewed change, write_sum_file() rewrites it. Throws Error{config} for
+// a missing directory or sum file, or a malformed sum file (file:line, with
+// RemedyKind::regenerate_sum); Error{io} for one that cannot be read.
 VerifyReport verify_against_sum(const std::string& dir, const std::string& sum_path, const VerifyOptions& options);
 
 // Checks that every entry of an older sum file is still in `dir`,

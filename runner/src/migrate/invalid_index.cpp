@@ -80,7 +80,7 @@ std::string invalid_index_note(Store& store, const std::string& sql) noexcept {
     const std::optional<std::string> name = concurrently_created_index(sql);
     if (!name || !store.is_invalid_index(*name)) return {};
     return "the index " + *name + " was left INVALID; drop it with 'DROP INDEX CONCURRENTLY " + *name +
-           ";' before 'gander up --resume'";
+           ";' before resuming it";
   } catch (...) {
     return {};
   }

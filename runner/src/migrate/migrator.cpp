@@ -111,17 +111,18 @@ void recording_in_table(const InspectedMigration& migration, const std::string& 
     ErrorContext context;
     context.file = migration.display_path;
     context.sqlstate = error.context().sqlstate;
+    context.remedy = error.context().remedy;
     if (!is_missing_table(error)) {
       throw Error(error.kind(), "recording " + migration.name + " in " + table + " failed: " + error.message(),
                   context);
     }
+    context.remedy = Remedy{RemedyKind::choose_own_table};
     throw Error(ErrorKind::sql,
                 migration.name + " dropped or renamed gander's tracking table " + table +
                     ", so its row could not be written (" + error.message() + ")" +
                     (consequence ? std::string("; ") + consequence : std::string()) +
                     ". A migration must not remove the table gander records in: when it drops another tool's "
-                    "table of that name, give gander a table of its own with --table (e.g. --table "
-                    "gander_migrations)",
+                    "table of that name, give gander a tracking table of its own",
                 context);
   }
 }
@@ -160,7 +161,7 @@ std::string rollback_problem(const LoadedMigration& migration) {
   const InspectedMigration& inspected = migration.inspected;
   if (inspected.is_go) {
     return inspected.display_path + ": a goose Go migration, which gander cannot run; roll it back with goose, "
-                                    "then record that with 'gander resolve " + inspected.name + " --rolled-back'";
+                                    "then resolve it as rolled back";
   }
   if (inspected.down_error) return std::string(inspected.down_error->what()) + " (in its Down section)";
   if (!inspected.migration.has_down) {
@@ -174,10 +175,16 @@ std::string rollback_problem(const LoadedMigration& migration) {
 // would roll back is checked before the first one is.
 void refuse_unrunnable_rollbacks(const std::vector<LoadedAction>& actions) {
   std::vector<std::string> problems;
+  ErrorContext context;
   for (const LoadedAction& action : actions) {
     if (action.direction != Direction::down) continue;
     std::string problem = rollback_problem(*action.migration);
-    if (!problem.empty()) problems.push_back(std::move(problem));
+    if (problem.empty()) continue;
+    problems.push_back(std::move(problem));
+    const InspectedMigration& inspected = action.migration->inspected;
+    if (inspected.is_go && context.remedy.kind == RemedyKind::none) {
+      context.remedy = Remedy{RemedyKind::resolve_rolled_back, inspected.name};
+    }
   }
   if (problems.empty()) return;
   std::string message = "nothing was rolled back: gander cannot roll back " +
@@ -185,7 +192,7 @@ void refuse_unrunnable_rollbacks(const std::vector<LoadedAction>& actions) {
                                               : std::to_string(problems.size()) + " of the migrations it would") +
                         ":";
   for (const std::string& problem : problems) message.append("\n  ").append(problem);
-  throw Error(ErrorKind::config, message);
+  throw Error(ErrorKind::config, message, context);
 }
 
 // The statements an action sends to the database.
@@ -205,10 +212,11 @@ void refuse_dropping_table_outside_transaction(const std::vector<LoadedAction>& 
     for (std::size_t index = 0; index < statements.size(); ++index) {
       if (!detail::drops_or_renames_table(statements[index].sql, unqualified)) continue;
       ErrorContext context{inspected.display_path, statements[index].line, index + 1};
+      context.remedy = Remedy{RemedyKind::choose_own_table};
       throw Error(ErrorKind::config,
                   "drops or renames gander's tracking table " + table +
                       ", and this migration runs outside a transaction, so gander could not undo it; nothing was "
-                      "run. Give gander a table of its own with --table (e.g. --table gander_migrations)",
+                      "run. Give gander a tracking table of its own",
                   context);
     }
   }
@@ -255,9 +263,9 @@ Error go_migration_error(const LoadedMigration& migration, std::size_t applied_b
                std::string("stopped before this goose Go migration, which gander cannot run; ") +
                    (is_dry_run ? "would apply " : "applied ") + std::to_string(applied_before) +
                    (applied_before == 1 ? " migration" : " migrations") +
-                   " before it. Run it with goose (or the program that registers it), then record it with "
-                   "'gander resolve " + name + " --applied' and run up again",
-               ErrorContext{migration.inspected.display_path});
+                   " before it. Run it with goose (or the program that registers it), then resolve it as applied "
+                   "and run up again",
+               ErrorContext{migration.inspected.display_path, {}, {}, {}, Remedy{RemedyKind::resolve_applied, name}});
 }
 
 }  // namespace
@@ -562,8 +570,9 @@ Step Migrator::Impl::run_action_once(Store& store, const LoadedMigration& migrat
     record_in_table([&] { store.mark_rolling_back(name); });
     run_recorded(store, migration, step.statements, 0,
                  "it runs outside a transaction, so the Down statements before it stay done and it is recorded as "
-                 "partial, rolling back; check the database, then finish the rollback by hand and run 'gander "
-                 "resolve " + name + " --rolled-back', or restore what it undid and run '--applied'");
+                 "partial, rolling back; check the database, then finish the rollback by hand and resolve it as "
+                 "rolled back, or restore what it undid and resolve it as applied",
+                 Remedy{RemedyKind::resolve_rollback, name});
     record_in_table([&] { store.delete_row(name); });
   }
   step.elapsed_ms = milliseconds_since(start);
@@ -575,11 +584,11 @@ Step Migrator::Impl::run_action_once(Store& store, const LoadedMigration& migrat
 // partial row records each one as started before it is sent (DESIGN §5).
 void Migrator::Impl::run_recorded(Store& store, const LoadedMigration& migration,
                                   const std::vector<parser::Statement>& statements, std::size_t first,
-                                  const std::string& consequence) {
+                                  const std::string& consequence, const Remedy& remedy) {
   const std::string& name = migration.inspected.name;
   const StatementRunner runner(store, migration.inspected.display_path, m_is_cancelled);
   try {
-    runner.run(statements, consequence, first, [&](std::size_t statement) {
+    runner.run(statements, consequence, remedy, first, [&](std::size_t statement) {
       recording_in_table(migration.inspected, m_options.table, [&] {
         store.record_statement_started(name, static_cast<std::int64_t>(statement));
       }, "the statements that completed ran outside a transaction and stay done; check the database");
@@ -588,10 +597,14 @@ void Migrator::Impl::run_recorded(Store& store, const LoadedMigration& migration
     record_known_failure(store, name, statements, error);
     const std::optional<std::size_t> statement = error.context().statement_index;
     if (error.kind() != ErrorKind::connection || !statement) throw;
+    ErrorContext context = error.context();
+    if (context.remedy.kind == RemedyKind::resolve_partial) {
+      context.remedy = Remedy{RemedyKind::resume_in_doubt, name, statement};
+    }
     throw Error(error.kind(),
                 error.message() + "; the connection was lost before its outcome was known, so statement " +
-                    std::to_string(*statement) + " may or may not have completed ('gander status' says what is known)",
-                error.context());
+                    std::to_string(*statement) + " may or may not have completed (its status says what is known)",
+                context);
   }
 }
 
@@ -603,8 +616,9 @@ void Migrator::Impl::apply_outside_transaction(Store& store, const LoadedMigrati
   try {
     run_recorded(store, migration, statements, first,
                  "it runs outside a transaction, so the statements before it stay applied and it is recorded as "
-                 "partial; check the database, then run 'gander resolve " + name +
-                     " --applied' or '--rolled-back', or, when the failure was transient, 'gander up --resume'");
+                 "partial; check the database, then resolve it as applied or rolled back, or, when the failure "
+                 "was transient, resume it",
+                 Remedy{RemedyKind::resolve_partial, name});
   } catch (const Error& error) {
     const std::optional<std::size_t> index = error.context().statement_index;
     if (m_is_cancelled || error.kind() != ErrorKind::sql || !index || *index == 0 || *index > statements.size()) {
@@ -633,10 +647,12 @@ std::optional<Step> Migrator::Impl::resume_partial(Store& store,
     throw Error(ErrorKind::config, "cannot resume from statement " + std::to_string(*m_options.resume_from) +
                                        ": no migration is partial; nothing was run");
   }
-  const auto refuse = [](const std::string& why) {
-    throw Error(ErrorKind::partial, "cannot resume: " + why +
-                                        "; nothing was run. Check the database, then run 'gander resolve FILE "
-                                        "--applied' or '--rolled-back'");
+  const std::string only_partial = partials.size() == 1 ? partials.front()->name : std::string();
+  const auto refuse = [&only_partial](const std::string& why) {
+    throw Error(ErrorKind::partial,
+                "cannot resume: " + why + "; nothing was run. Check the database, then resolve it as applied or "
+                                          "rolled back",
+                ErrorContext{{}, {}, {}, {}, Remedy{RemedyKind::resolve_partial, only_partial}});
   };
   if (partials.size() > 1) refuse(std::to_string(partials.size()) + " migrations are partial");
   PlannedMigration& planned = *partials.front();
@@ -649,8 +665,9 @@ std::optional<Step> Migrator::Impl::resume_partial(Store& store,
     throw Error(ErrorKind::partial,
                 "cannot resume " + planned.name + " (" + planned.note_text +
                     "): gander does not resume a rollback; nothing was run. Check the database, then finish the "
-                    "rollback by hand and run 'gander resolve " + planned.name + " --rolled-back', or restore what "
-                    "it undid and run 'gander resolve " + planned.name + " --applied'");
+                    "rollback by hand and resolve it as rolled back, or restore what it undid and resolve it as "
+                    "applied",
+                ErrorContext{{}, {}, {}, {}, Remedy{RemedyKind::resolve_rollback, planned.name}});
   }
   const LoadedMigration& migration = *by_position[static_cast<std::size_t>(&planned - plan.migrations.data())];
   const std::vector<parser::Statement>& statements = migration.inspected.migration.up;
@@ -673,8 +690,10 @@ std::optional<Step> Migrator::Impl::resume_partial(Store& store,
     throw Error(ErrorKind::partial,
                 "cannot resume: statement " + doubt + " of " + planned.name +
                     " was sent and gander never learned whether it completed; nothing was run. Check the database, "
-                    "then say which: 'gander up --resume-from " + doubt + "' runs it again, 'gander up "
-                    "--resume-from " + std::to_string(*in_doubt + 1) + "' counts it as completed");
+                    "then say which: resuming from statement " + doubt + " runs it again, from statement " +
+                    std::to_string(*in_doubt + 1) + " counts it as completed",
+                ErrorContext{{}, {}, {}, {}, Remedy{RemedyKind::resume_in_doubt, planned.name,
+                                                    static_cast<std::size_t>(*in_doubt)}});
   }
   if (m_options.resume_from && *m_options.resume_from != next &&
       !(in_doubt && *m_options.resume_from == *in_doubt + 1)) {
@@ -682,11 +701,13 @@ std::optional<Step> Migrator::Impl::resume_partial(Store& store,
                 "cannot resume " + planned.name + " from statement " + std::to_string(*m_options.resume_from) +
                     ": " + std::to_string(done) + " of its statements completed" +
                     (in_doubt ? " and statement " + std::to_string(*in_doubt) +
-                                    " may or may not have; use --resume-from " + std::to_string(*in_doubt) + " or " +
-                                    std::to_string(*in_doubt + 1)
-                              : ", so it goes on from statement " + std::to_string(next) + " (--resume-from " +
-                                    std::to_string(next) + " or --resume)") +
-                    "; nothing was run");
+                                    " may or may not have; resume from statement " + std::to_string(*in_doubt) +
+                                    " or " + std::to_string(*in_doubt + 1)
+                              : ", so it goes on from statement " + std::to_string(next)) +
+                    "; nothing was run",
+                ErrorContext{{}, {}, {}, {}, Remedy{in_doubt ? RemedyKind::resume_in_doubt : RemedyKind::resume_at,
+                                                    planned.name,
+                                                    static_cast<std::size_t>(in_doubt.value_or(next))}});
   }
   const std::size_t first = static_cast<std::size_t>(m_options.resume_from.value_or(next) - 1);
   Step step{planned.name, migration.inspected.display_path, Direction::up, false,
@@ -849,8 +870,10 @@ void Migrator::Impl::resolve_go_migration(const std::string& filename, Resolutio
     if (!it->db_checksum) earlier_pending += "\n  " + it->name;
   }
   if (!earlier_pending.empty()) {
-    throw Error(ErrorKind::config, refusal + "these migrations before it are not applied yet; run 'gander up' "
-                                             "first, which stops before it:" + earlier_pending);
+    throw Error(ErrorKind::config,
+                refusal + "these migrations before it are not applied yet; apply them first (up stops before it):" +
+                    earlier_pending,
+                ErrorContext{{}, {}, {}, {}, Remedy{RemedyKind::apply_earlier_first, filename}});
   }
   if (m_options.dry_run) return;
   const LoadedMigration& migration = loaded.migrations.find(filename);

@@ -108,7 +108,7 @@ class Migrator::Impl {
   void apply_outside_transaction(Store& store, const LoadedMigration& migration,
                                  const std::vector<parser::Statement>& statements, std::size_t first);
   void run_recorded(Store& store, const LoadedMigration& migration, const std::vector<parser::Statement>& statements,
-                    std::size_t first, const std::string& consequence);
+                    std::size_t first, const std::string& consequence, const Remedy& remedy);
   void report(const ProgressEvent& event) const {
     if (m_options.on_progress) m_options.on_progress(event);
   }

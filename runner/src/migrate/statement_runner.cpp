@@ -19,13 +19,15 @@ std::string first_line_of(const std::string& sql) {
 }  // namespace
 
 void StatementRunner::run(const std::vector<parser::Statement>& statements, const std::string& consequence,
-                          std::size_t first, const std::function<void(std::size_t)>& on_start) const {
+                          const Remedy& remedy, std::size_t first,
+                          const std::function<void(std::size_t)>& on_start) const {
   for (std::size_t index = first; index < statements.size(); ++index) {
     const parser::Statement& statement = statements[index];
     ErrorContext context;
     context.file = m_display_path;
     context.line = statement.line;
     context.statement_index = index + 1;
+    context.remedy = remedy;
     if (on_start) on_start(index + 1);
     try {
       if (m_is_cancelled) throw Error(ErrorKind::sql, "interrupted before it started");

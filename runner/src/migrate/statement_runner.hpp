@@ -23,10 +23,11 @@ class StatementRunner {
   // Runs the statements from index `first` on, calling `on_start(n)` just
   // before the n-th (counted from 1) is sent; what on_start throws passes
   // through as it is. Throws the store's Error{sql, lock or connection} with
-  // the statement's context (its statement_index is n), and `consequence`
-  // appended; Error{sql} "interrupted" when cancelled.
+  // the statement's context (its statement_index is n, its remedy `remedy`),
+  // and `consequence` appended; Error{sql} "interrupted" when cancelled.
   void run(const std::vector<parser::Statement>& statements, const std::string& consequence,
-           std::size_t first = 0, const std::function<void(std::size_t)>& on_start = {}) const;
+           const Remedy& remedy = {}, std::size_t first = 0,
+           const std::function<void(std::size_t)>& on_start = {}) const;
 
  private:
   Store& m_store;

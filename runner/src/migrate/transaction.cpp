@@ -1,11 +1,11 @@
 #include "transaction.hpp"
 
-#include <gander/error.hpp>
+#include "util/broken_invariant.hpp"
 
 namespace gander {
 
 void Transaction::commit() {
-  if (m_is_committed) throw Error(ErrorKind::config, "internal error: transaction committed twice");
+  if (m_is_committed) detail::broken_invariant("a transaction committed twice");
   m_store.commit();
   m_is_committed = true;
 }

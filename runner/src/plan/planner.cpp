@@ -221,17 +221,16 @@ void check_plan(const Plan& plan, const PlanOptions& options) {
     throw Error(kind, "refusing to migrate: " + std::to_string(count) +
                           (count == 1 ? " applied migration does" : " applied migrations do") +
                           " not match the migration files; nothing was applied\n" + offenders +
-                          "Restore a modified or deleted file from version control (e.g. git checkout -- FILE) and "
-                          "put the change in a new migration instead, or, when the change is reviewed and already "
-                          "live everywhere, record it with 'gander amend FILE --reason TEXT'. A PARTIAL migration "
-                          "needs a person to look at the database first, then 'gander resolve FILE --applied' or "
-                          "'--rolled-back' (undo what its completed statements did first), or, when the failure "
-                          "was transient and the file is unchanged, 'gander up --resume' to run the statements "
-                          "that did not complete; when statement N may or may not have completed, say which: "
-                          "'gander up --resume-from N' runs it again, '--resume-from N+1' counts it as done. A "
-                          "PARTIAL migration that was rolling back is not resumed: finish its rollback by hand and "
-                          "run 'gander resolve FILE --rolled-back', or restore what it undid and run "
-                          "'gander resolve FILE --applied'.");
+                          "Restore a modified or deleted file from version control and put the change in a new "
+                          "migration instead, or, when the change is reviewed and already live everywhere, record "
+                          "it as an amendment. A PARTIAL migration needs a person to look at the database first, "
+                          "then resolve it as applied or rolled back (undo what its completed statements did "
+                          "first), or, when the failure was transient and the file is unchanged, resume it to run "
+                          "the statements that did not complete; when statement N may or may not have completed, "
+                          "say which: resuming from N runs it again, from N+1 counts it as done. A PARTIAL "
+                          "migration that was rolling back is not resumed: finish its rollback by hand and resolve "
+                          "it as rolled back, or restore what it undid and resolve it as applied.",
+                ErrorContext{{}, {}, {}, {}, Remedy{RemedyKind::repair_applied}});
   }
   if (options.allow_out_of_order) return;
   std::string out_of_order;
@@ -241,8 +240,8 @@ void check_plan(const Plan& plan, const PlanOptions& options) {
   if (!out_of_order.empty()) {
     throw Error(ErrorKind::out_of_order,
                 "refusing to migrate: these pending migrations sort before the newest applied one; nothing was "
-                "applied\n" + out_of_order +
-                "Rename them to sort after it, or apply them anyway with --allow-out-of-order.");
+                "applied\n" + out_of_order + "Rename them to sort after it, or allow applying them out of order.",
+                ErrorContext{{}, {}, {}, {}, Remedy{RemedyKind::allow_out_of_order}});
   }
 }
 

@@ -53,9 +53,9 @@ std::vector<Amendment> parse_amendments(std::string_view bytes, const std::strin
 
     const auto malformed = [&](const std::string& what) {
       return Error(ErrorKind::parse,
-                   what + "; a line is '<filename> <stored checksum> <new checksum> <reason>' "
-                          "(gander amend FILE --reason TEXT writes one)",
-                   ErrorContext{display_path, line_number});
+                   what + "; a line is '<filename> <stored checksum> <new checksum> <reason>', as "
+                          "append_amendment writes it",
+                   ErrorContext{display_path, line_number, {}, {}, Remedy{RemedyKind::write_amendment}});
     };
     Amendment amendment;
     amendment.line = line_number;
@@ -90,7 +90,7 @@ std::string amendment_line(const Amendment& amendment) {
                                        "with a new migration instead");
   }
   if (trimmed(amendment.reason).empty() || amendment.reason.find('\n') != std::string::npos) {
-    throw Error(ErrorKind::config, "an amendment needs a one-line --reason that says why the file changed");
+    throw Error(ErrorKind::config, "an amendment needs a one-line reason that says why the file changed");
   }
   return amendment.filename + " " + amendment.stored_checksum + " " + amendment.new_checksum + " " +
          std::string(trimmed(amendment.reason));
@@ -103,7 +103,7 @@ std::string append_amendment(const std::string& dir, const Amendment& amendment)
   const bool exists = std::filesystem::exists(path, ignored);
   const std::string existing = exists ? read_file(path) : std::string();
   std::ofstream out(path, std::ios::binary | std::ios::app);
-  if (!out) throw Error(ErrorKind::config, std::string("cannot write: ") + std::strerror(errno), ErrorContext{path});
+  if (!out) throw Error(ErrorKind::io, std::string("cannot write: ") + std::strerror(errno), ErrorContext{path});
   if (!exists) {
     out << "# Reviewed changes to applied migrations (gander; its README, \"Reviewed amendments\"): a migration whose stored checksum\n"
            "# and current checksum match a line counts as applied and is never re-run.\n"
@@ -113,7 +113,7 @@ std::string append_amendment(const std::string& dir, const Amendment& amendment)
   }
   out << line << '\n';
   if (!out.flush()) {
-    throw Error(ErrorKind::config, std::string("cannot write: ") + std::strerror(errno), ErrorContext{path});
+    throw Error(ErrorKind::io, std::string("cannot write: ") + std::strerror(errno), ErrorContext{path});
   }
   return path;
 }

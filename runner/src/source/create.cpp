@@ -43,6 +43,10 @@ Error config_error(const std::string& message, std::optional<std::string> file =
   return Error(ErrorKind::config, message, ErrorContext{std::move(file)});
 }
 
+Error io_error(const std::string& message, const std::string& file) {
+  return Error(ErrorKind::io, message, ErrorContext{file});
+}
+
 bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_separator(char c) { return c == ' ' || c == '-' || c == '_'; }
@@ -117,7 +121,7 @@ void write_new_file(const std::string& path, std::string_view bytes) {
   std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "wbx"));
   if (!file) {
     if (errno == EEXIST) throw config_error("already exists; gander never overwrites a migration", path);
-    throw config_error(std::string("cannot create: ") + std::strerror(errno), path);
+    throw io_error(std::string("cannot create: ") + std::strerror(errno), path);
   }
   const bool is_written = std::fwrite(bytes.data(), 1, bytes.size(), file.get()) == bytes.size();
   const bool is_closed = std::fclose(file.release()) == 0;
@@ -125,7 +129,7 @@ void write_new_file(const std::string& path, std::string_view bytes) {
     const int error = errno;
     // A half-written migration would be picked up by the next `up`.
     std::remove(path.c_str());
-    throw config_error(std::string("cannot write: ") + std::strerror(error), path);
+    throw io_error(std::string("cannot write: ") + std::strerror(error), path);
   }
 }
 
@@ -212,7 +216,7 @@ std::vector<Renamed> fix_migrations(const std::string& dir) {
       throw config_error("already exists, so " + rename.from + " cannot take its name; nothing was renamed", target);
     }
     if (error && status.type() != fs::file_type::not_found) {
-      throw config_error("cannot check the new name: " + error.message() + "; nothing was renamed", target);
+      throw io_error("cannot check the new name: " + error.message() + "; nothing was renamed", target);
     }
   }
 
@@ -226,8 +230,8 @@ std::vector<Renamed> fix_migrations(const std::string& dir) {
       std::error_code ignored;
       fs::rename(fs::path(dir) / renames[undo].to, fs::path(dir) / renames[undo].from, ignored);
     }
-    throw config_error("cannot rename to " + renames[done].to + ": " + error.message(),
-                       (fs::path(dir) / renames[done].from).string());
+    throw io_error("cannot rename to " + renames[done].to + ": " + error.message(),
+                   (fs::path(dir) / renames[done].from).string());
   }
   return renames;
 }

@@ -38,12 +38,22 @@ constexpr std::size_t k_mapping_threshold = std::size_t{256} * 1024;
 constexpr std::size_t k_min_directory_bytes_per_entry = 12;
 constexpr std::size_t k_max_reserved_entries = 1 << 20;
 
+// What is at `path` is not what the user should have put there.
 Error path_error(const std::string& path, const std::string& what) {
   return Error(ErrorKind::config, what, ErrorContext{path});
 }
 
+// What is at `path` is fine, but the system could not read it.
+Error io_error(const std::string& path, const std::string& what) {
+  return Error(ErrorKind::io, what, ErrorContext{path});
+}
+
+// A path that does not exist is the user's to fix; any other failure to
+// read what is there is I/O.
 Error errno_error(const std::string& path, const char* what) {
-  return path_error(path, std::string(what) + std::strerror(errno));
+  const int error = errno;
+  const std::string message = std::string(what) + std::strerror(error);
+  return error == ENOENT || error == ENOTDIR ? path_error(path, message) : io_error(path, message);
 }
 
 using detail::FileDescriptor;
@@ -287,8 +297,10 @@ class DirectorySource final : public MigrationSource, public BatchReadableSource
     if (m_outside_symlinks == OutsideSymlinks::follow) return;
     const fs::path dir = fs::canonical(m_dir, error);
     if (error || !is_inside(target, dir)) {
-      throw path_error(link.string(), "is a symbolic link to " + target.string() +
-                                          ", outside the migrations directory; pass --follow-symlinks to read it");
+      throw Error(ErrorKind::config,
+                  "is a symbolic link to " + target.string() +
+                      ", outside the migrations directory, and symbolic links out of it are not followed",
+                  ErrorContext{link.string(), {}, {}, {}, Remedy{RemedyKind::follow_symlinks}});
     }
   }
 
@@ -343,7 +355,7 @@ std::unique_ptr<MigrationSource> open_directory_source(const std::string& dir, O
   std::error_code error;
   const fs::file_status status = fs::status(dir, error);
   if (status.type() == fs::file_type::not_found) throw path_error(dir, "the migrations directory does not exist");
-  if (error) throw path_error(dir, "cannot open the migrations directory: " + error.message());
+  if (error) throw io_error(dir, "cannot open the migrations directory: " + error.message());
   if (status.type() != fs::file_type::directory) throw path_error(dir, "not a directory");
   return std::make_unique<DirectorySource>(dir, outside_symlinks);
 }

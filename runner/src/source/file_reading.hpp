@@ -58,11 +58,12 @@ class BatchReadableSource {
 };
 
 // A reader for many files of `source`: its own when it is a
-// BatchReadableSource, otherwise one read() per file. Throws Error{config}
+// BatchReadableSource, otherwise one read() per file. Throws Error{io}
 // when the source cannot be opened.
 std::unique_ptr<BatchReader> open_batch_reader(const MigrationSource& source);
 
-// Reads a whole file. Throws Error{config} naming `path` on failure.
+// Reads a whole file. Throws Error{config} naming `path` when it does not
+// exist or is a directory, Error{io} when it cannot be read.
 std::string read_file(const std::string& path);
 
 // Reads a whole file, mapping it when it is large. Errors as read_file's.

@@ -33,6 +33,7 @@ const char* to_string(ErrorKind kind) {
     case ErrorKind::lock: return "Lock";
     case ErrorKind::connection: return "Connection";
     case ErrorKind::config: return "Config";
+    case ErrorKind::io: return "Io";
   }
   return "Unknown";
 }

@@ -53,14 +53,14 @@ std::string command_text(const std::vector<std::string>& args) {
 }
 
 Error git_error(const std::vector<std::string>& args, const std::string& what) {
-  return Error(ErrorKind::config, "'" + command_text(args) + "' " + what);
+  return Error(ErrorKind::io, "'" + command_text(args) + "' " + what);
 }
 
 class Pipe {
  public:
   Pipe() {
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) throw Error(ErrorKind::config, std::string("pipe: ") + std::strerror(errno));
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw Error(ErrorKind::io, std::string("pipe: ") + std::strerror(errno));
     m_ends[0].reset(fds[0]);
     m_ends[1].reset(fds[1]);
   }
@@ -158,7 +158,7 @@ void exchange(std::string_view input, Pipe& in, Pipe& out, Pipe& err, GitOutput&
     pollfd fds[3] = {{out.read_end(), POLLIN, 0}, {err.read_end(), POLLIN, 0}, {in.write_end(), POLLOUT, 0}};
     if (::poll(fds, 3, -1) < 0) {
       if (errno == EINTR) continue;
-      throw Error(ErrorKind::config, std::string("poll: ") + std::strerror(errno));
+      throw Error(ErrorKind::io, std::string("poll: ") + std::strerror(errno));
     }
     if (fds[2].revents & (POLLOUT | POLLERR | POLLHUP)) {
       const ssize_t count = ::write(in.write_end(), input.data() + written, input.size() - written);
@@ -174,7 +174,7 @@ void exchange(std::string_view input, Pipe& in, Pipe& out, Pipe& err, GitOutput&
 int wait_for(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) throw Error(ErrorKind::config, std::string("waitpid: ") + std::strerror(errno));
+    if (errno != EINTR) throw Error(ErrorKind::io, std::string("waitpid: ") + std::strerror(errno));
   }
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);

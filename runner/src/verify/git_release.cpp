@@ -29,12 +29,12 @@ void locate(const std::string& dir, ReleasedTree& tree) {
   const GitOutput result = run_git({"-C", dir, "rev-parse", "--show-toplevel", "--show-prefix"});
   if (result.exit_status != 0) {
     throw Error(ErrorKind::config,
-                "--git-base needs the migrations directory inside a git work tree, and git says: " +
+                "comparing with a git base needs the migrations directory inside a git work tree, and git says: " +
                     trimmed_git_message(result.err),
                 ErrorContext{dir});
   }
   const std::size_t first_end = result.out.find('\n');
-  if (first_end == std::string::npos) throw Error(ErrorKind::config, "unexpected output from git rev-parse");
+  if (first_end == std::string::npos) throw Error(ErrorKind::io, "unexpected output from git rev-parse");
   tree.toplevel = result.out.substr(0, first_end);
   const std::size_t second_end = result.out.find('\n', first_end + 1);
   tree.prefix = result.out.substr(first_end + 1, second_end == std::string::npos ? std::string::npos
@@ -105,11 +105,11 @@ std::vector<std::string> read_blobs(const std::string& dir, const std::vector<st
     const std::string header = output.substr(position, header_end - position);
     const std::size_t size_start = header.rfind(' ');
     if (header_end == std::string::npos || header.rfind(id + " blob ", 0) != 0 || size_start == std::string::npos) {
-      throw Error(ErrorKind::config, "git cat-file did not return the blob " + id + ": " + header);
+      throw Error(ErrorKind::io, "git cat-file did not return the blob " + id + ": " + header);
     }
     const std::size_t size = std::stoull(header.substr(size_start + 1));
     if (header_end + 1 + size > output.size()) {
-      throw Error(ErrorKind::config, "git cat-file returned a truncated blob " + id);
+      throw Error(ErrorKind::io, "git cat-file returned a truncated blob " + id);
     }
     blobs.push_back(output.substr(header_end + 1, size));
     position = header_end + 1 + size + 1;

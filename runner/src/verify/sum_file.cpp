@@ -52,8 +52,8 @@ std::string render_sum_file(const std::vector<SumEntry>& entries) {
 
 SumFile parse_sum_file(std::string_view bytes, const std::string& display_path) {
   const auto malformed = [&display_path](std::size_t line, const std::string& what) {
-    return Error(ErrorKind::config, what + " (gander sum writes this file; regenerate it rather than edit it)",
-                 ErrorContext{display_path, line});
+    return Error(ErrorKind::config, what + " (write_sum_file writes this file; regenerate it rather than edit it)",
+                 ErrorContext{display_path, line, {}, {}, Remedy{RemedyKind::regenerate_sum}});
   };
   SumFile sum;
   std::string_view rest = bytes;

@@ -41,7 +41,7 @@ WrittenSum write_sum_file(const std::string& dir) {
   // A reader (or a crash) never sees half a file: write beside it, then rename.
   const std::string temporary = written.path + ".tmp-" + std::to_string(::getpid());
   const auto write_error = [&written](const std::string& what) {
-    return Error(ErrorKind::config, "cannot write: " + what, ErrorContext{written.path});
+    return Error(ErrorKind::io, "cannot write: " + what, ErrorContext{written.path});
   };
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);

@@ -453,7 +453,8 @@ TEST_CASE("store contract: foreign tracking tables are refused with their column
         CHECK_THAT(error.message(), Catch::Contains(refusal));
         CHECK_THAT(error.what(), Catch::Contains(refusal));
         CHECK_THAT(error.message(), Catch::Contains("gander needs (filename, checksum, applied_at[, version"));
-        CHECK_THAT(error.what(), Catch::Contains("Use --table"));
+        CHECK_THAT(error.message(), Catch::Contains("Give gander a tracking table of its own"));
+        CHECK(error.context().remedy.kind == gander::RemedyKind::choose_own_table);
       }
       CHECK(fixture.snapshot(c.table) == before);
     }

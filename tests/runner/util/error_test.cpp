@@ -27,4 +27,5 @@ TEST_CASE("every kind has DESIGN's name") {
   CHECK(std::string(gander::to_string(gander::ErrorKind::lock)) == "Lock");
   CHECK(std::string(gander::to_string(gander::ErrorKind::connection)) == "Connection");
   CHECK(std::string(gander::to_string(gander::ErrorKind::config)) == "Config");
+  CHECK(std::string(gander::to_string(gander::ErrorKind::io)) == "Io");
 }

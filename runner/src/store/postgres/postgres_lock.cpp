@@ -14,6 +14,7 @@
 #include <gander/error.hpp>
 
 #include "util/backoff.hpp"
+#include "util/broken_invariant.hpp"
 #include "util/duration_text.hpp"
 
 namespace gander::detail {
@@ -169,8 +170,9 @@ Error transaction_pooling_error(const std::string& observation) {
   return Error(ErrorKind::config,
                "gander's statements do not stay on one PostgreSQL server session (" + observation +
                    "): a connection pooler in transaction or statement mode (PgBouncer's pool_mode=transaction, "
-                   "say) is in between, and a session advisory lock would protect nothing there; use "
-                   "--lock=table, or connect directly or through a pooler in session mode");
+                   "say) is in between, and a session advisory lock would protect nothing there; lock with a "
+                   "table instead, or connect directly or through a pooler in session mode",
+               ErrorContext{{}, {}, {}, {}, Remedy{RemedyKind::lock_with_table}});
 }
 
 int server_pid(PostgresConnection& connection) {
@@ -263,8 +265,10 @@ class AdvisoryAttempt {
           .at(0);
     } catch (const Error& error) {
       if (error.context().sqlstate != std::optional<std::string>("42883")) throw;
-      throw Error(error.kind(), error.message() + "; this server has no advisory locks: use --lock=table",
-                  error.context());
+      ErrorContext context = error.context();
+      context.remedy = Remedy{RemedyKind::lock_with_table};
+      throw Error(error.kind(), error.message() + "; this server has no advisory locks: lock with a table instead",
+                  context);
     }
   }
 
@@ -350,7 +354,7 @@ TableName lock_table_name(const TableName& table) {
   // PostgreSQL would truncate a longer name, and "<63 bytes>_lock" would
   // become the tracking table itself.
   if (lock_table.name.size() > k_max_identifier_bytes) {
-    throw Error(ErrorKind::config, "table name '" + table.display() + "' is too long for --lock=table: " +
+    throw Error(ErrorKind::config, "table name '" + table.display() + "' is too long to lock with a table: " +
                                        "the lock table " + lock_table.name + " would exceed 63 characters");
   }
   return lock_table;
@@ -446,7 +450,7 @@ std::optional<std::string> postgres_lock_holder(PostgresConnection& connection, 
 std::unique_ptr<StoreLock> take_postgres_lock(const std::shared_ptr<PostgresConnection>& connection,
                                               const TableName& table, const LockOptions& options) {
   if (connection->has_transaction()) {
-    throw Error(ErrorKind::sql, "lock(): the migration lock is taken outside a transaction, and one is open");
+    broken_invariant("lock(): the migration lock is taken outside a transaction, and one is open");
   }
   // DESIGN §6: every spelling of one table takes one lock.
   const TableName resolved = resolve_table(*connection, table);
@@ -454,7 +458,7 @@ std::unique_ptr<StoreLock> take_postgres_lock(const std::shared_ptr<PostgresConn
     case LockMethod::advisory: return take_advisory_lock(connection, resolved, options);
     case LockMethod::table: return take_table_lock(connection, resolved, options);
   }
-  throw Error(ErrorKind::config, "unknown lock method");
+  broken_invariant("unknown lock method " + std::to_string(static_cast<int>(options.method)));
 }
 
 }  // namespace gander::detail

@@ -8,6 +8,7 @@
 
 #include <gander/error.hpp>
 
+#include "util/broken_invariant.hpp"
 #include "util/duration_text.hpp"
 #include "postgres_blocker_watch.hpp"
 #include "postgres_connection.hpp"
@@ -187,7 +188,7 @@ class PostgresStore final : public Store {
 
   void make_commits_durable() override {
     if (m_connection->has_transaction()) {
-      throw Error(ErrorKind::sql, "internal error: make_commits_durable() inside a transaction");
+      detail::broken_invariant("make_commits_durable() inside a transaction");
     }
     m_commit_waits_for_disk = true;
     // The row lock is WAL-logged and gives the transaction an xid, so its
@@ -408,9 +409,11 @@ class PostgresStore final : public Store {
       for (std::size_t i = 0; i < std::size(k_columns); ++i) {
         needed += std::string(i == 0 ? "" : i == k_legacy_column_count ? "[, " : ", ") + k_columns[i].name;
       }
-      throw Error(ErrorKind::config, "table " + m_table.display() + " has columns (" + joined(columns) +
-                                         "), which is not a gander tracking table; gander needs (" + needed +
-                                         "]). Use --table to choose another name");
+      throw Error(ErrorKind::config,
+                  "table " + m_table.display() + " has columns (" + joined(columns) +
+                      "), which is not a gander tracking table; gander needs (" + needed +
+                      "]). Give gander a tracking table of its own",
+                  ErrorContext{{}, {}, {}, {}, Remedy{RemedyKind::choose_own_table}});
     }
     const bool is_current = std::all_of(std::begin(k_columns), std::end(k_columns),
                                         [&](const Column& column) { return contains(columns, column.name); });

@@ -34,7 +34,7 @@ bool try_lock(const LockFile& file) {
     const int error = errno;
     if (error == EWOULDBLOCK) return false;
     if (error != EINTR) {
-      throw Error(ErrorKind::lock, "cannot lock " + file.path() + ": " + system_message(error));
+      throw Error(ErrorKind::io, "cannot lock " + file.path() + ": " + system_message(error));
     }
   }
 }
@@ -64,7 +64,7 @@ bool is_file_locked(const LockFile& file) {
     const int error = errno;
     if (error == EWOULDBLOCK) return true;
     if (error != EINTR) {
-      throw Error(ErrorKind::lock, "cannot look at the lock of " + file.path() + ": " + system_message(error));
+      throw Error(ErrorKind::io, "cannot look at the lock of " + file.path() + ": " + system_message(error));
     }
   }
 }
@@ -81,7 +81,7 @@ LockFile::LockFile(std::string path) : m_path(std::move(path)) {
   }
   m_descriptor.reset(descriptor);
   if (!m_descriptor.is_open()) {
-    throw Error(ErrorKind::lock, "cannot open " + m_path + " to lock it: " + system_message(errno));
+    throw Error(ErrorKind::io, "cannot open " + m_path + " to lock it: " + system_message(errno));
   }
 }
 

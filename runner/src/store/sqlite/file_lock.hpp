@@ -22,7 +22,7 @@ namespace gander::detail {
 class LockFile {
  public:
   // Opens `path`, creating it empty when it does not exist (an empty file is
-  // a valid SQLite database). Throws Error{lock} when that fails.
+  // a valid SQLite database). Throws Error{io} when that fails.
   explicit LockFile(std::string path);
   LockFile(const LockFile&) = delete;
   LockFile& operator=(const LockFile&) = delete;
@@ -38,8 +38,8 @@ class LockFile {
 // Takes flock(LOCK_EX) on `file`, polling without blocking until
 // options.timeout; calls options.on_wait once when first blocked. The
 // returned lock releases with flock(LOCK_UN) only and keeps `file` open for
-// as long as it lives. Throws Error{lock} on timeout or when the system
-// refuses the lock.
+// as long as it lives. Throws Error{lock} on timeout, Error{io} when the
+// system refuses the lock.
 std::unique_ptr<StoreLock> take_file_lock(std::shared_ptr<const LockFile> file, const LockOptions& options);
 
 // True when another process holds the lock on `file` now. It looks with a

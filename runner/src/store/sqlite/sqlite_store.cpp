@@ -327,8 +327,8 @@ class SqliteStore final : public Store {
                   "table " + m_table.display() + " has columns (" + join(columns.names) +
                       "), which is not a gander tracking table; gander needs "
                       "(filename, checksum, applied_at[, version, execution_ms, state, up_checksum, statements_done, "
-                      "direction, statement_started]). "
-                      "Use --table to choose another name");
+                      "direction, statement_started]). Give gander a tracking table of its own",
+                  ErrorContext{{}, {}, {}, {}, Remedy{RemedyKind::choose_own_table}});
     }
     for (const Column& column : k_columns) {
       if (!columns.contains(column.name)) return TableShape::legacy;
