@@ -25,11 +25,18 @@ gander_ensure_packages() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-# gander_build BUILD_DIR [cmake arguments...]: configure (once) and build.
+# gander_configure BUILD_DIR [cmake arguments...]: configure, quietly.
+gander_configure() {
+  local build_dir=$1
+  shift
+  cmake -S "$gander_root" -B "$build_dir" "$@" >/dev/null
+}
+
+# gander_build BUILD_DIR [cmake arguments...]: configure and build everything.
 gander_build() {
   local build_dir=$1
   shift
   echo "==> building in ${build_dir#"$gander_root"/}"
-  cmake -S "$gander_root" -B "$build_dir" "$@" >/dev/null
+  gander_configure "$build_dir" "$@"
   cmake --build "$build_dir" -j2
 }
