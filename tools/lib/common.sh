@@ -10,6 +10,10 @@ gander_build_packages=(g++ cmake make pkg-config libssl-dev libpqxx-dev libsqlit
 # ships libFuzzer in libclang-rt-14-dev).
 gander_fuzz_packages=(clang libclang-rt-14-dev libssl-dev)
 
+# What the source checks of tools/test run: tools/check-format (ctest
+# `format`) and shellcheck on the scripts (ctest `shellcheck`).
+gander_check_packages=(clang-format shellcheck)
+
 # Installs the packages that are not installed yet; does nothing (and needs
 # no network) when all are present.
 gander_ensure_packages() {
