@@ -34,7 +34,7 @@ cp -R "$subproject_source/CMakeLists.txt" "$consumer_source/main.cpp" "$consumer
 
 echo "== a parent without a build type keeps none"
 "$cmake" -S "$parent" -B "$scratch/no-build-type" -DGANDER_SOURCE_DIR="$gander_source" -DCMAKE_CXX_COMPILER="$cxx" \
-  >"$scratch/no-build-type.log" || { cat "$scratch/no-build-type.log"; fail "the configure without a build type failed"; }
+  >"$scratch/no-build-type.log" 2>&1 || { cat "$scratch/no-build-type.log"; fail "the configure without a build type failed"; }
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$scratch/no-build-type/CMakeCache.txt")
 [[ -z $build_type ]] || fail "gander gave a parent without a build type the build type '$build_type'"
 
