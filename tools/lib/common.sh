@@ -1,6 +1,9 @@
 # shellcheck shell=bash
 # Shared by tools/demo and tools/test: install what is missing, then build.
 
+# The package lists below are read by the scripts that source this file.
+# shellcheck disable=SC2034
+
 gander_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 # Debian packages the library and CLI need to build.
