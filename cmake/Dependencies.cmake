@@ -1,7 +1,8 @@
 # Every external dependency, found once. All come from Debian 12 packages:
-# libssl-dev, libpqxx-dev, libsqlite3-dev, libboost-program-options-dev,
-# catch2, pkg-config. libpqxx and SQLite are looked up even before the runner
-# uses them, so a machine that lacks them fails at configure time.
+# libssl-dev, libpqxx-dev, libsqlite3-dev, libboost-program-options-dev (the
+# gander command only), catch2 (the tests only), pkg-config. libpqxx and
+# SQLite are looked up even before the runner uses them, so a machine that
+# lacks them fails at configure time.
 find_package(PkgConfig REQUIRED)
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 find_package(SQLite3 REQUIRED)
@@ -11,7 +12,9 @@ pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 # gander command (StaticDependencies.cmake) and the floor benchmark on the
 # plain C APIs (tools/bench/noop_floor.cpp) name it.
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
-find_package(Boost REQUIRED COMPONENTS program_options)
+if(GANDER_BUILD_TOOLS)
+  find_package(Boost REQUIRED COMPONENTS program_options)
+endif()
 
 if(GANDER_BUILD_TESTS)
   find_package(Catch2 2.13 REQUIRED)

@@ -14,7 +14,9 @@ install(DIRECTORY parser/include/ checksum/include/ runner/include/
 install(TARGETS gander_parser gander_checksum gander_runner gander
   EXPORT ganderTargets
   ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}")
-install(TARGETS gander_cli RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
+if(GANDER_BUILD_TOOLS)
+  install(TARGETS gander_cli RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
+endif()
 
 install(EXPORT ganderTargets NAMESPACE gander:: DESTINATION "${gander_package_dir}")
 
