@@ -221,7 +221,7 @@ TEST_CASE("SIGTERM during a migration rolls it back releases the lock at once an
   CHECK(*database->scalar("SELECT count(*) FROM schema_migrations") == "1");
 }
 
-// DESIGN §6 "One table, one lock": two spellings of one table are one lock.
+// docs/operations.md, "Locking" "One table, one lock": two spellings of one table are one lock.
 TEST_CASE("replicas that spell the tracking table differently still take one lock") {
   const gander::test::TempDir dir;
   const auto database = gander::test::make_postgres_database();
@@ -241,7 +241,7 @@ TEST_CASE("replicas that spell the tracking table differently still take one loc
   CHECK(*database->scalar("SELECT count(*) FROM t" + std::to_string(k_migrations)) == "1");
 }
 
-// DESIGN §6: "A table lock left by a killed run does not block every later run."
+// docs/operations.md, "Locking": "A table lock left by a killed run does not block every later run."
 TEST_CASE("a table lock whose server session is gone is taken over, and one whose session lives is waited for") {
   const gander::test::TempDir dir;
   const auto database = gander::test::make_postgres_database();

@@ -1,4 +1,4 @@
-// DESIGN §6, "DDL must not stall the application" (issue 13, item 6): a
+// docs/operations.md, "Locking", "DDL must not stall the application" (issue 13, item 6): a
 // migration statement that queues for a table lock behind an application's
 // transaction gives up after --ddl-lock-timeout; a transactional migration
 // is rolled back whole and tried again until --lock-timeout, naming the

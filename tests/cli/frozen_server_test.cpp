@@ -1,5 +1,5 @@
 // A PostgreSQL server process that stops answering, as a paused VM or a
-// stalled host does, must not hang gander (issue 13, DESIGN §6): the wait
+// stalled host does, must not hang gander (issue 13, docs/operations.md, "Locking"): the wait
 // for the lock still ends at --lock-timeout, and the first SIGTERM still
 // ends the run, the migration in flight not recorded. The test freezes
 // gander's own backend with SIGSTOP and always resumes it with SIGCONT.

@@ -1,4 +1,4 @@
-// What real goose directories hold and goose runs (issue 12, DESIGN §2 and
+// What real goose directories hold and goose runs (issue 12, docs/file-format.md and
 // §4): Down sections goose never parsed, Go migrations, a migration that
 // drops the table gander records in. Every scenario on both stores.
 

@@ -1,5 +1,5 @@
 // gander killed with SIGKILL while a NO TRANSACTION statement runs, going up
-// or down (DESIGN §5): the row records the statement as started before it is
+// or down (docs/operations.md): the row records the statement as started before it is
 // sent, so `status` says it may or may not have completed, `up --resume`
 // refuses to guess, `up --resume-from N` goes on where the operator says, and
 // an interrupted rollback is PARTIAL until `resolve`. A statement the

@@ -1,4 +1,4 @@
-// gander behind PgBouncer (issue 13 item 1, DESIGN §6 "Poolers"): in
+// gander behind PgBouncer (issue 13 item 1, docs/operations.md, "Locking" "Poolers"): in
 // transaction pooling the session advisory lock is refused before anything
 // runs, --lock=table applies each migration exactly once, and no setting of
 // gander's is left on a pooled server connection; directly and in session

@@ -1,4 +1,4 @@
-// Read-only commands never create a database (DESIGN §10): status, version,
+// Read-only commands never create a database (docs/commands.md): status, version,
 // verify --db and every --dry-run on a SQLite path that does not exist fail
 // with exit 1, naming it, and leave no file behind.
 

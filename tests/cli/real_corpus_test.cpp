@@ -51,7 +51,7 @@ struct CorpusFile {
 // Every .sql file of `dir` in gander's migration order, read with the library.
 //
 // validate reports a malformed Down section as an error; the file itself
-// applies (DESIGN §2), and inspecting it alone gives the Down's error apart.
+// applies (docs/file-format.md), and inspecting it alone gives the Down's error apart.
 std::vector<CorpusFile> read_corpus(const fs::path& dir) {
   const auto source = gander::open_directory_source(dir.string());
   std::vector<CorpusFile> files;
@@ -288,7 +288,7 @@ TEST_CASE("gophish's 25 migrations go up, back as far as their Down sections all
   const Gander gander{*database, dir};
 
   // 1-3. up (two Down sections do not parse, which never blocks going up:
-  // DESIGN §2), status, and the schema gophish builds
+  // docs/file-format.md), status, and the schema gophish builds
   const std::vector<std::string> s1 = apply_all(gander, names);
   REQUIRE(s1.size() > 20);
 

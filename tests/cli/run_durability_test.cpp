@@ -357,7 +357,7 @@ TEST_CASE("PostgreSQL: a server crash right after a run keeps every migration th
   CHECK(postgres_value(server.dsn(), "SELECT count(*) FROM t1") == "4");
 }
 
-// DESIGN §5: `OK` means durable. A server crash in the middle of a run can
+// docs/operations.md: `OK` means durable. A server crash in the middle of a run can
 // take back migrations whose commits did not wait for the disk, but never
 // one that was reported applied.
 TEST_CASE("PostgreSQL: a server crash in the middle of a run takes back no migration reported applied") {

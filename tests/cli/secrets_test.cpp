@@ -1,4 +1,4 @@
-// Secrets never reach gander's output (DESIGN §10): a DSN's password,
+// Secrets never reach gander's output (docs/commands.md): a DSN's password,
 // however the DSN is spelled and whatever the command or failure, and the
 // values ENVSUB substitutes into a migration.
 

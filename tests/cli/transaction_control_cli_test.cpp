@@ -1,4 +1,4 @@
-// DESIGN §5: a migration never ends gander's transaction. A hand-written
+// docs/operations.md: a migration never ends gander's transaction. A hand-written
 // BEGIN/COMMIT wrapper is refused before anything runs, on both stores, and
 // lint names it.
 

@@ -1,5 +1,5 @@
 // parse_migration, one rule at a time: goose's rules, then gander's
-// additions from DESIGN §2 (BOM, plain files, empty files, the empty-block
+// additions from docs/file-format.md (BOM, plain files, empty files, the empty-block
 // error, no line length limit).
 
 #include <gander/parser/migration.hpp>
@@ -506,7 +506,7 @@ TEST_CASE("a statement read under ENVSUB keeps its first line as written, and er
   }
 }
 
-TEST_CASE("empty StatementBegin/End blocks (DESIGN §2)", "[parser]") {
+TEST_CASE("empty StatementBegin/End blocks (docs/file-format.md)", "[parser]") {
   const std::string_view empty_block = "-- +goose Up\n-- +goose StatementBegin\n-- +goose StatementEnd\n";
 
   SECTION("followed by nothing: valid, no statement") {
@@ -634,7 +634,7 @@ TEST_CASE("every rejected file names the line and the reason", "[parser][errors]
   }
 }
 
-// DESIGN §2: goose's CLI parses only the direction it runs, so a Down
+// docs/file-format.md: goose's CLI parses only the direction it runs, so a Down
 // section only goose's down pass rejects never kept a file from being
 // applied. gander keeps that problem apart from the up section.
 TEST_CASE("a problem only going down leaves the up section usable", "[parser][errors]") {

@@ -1,5 +1,5 @@
 // gander amend FILE --reason TEXT: record a reviewed change of an applied
-// migration in <dir>/gander.amend, so that it counts as applied (DESIGN §3).
+// migration in <dir>/gander.amend, so that it counts as applied (docs/file-format.md, "Checksums").
 
 #include <filesystem>
 

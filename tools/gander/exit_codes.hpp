@@ -4,7 +4,7 @@
 
 namespace gander::cli {
 
-// The README's exit-code table (tests/cli/exit_code_test.cpp holds the two
+// The exit-code table of docs/commands.md (tests/cli/exit_code_test.cpp holds the two
 // together): 0 ok; 1 error (SQL, connection, I/O, a malformed migration, a
 // bug in gander); 2 usage or configuration; 3 integrity refusal; 4 lock timeout.
 inline constexpr int k_exit_ok = 0;

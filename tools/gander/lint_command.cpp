@@ -89,7 +89,7 @@ std::string lint_details() {
       "still linted as gander runs it, not refused as a parse error. --json prints one object:\n"
       "  {\"findings\": [{\"file\", \"line\", \"rule\", \"severity\", \"message\"}],\n"
       "   \"summary\": {\"errors\", \"warnings\", \"files\"}}\n"
-      "Rules (the README's 'Lint rules' shows an example of each):\n";
+      "Rules (docs/lint.md shows an example of each):\n";
   for (const LintRule& rule : lint_rules()) {
     details += std::string("  ") + rule.name + " (" + to_string(rule.severity) + "): " + rule.summary + "\n";
   }

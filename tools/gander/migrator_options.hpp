@@ -11,7 +11,7 @@
 namespace gander::cli {
 
 // The library's options from the command line. The embedded default
-// (DESIGN §10): no driver and no DSN is SQLite at ./gander.db. A DSN without
+// (docs/commands.md): no driver and no DSN is SQLite at ./gander.db. A DSN without
 // a driver names its own (driver_for_dsn: PostgreSQL for a postgres:// or
 // postgresql:// URL or libpq key=value pairs, SQLite otherwise). Waiting for
 // the database or the lock is reported on `err`, which must outlive the

@@ -76,7 +76,7 @@ int run_show(const CliOptions& options, std::ostream& out, std::ostream& err) {
   const InspectedMigration inspected = inspect_file(options.args.front(), InspectOptions{process_env(), options.strict});
   if (options.is_json) print_json(inspected, out);
   else print_text(inspected, out);
-  // The up section is shown because it runs; the file is still malformed (DESIGN §2).
+  // The up section is shown because it runs; the file is still malformed (docs/file-format.md).
   if (inspected.down_error) {
     err << inspected.down_error->what() << "\n";
     return k_exit_error;

@@ -1,5 +1,5 @@
 // gander status [--json] [--full]: every migration with its state, applied
-// time and checksum (DESIGN §7). Read-only: no lock, no table created.
+// time and checksum (docs/commands.md, "`status` output"). Read-only: no lock, no table created.
 
 #include <string>
 #include <string_view>
@@ -24,7 +24,7 @@ constexpr const char* k_green = "\033[32m";
 constexpr const char* k_yellow = "\033[33m";
 constexpr const char* k_reset = "\033[0m";
 
-// DESIGN §7: problems in capitals, so they stand out without colour too.
+// docs/commands.md, "`status` output": problems in capitals, so they stand out without colour too.
 const char* state_label(MigrationState state) {
   switch (state) {
     case MigrationState::modified: return "MODIFIED";

@@ -1,5 +1,5 @@
 // gander sum: write <dir>/gander.sum, the checksum of every migration, for
-// `gander verify --sum` (DESIGN §8; the format is in sum_file.hpp).
+// `gander verify --sum` (docs/ci.md; the format is in sum_file.hpp).
 
 #include <gander/sum_file.hpp>
 

@@ -1,5 +1,5 @@
 // gander verify --git-base REF | --sum [FILE] | --base-sum FILE | --db DSN:
-// was any released migration changed (DESIGN §8)? Read-only in every mode.
+// was any released migration changed (docs/ci.md)? Read-only in every mode.
 
 #include <filesystem>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-// Reviewed amendments (README, "Reviewed amendments"). When an applied migration file must
+// Reviewed amendments (docs/file-format.md, "Reviewed amendments"). When an applied migration file must
 // change (a comment, a fix already live everywhere), `<dir>/gander.amend`
 // records the change, one line per amended file:
 //

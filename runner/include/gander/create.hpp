@@ -11,7 +11,7 @@
 // 1970-01-01 00:00:00. Every other version is sequential, however large.
 //
 // Both functions look only at the *.sql files directly inside the directory
-// whose names carry a valid version (README, "The migration file format"); other files are left alone.
+// whose names carry a valid version (docs/file-format.md); other files are left alone.
 // Neither creates the directory: goose's `create` and `fix` fail on a missing
 // one too (only `goose init` makes it).
 

@@ -1,6 +1,6 @@
 #pragma once
 
-// Migrations compiled into a service binary (README, "Use it from your service"). The CMake function
+// Migrations compiled into a service binary (docs/library.md). The CMake function
 // gander_embed_migrations(<target> <dir>) turns every *.sql file of a
 // directory into a generated source holding an array of EmbeddedFile and a
 // function that returns a MigrationSource over it; pass that source as

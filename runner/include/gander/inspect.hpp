@@ -27,7 +27,7 @@ struct InspectedMigration {
   std::string name;                     // the file name: the migration's identity
   std::string display_path;             // how messages name the file
   std::optional<std::int64_t> version;  // none when the name carries no valid version
-  std::string checksum;                 // README "Checksums", of the bytes as stored
+  std::string checksum;                 // docs/file-format.md, "Checksums", of the bytes as stored
   parser::Migration migration;          // empty for a Go migration
   // A goose Go migration (is_go_migration_name): listed and tracked, never
   // run by gander, and never parsed.

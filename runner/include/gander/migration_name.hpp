@@ -1,6 +1,6 @@
 #pragma once
 
-// What a migration's file name means (README, "The migration file format"). The name is the identity;
+// What a migration's file name means (docs/file-format.md). The name is the identity;
 // the version is its leading decimal digits (`006b_x.sql` is version 6);
 // files are ordered by version, then by name bytewise.
 
@@ -15,7 +15,7 @@ namespace gander {
 bool is_sql_file_name(std::string_view name);
 
 // True for the names goose gives Go migrations, which gander lists and
-// cannot run (README, "Moving from goose"): "<version>_<name>.go" where the
+// cannot run (docs/moving-from-goose.md): "<version>_<name>.go" where the
 // part before the first '_' is a positive decimal number, and not a
 // "_test.go" file. Other Go files (helpers, an embed.go) are ignored, as
 // goose ignores them.

@@ -3,7 +3,7 @@
 // The Migrator: what a service calls on startup and what every database
 // command of the CLI calls. It connects one Store, reads and verifies every
 // migration against the tracking table, and only then applies or rolls back,
-// under the migration lock (README, "Commands" and "Locking"). It never prints; it returns
+// under the migration lock (docs/commands.md and "Locking"). It never prints; it returns
 // values and reports progress through Options::on_progress.
 //
 //   gander::Options options;
@@ -87,7 +87,7 @@ struct Options {
   // thrown; zero: no limit. Waiting for the migration lock does not count,
   // nor, on SQLite, waiting for another writer.
   std::chrono::milliseconds statement_timeout{0};
-  // PostgreSQL (README, "Locking"): how long a migration statement may wait for a
+  // PostgreSQL (docs/operations.md, "Locking"): how long a migration statement may wait for a
   // table lock (lock_timeout). A transactional migration that gives up is
   // rolled back whole and tried again with backoff (a `warning` event each
   // time, naming the blocking session when it was seen) until lock_timeout
@@ -142,7 +142,7 @@ struct RunResult {
   std::optional<std::int64_t> version;  // the newest applied version afterwards (before, in a dry run)
 };
 
-// The name the README's "Use it from your service" uses for what up() returns.
+// The name docs/library.md uses for what up() returns.
 using UpResult = RunResult;
 
 enum class Resolution { applied, rolled_back };
@@ -155,7 +155,7 @@ class Migrator {
   Migrator(const Migrator&) = delete;
   Migrator& operator=(const Migrator&) = delete;
 
-  // Applies every pending migration in order (README, "Commands") and returns what
+  // Applies every pending migration in order (docs/commands.md) and returns what
   // ran. When, read without the lock, every migration is applied and
   // matches its file, it returns at once with no steps: an up-to-date
   // replica never queues behind another's run. Otherwise it takes the lock
@@ -218,7 +218,7 @@ class Migrator {
 
   // The gander.amend line that accepts the current change of `filename`, an
   // applied migration whose file no longer matches its stored checksum
-  // (README, "Checksums"). Read-only; the caller appends it (append_amendment) after
+  // (docs/file-format.md, "Checksums"). Read-only; the caller appends it (append_amendment) after
   // review. Throws Error{config} when `filename` is not modified (unknown,
   // pending, applied, missing or partial) or `reason` is empty.
   Amendment amendment_for(const std::string& filename, const std::string& reason);

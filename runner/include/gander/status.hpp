@@ -1,7 +1,7 @@
 #pragma once
 
 // The state of every migration, as Migrator::status() and verify() return
-// it and `gander status` shows it (README, "Status").
+// it and `gander status` shows it (docs/commands.md, "`status` output").
 
 #include <cstdint>
 #include <optional>
@@ -11,13 +11,13 @@
 namespace gander {
 
 // `amended`: applied, and the file changed since in a way gander.amend
-// records (README, "Reviewed amendments"); it counts as applied. `running`: a partial NO
+// records (docs/file-format.md, "Reviewed amendments"); it counts as applied. `running`: a partial NO
 // TRANSACTION migration while another run holds the migration lock, i.e.
 // being applied right now; only read-only commands report it, and it is
 // not an integrity problem.
 enum class MigrationState { applied, amended, pending, out_of_order, modified, missing, partial, running };
 
-// The JSON name (README, "Status"): "applied", "amended", "pending", "out-of-order", ...
+// The JSON name (docs/commands.md, "`status` output"): "applied", "amended", "pending", "out-of-order", ...
 const char* to_string(MigrationState state);
 
 // Applied or amended: the migration ran and its row matches its file.

@@ -1,6 +1,6 @@
 #pragma once
 
-// gander.sum (README, "CI immutability check"): the checksum of every migration file of a
+// gander.sum (docs/ci.md): the checksum of every migration file of a
 // directory, in one file that is committed and reviewed with them.
 // `gander sum` writes it; `gander verify --sum` and `--base-sum` read it.
 //
@@ -9,7 +9,7 @@
 //   ...
 //
 // One entry per *.sql file, in migration order, each `<checksum>` the
-// file's checksum (64 lowercase hex digits; README, "Checksums"), then two spaces, then
+// file's checksum (64 lowercase hex digits; docs/file-format.md, "Checksums"), then two spaces, then
 // the file name to the end of the line. Every line ends with LF. `<digest>`
 // is the lowercase hex SHA-256 of the entry lines exactly as gander writes
 // them (each with its LF): the rest of the file, so an entry edited by hand

@@ -1,12 +1,12 @@
 #pragma once
 
-// The CI immutability check (README, "CI immutability check"): was any released migration
+// The CI immutability check (docs/ci.md): was any released migration
 // changed? "Released" is what a git commit holds (`--git-base REF`), what a
 // sum file lists (`--sum`, `--base-sum`, see sum_file.hpp), or what a
 // database has applied (`--db`, from Migrator::status()). Every check reads
 // and reports; none writes anything.
 //
-// A released file must keep its name and its checksum (README, "Checksums"). A change
+// A released file must keep its name and its checksum (docs/file-format.md, "Checksums"). A change
 // of line endings or of a byte-order mark only is accepted with a note
 // unless checksums are strict; a change that gander.amend records is
 // accepted where the mode allows it (see each function).

@@ -46,7 +46,7 @@ std::vector<LintFinding> lint_file(const std::string& name, const std::string& d
   const parser::Migration& migration = parsed.migration;
   std::vector<LintFinding> findings;
   if (parsed.down_error) {
-    // gander still applies the file (DESIGN §2); the rest of it is linted as it runs.
+    // gander still applies the file (docs/file-format.md); the rest of it is linted as it runs.
     findings.push_back(make_finding(LintRuleId::parse_error, display_path, parsed.down_error->line,
                                     parsed.down_error->message +
                                         " (the Down section: going up works, rolling back is refused)"));
@@ -60,7 +60,7 @@ std::vector<LintFinding> lint_file(const std::string& name, const std::string& d
   // First, so that it leads the findings of line 1: it is about the whole file.
   if (migration.is_plain) findings.push_back(plain_file_finding(name, display_path, options.strict));
   detail::append_findings(findings, std::move(lines.findings));
-  // A plain file has no Down section by design (DESIGN §2).
+  // A plain file has no Down section by design (docs/file-format.md).
   if (!migration.is_plain && !migration.has_down && !parsed.down_error) {
     findings.push_back(make_finding(LintRuleId::no_down_section, display_path, lines.up_line,
                                     "no '-- +goose Down' section, so 'gander down' refuses to roll this migration "

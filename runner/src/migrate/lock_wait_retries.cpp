@@ -1,4 +1,4 @@
-// DESIGN §6, "DDL must not stall the application": a migration statement
+// docs/operations.md, "Locking", "DDL must not stall the application": a migration statement
 // that queues for a table lock behind an application's transaction makes
 // every later query on that table queue behind it. With lock_timeout it
 // gives up instead (PostgresStore::execute), and the whole migration is

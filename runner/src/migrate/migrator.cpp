@@ -101,7 +101,7 @@ bool is_missing_table(const Error& error) {
 
 // Runs `write`, a tracking-table write; a failure names the migration it
 // was for. When the table is gone, the migration's own statements took it
-// (DESIGN §4): the message says so, and what became of the migration.
+// (docs/operations.md, "The tracking table"): the message says so, and what became of the migration.
 template <typename Write>
 void recording_in_table(const InspectedMigration& migration, const std::string& table, const Write& write,
                         const char* consequence = nullptr) {
@@ -171,7 +171,7 @@ std::string rollback_problem(const LoadedMigration& migration) {
   return {};
 }
 
-// DESIGN §2: a rollback runs whole or not at all, so every migration it
+// docs/file-format.md: a rollback runs whole or not at all, so every migration it
 // would roll back is checked before the first one is.
 void refuse_unrunnable_rollbacks(const std::vector<LoadedAction>& actions) {
   std::vector<std::string> problems;
@@ -201,7 +201,7 @@ const std::vector<parser::Statement>& statements_of(const LoadedAction& action) 
   return action.direction == Direction::up ? migration.up : migration.down;
 }
 
-// DESIGN §4: a migration outside a transaction that would drop or rename the
+// docs/operations.md, "The tracking table": a migration outside a transaction that would drop or rename the
 // tracking table is refused before anything runs, as nothing could undo it.
 void refuse_dropping_table_outside_transaction(const std::vector<LoadedAction>& actions, const std::string& table) {
   const std::string unqualified = table.substr(table.rfind('.') + 1);
@@ -222,7 +222,7 @@ void refuse_dropping_table_outside_transaction(const std::vector<LoadedAction>& 
   }
 }
 
-// DESIGN §5: a migration that runs in gander's transaction must not end it,
+// docs/operations.md: a migration that runs in gander's transaction must not end it,
 // or its statements would commit apart from its tracking row.
 void refuse_transaction_control(const std::vector<LoadedAction>& actions) {
   for (const LoadedAction& action : actions) {
@@ -244,7 +244,7 @@ void refuse_transaction_control(const std::vector<LoadedAction>& actions) {
   }
 }
 
-// DESIGN §2: up applies what comes before the first pending Go migration
+// docs/file-format.md: up applies what comes before the first pending Go migration
 // and stops there. Drops that migration and what follows from `actions`,
 // and returns it.
 const LoadedMigration* cut_at_go_migration(std::vector<LoadedAction>& actions) {
@@ -566,7 +566,7 @@ Step Migrator::Impl::run_action_once(Store& store, const LoadedMigration& migrat
     record_in_table([&] { store.insert_row(record); });
     apply_outside_transaction(store, migration, step.statements, 0);
   } else {
-    // DESIGN §5: a rollback outside a transaction is tracked like applying.
+    // docs/operations.md: a rollback outside a transaction is tracked like applying.
     record_in_table([&] { store.mark_rolling_back(name); });
     run_recorded(store, migration, step.statements, 0,
                  "it runs outside a transaction, so the Down statements before it stay done and it is recorded as "
@@ -581,7 +581,7 @@ Step Migrator::Impl::run_action_once(Store& store, const LoadedMigration& migrat
 }
 
 // Runs `statements` from index `first` on, outside a transaction: the
-// partial row records each one as started before it is sent (DESIGN §5).
+// partial row records each one as started before it is sent (docs/operations.md).
 void Migrator::Impl::run_recorded(Store& store, const LoadedMigration& migration,
                                   const std::vector<parser::Statement>& statements, std::size_t first,
                                   const std::string& consequence, const Remedy& remedy) {
@@ -761,7 +761,7 @@ Plan Migrator::Impl::read_only_plan() {
   const auto is_partial = [](const PlannedMigration& planned) { return planned.state == MigrationState::partial; };
   if (std::none_of(plan.migrations.begin(), plan.migrations.end(), is_partial)) return plan;
   // A NO TRANSACTION migration is partial while the run that holds the lock
-  // applies it; a health check must not call that a problem (DESIGN §7).
+  // applies it; a health check must not call that a problem (docs/commands.md, "`status` output").
   if (const std::optional<std::string> holder = m_store->lock_holder(m_options.lock_method)) {
     for (PlannedMigration& planned : plan.migrations) {
       if (!is_partial(planned)) continue;

@@ -88,7 +88,7 @@ class Migrator::Impl {
   // Runs one migration. A transactional one that cannot get its locks
   // within --ddl-lock-timeout is rolled back whole and run again, with
   // backoff, until --lock-timeout has passed since its first failure
-  // (DESIGN §6); `before_retry` runs before each wait.
+  // (docs/operations.md, "Locking"); `before_retry` runs before each wait.
   Step run_action(Store& store, const LoadedMigration& migration, Direction direction,
                   detail::FinishedEvent finished = detail::FinishedEvent::sent_at_commit,
                   const std::function<void()>& before_retry = {});

@@ -1,7 +1,7 @@
 // Runs of migrations that share their commits (issue 7, W1): on PostgreSQL
 // each migration is its own transaction but only the run's last commit
 // waits for the disk; on SQLite they share one transaction with a savepoint
-// each. README "Durability of a run" gives the argument and its tests.
+// each. docs/operations.md, "Durability of a run" gives the argument and its tests.
 
 #include <optional>
 #include <string>
@@ -80,7 +80,7 @@ void Migrator::Impl::apply(Store& store, const std::vector<LoadedAction>& action
 // waiting for the disk, except the last of a group: its commit waits, and
 // the WAL is written in order, so that wait covers every commit before it.
 // A group ends with the run or after k_longest_shared_transaction, and only
-// then are its migrations reported finished (DESIGN §5: `OK` means durable),
+// then are its migrations reported finished (docs/operations.md: `OK` means durable),
 // so a server crash can take back only migrations not reported yet, each
 // whole. A failure waits too before it is reported (best effort), so that
 // the migrations before it are reported applied; and a NO TRANSACTION

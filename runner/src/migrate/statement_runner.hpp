@@ -12,7 +12,7 @@
 namespace gander {
 
 // Runs a migration's statements one by one and turns a failure into the
-// error DESIGN §5 asks for: the file, the statement's number and line, its
+// error docs/operations.md asks for: the file, the statement's number and line, its
 // first line (as written in the file, before ENVSUB substitution), the
 // database's message and SQLSTATE, and what became of the migration.
 class StatementRunner {

@@ -1,8 +1,8 @@
 #pragma once
 
 // The planner: given the migration files and the rows of the tracking table,
-// it decides the state of every migration (README, "Status") and what `up` may
-// apply (README, "Commands": verify before anything runs, out-of-order). It is pure, no I/O and no database, so
+// it decides the state of every migration (docs/commands.md, "`status` output") and what `up` may
+// apply (docs/commands.md: verify before anything runs, out-of-order). It is pure, no I/O and no database, so
 // every integrity decision gander makes is unit-tested without one.
 
 #include <cstdint>
@@ -44,7 +44,7 @@ struct AppliedRow {
   // section, or of its Down section when it is rolling back); none when
   // unknown (a row written before gander recorded it, or adopted).
   std::optional<std::int64_t> statements_done;
-  // A partial migration whose Down section was running (README, "Commands"): it
+  // A partial migration whose Down section was running (docs/commands.md): it
   // stopped while being rolled back, not while being applied.
   bool is_rolling_back = false;
   // The statement (counted from 1, statements_done + 1) that was sent and

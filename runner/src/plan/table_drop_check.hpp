@@ -1,7 +1,7 @@
 #pragma once
 
 // Whether a migration's SQL drops or renames gander's own tracking table
-// (DESIGN §4). A transactional migration that does is caught when its row
+// (docs/operations.md, "The tracking table"). A transactional migration that does is caught when its row
 // cannot be written, and rolled back whole; one that runs outside a
 // transaction could not be undone, so it is checked before it runs.
 

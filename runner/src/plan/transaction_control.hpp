@@ -1,6 +1,6 @@
 #pragma once
 
-// Statements that control transactions (DESIGN §5, integrity rules). gander
+// Statements that control transactions (docs/operations.md, integrity rules). gander
 // runs a transactional migration in a transaction of its own and writes the
 // migration's tracking row in it; a migration's own COMMIT would end that
 // transaction early, so its statements would commit apart from its row.

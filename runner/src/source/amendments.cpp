@@ -105,8 +105,9 @@ std::string append_amendment(const std::string& dir, const Amendment& amendment)
   std::ofstream out(path, std::ios::binary | std::ios::app);
   if (!out) throw Error(ErrorKind::io, std::string("cannot write: ") + std::strerror(errno), ErrorContext{path});
   if (!exists) {
-    out << "# Reviewed changes to applied migrations (gander; its README, \"Reviewed amendments\"): a migration whose stored checksum\n"
-           "# and current checksum match a line counts as applied and is never re-run.\n"
+    out << "# Reviewed changes to applied migrations, read by gander (its docs/file-format.md, \"Reviewed\n"
+           "# amendments\"): a migration whose stored checksum and current checksum match a line\n"
+           "# counts as applied and is never re-run.\n"
            "# <filename> <stored checksum> <new checksum> <reason>\n";
   } else if (!existing.empty() && existing.back() != '\n') {
     out << '\n';

@@ -23,7 +23,7 @@ struct LoadedMigration {
   FileBytes bytes;  // as stored; the checksums cover these
   InspectedMigration inspected;
   std::int64_t version = 0;
-  std::string up_checksum;  // DESIGN §3: SHA-256 of the up statements joined by '\n'
+  std::string up_checksum;  // docs/file-format.md, "Checksums": SHA-256 of the up statements joined by '\n'
 };
 
 class MigrationSet {

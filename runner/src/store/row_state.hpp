@@ -1,6 +1,6 @@
 #pragma once
 
-// The `state` and `direction` columns of the tracking table (DESIGN §4), as
+// The `state` and `direction` columns of the tracking table (docs/operations.md, "The tracking table"), as
 // gander writes them: 'applied' or 'partial'; NULL, 'up' or 'down'. A row
 // edited by hand or by another tool may hold anything; such rows are
 // refused, each named, rather than guessed at: an unknown state taken for

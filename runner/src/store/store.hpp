@@ -2,7 +2,7 @@
 
 // The database behind gander. A Store is one connection to one database and
 // knows its dialect: how to lock, how to create, read and write the tracking
-// table (README, "The tracking table") and how to run SQL. It makes no decision about what to
+// table (docs/operations.md, "The tracking table") and how to run SQL. It makes no decision about what to
 // apply; the Migrator does that with the planner. No libpqxx or sqlite3
 // type appears here, so a service that includes gander does not see them.
 
@@ -61,7 +61,7 @@ class StoreLock {
 
 enum class TableShape {
   missing,  // no tracking table yet
-  current,  // every column of the README's "The tracking table"
+  current,  // every column of docs/operations.md, "The tracking table"
   legacy,   // (filename, checksum, applied_at) and possibly some of the newer columns: upgradable in place
 };
 
@@ -80,7 +80,7 @@ struct RowRecord {
   std::optional<std::int64_t> version;
   std::string up_checksum;
   std::int64_t execution_ms = 0;
-  // State 'partial' (applying, README "Commands") instead of 'applied'; its
+  // State 'partial' (applying, docs/commands.md) instead of 'applied'; its
   // statements_done starts at 0 and no statement is in doubt.
   bool is_partial = false;
 };
@@ -92,7 +92,7 @@ class Store {
   // "postgres" or "sqlite3".
   virtual const char* driver() const = 0;
 
-  // Takes the migration lock (README, "Locking"), waiting up to options.timeout.
+  // Takes the migration lock (docs/operations.md, "Locking"), waiting up to options.timeout.
   // Throws Error{lock} on timeout, saying who holds it when that is known.
   // PostgreSQL: a server that leaves a try unanswered past the timeout is
   // given up on, and the store is unusable afterwards.
@@ -176,7 +176,7 @@ class Store {
   virtual void execute(const std::string& sql) = 0;
 
   // Tracking-table writes, inside the caller's transaction if one is open.
-  // Each is one statement. The ones for a partial row keep the README's "Commands"
+  // Each is one statement. The ones for a partial row keep docs/commands.md
   // promise that a count is never presented as certain when it is not: a
   // NO TRANSACTION migration's statement is recorded as started before it
   // is sent, so a row always says what is known and what is in doubt.
@@ -229,7 +229,7 @@ struct StoreOptions {
   // another writer does not count. PostgreSQL: statement_timeout for
   // execute() alone (see there); lock() never runs into it.
   std::chrono::milliseconds statement_timeout{0};
-  // PostgreSQL: lock_timeout for migration statements (README, "Locking"), so that a
+  // PostgreSQL: lock_timeout for migration statements (docs/operations.md, "Locking"), so that a
   // DDL statement queued behind an application's transaction gives up
   // rather than stall every query that queues behind it; zero leaves the
   // session's own setting. SQLite has no such wait and ignores it.

@@ -1,6 +1,6 @@
 #pragma once
 
-// DESIGN §4's tracking table, written once for both backends: every
+// docs/operations.md, "The tracking table"'s tracking table, written once for both backends: every
 // column's name and its definition in each dialect, in table order. The
 // first k_legacy_column_count are what a legacy table already has; each
 // later one has a NULL or constant default, so that it can be added to a

@@ -1,6 +1,6 @@
 #pragma once
 
-// Gives up on a connection whose server stops answering (DESIGN §6: a
+// Gives up on a connection whose server stops answering (docs/operations.md, "Locking": a
 // frozen server must not hang gander). libpq blocks in read() until the
 // server answers; a read that never returns never sees a deadline or a
 // cancelled flag. Past a deadline, the watchdog shuts the socket down

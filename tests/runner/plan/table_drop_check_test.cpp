@@ -1,5 +1,5 @@
 // The check that keeps a migration outside a transaction from dropping the
-// tracking table (DESIGN §4).
+// tracking table (docs/operations.md, "The tracking table").
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-// Which statements control transactions (DESIGN §5): a transactional
+// Which statements control transactions (docs/operations.md): a transactional
 // migration holding one is refused before it runs, and lint flags it.
 
 #include <catch2/catch.hpp>

@@ -510,7 +510,7 @@ TEST_CASE("store contract: read_checksums reads every row's name checksum and st
 }
 
 // The Migrator refuses a COMMIT in a transactional migration up front; the
-// store still fails a statement that ends its transaction (DESIGN §5).
+// store still fails a statement that ends its transaction (docs/operations.md).
 TEST_CASE("store contract: a statement that ends the store's transaction fails loudly") {
   const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
   const StoreFixture fixture(driver);

@@ -17,7 +17,7 @@ TEST_CASE("what() renders file, line, statement, message and SQLSTATE in one fix
   CHECK(std::string(bare.what()) == "timed out");
 }
 
-TEST_CASE("every kind has DESIGN's name") {
+TEST_CASE("every kind has its documented name") {
   CHECK(std::string(gander::to_string(gander::ErrorKind::checksum_mismatch)) == "ChecksumMismatch");
   CHECK(std::string(gander::to_string(gander::ErrorKind::missing_file)) == "MissingFile");
   CHECK(std::string(gander::to_string(gander::ErrorKind::partial)) == "Partial");

@@ -1,6 +1,6 @@
 #pragma once
 
-// Who blocks a migration statement that waits for a lock (DESIGN §6: while
+// Who blocks a migration statement that waits for a lock (docs/operations.md, "Locking": while
 // gander retries a migration that could not get its locks, it names the
 // blocking session). Once a statement has waited for a while, a thread
 // looks from a second session of its own (pg_blocking_pids) and remembers

@@ -139,7 +139,7 @@ class PostgresConnection {
   // would refuse every statement until the end of the transaction anyway.
   [[noreturn]] void throw_failed_transaction() const;
 
-  // DESIGN §5: a migration never ends gander's transaction. gander refuses
+  // docs/operations.md: a migration never ends gander's transaction. gander refuses
   // transaction control in a transactional migration before it runs; this
   // is the safety net after every statement, from the transaction status
   // the server reports with each answer (no round trip).

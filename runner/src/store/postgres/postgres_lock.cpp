@@ -179,7 +179,7 @@ int server_pid(PostgresConnection& connection) {
   return connection.exec("SELECT pg_catalog.pg_backend_pid()").at(0).at(0).as<int>();
 }
 
-// DESIGN §6 "Poolers": called once a statement of `connection` has run on
+// docs/operations.md, "Locking" "Poolers": called once a statement of `connection` has run on
 // server session `pid` although the connection announced another: a proxy
 // is in between. In session pooling the connection keeps `pid` and a second
 // client connection gets another server session; in transaction pooling
@@ -309,7 +309,7 @@ std::string host_name() {
   return name;
 }
 
-// DESIGN §6: the row records the holder's server session, so that a run
+// docs/operations.md, "Locking": the row records the holder's server session, so that a run
 // killed while holding it blocks nobody once its session is gone.
 void create_lock_table(PostgresConnection& connection, const TableName& lock_table) {
   const std::string quoted = lock_table.quoted();
@@ -452,7 +452,7 @@ std::unique_ptr<StoreLock> take_postgres_lock(const std::shared_ptr<PostgresConn
   if (connection->has_transaction()) {
     broken_invariant("lock(): the migration lock is taken outside a transaction, and one is open");
   }
-  // DESIGN §6: every spelling of one table takes one lock.
+  // docs/operations.md, "Locking": every spelling of one table takes one lock.
   const TableName resolved = resolve_table(*connection, table);
   switch (options.method) {
     case LockMethod::advisory: return take_advisory_lock(connection, resolved, options);

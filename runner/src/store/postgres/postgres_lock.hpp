@@ -1,6 +1,6 @@
 #pragma once
 
-// The PostgreSQL migration lock (DESIGN §6), in its two forms.
+// The PostgreSQL migration lock (docs/operations.md, "Locking"), in its two forms.
 //
 // Both forms start from the tracking table as the server resolves it
 // (resolve_table), so `schema_migrations` and `public.schema_migrations`

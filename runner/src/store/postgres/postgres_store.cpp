@@ -166,7 +166,7 @@ class PostgresStore final : public Store {
   }
 
   // The settings go with the transaction (SET LOCAL): behind a pooler the
-  // server connection serves other clients once it ends (DESIGN §6).
+  // server connection serves other clients once it ends (docs/operations.md, "Locking").
   void begin() override {
     m_connection->begin();
     std::string settings;
@@ -313,7 +313,7 @@ class PostgresStore final : public Store {
   // it, whether it failed or not. Only on the server session this
   // connection announced: behind a pooler the reset could reach another
   // session than the set, and the limits would stay with another client's
-  // connection, so there the statement runs without them (README, Locking).
+  // connection, so there the statement runs without them (docs/operations.md, "Locking").
   void run_with_session_settings(const std::string& sql) {
     const std::vector<std::pair<const char*, std::string>> limits = statement_limits();
     if (limits.empty()) {

@@ -21,7 +21,7 @@ constexpr int k_instructions_per_deadline_check = 1000;
 // The longest sleep between two tries of a locked database.
 constexpr std::chrono::milliseconds k_longest_busy_pause{50};
 
-// Another writer holding the database is a lock error, as DESIGN §6 asks.
+// Another writer holding the database is a lock error, as docs/operations.md, "Locking" asks.
 Error open_error(const std::string& dsn, const Error& error) {
   const ErrorKind kind = error.kind() == ErrorKind::lock ? ErrorKind::lock : ErrorKind::connection;
   return Error(kind, "cannot open SQLite database " + dsn + ": " + error.message());

@@ -220,7 +220,7 @@ class SqliteStore final : public Store {
   void make_commits_durable() override {}
 
   // The Migrator refuses a transactional migration that holds a COMMIT
-  // before it runs; this catches what slips past that check (DESIGN §5). A
+  // before it runs; this catches what slips past that check (docs/operations.md). A
   // NO TRANSACTION migration's own transactions are its business.
   void execute(const std::string& sql) override {
     m_connection.execute_within_timeout(sql);

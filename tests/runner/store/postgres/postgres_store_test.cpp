@@ -203,7 +203,7 @@ TEST_CASE("postgres: commits stop waiting for the disk until asked to, and make_
   expect_in_transaction("on");
   store->set_commit_waits_for_disk(false);
   expect_in_transaction("off");
-  // Only gander's transactions have it, never the session (DESIGN §6: poolers).
+  // Only gander's transactions have it, never the session (docs/operations.md, "Locking": poolers).
   expect_synchronous_commit("on");
   store->set_commit_waits_for_disk(true);
   expect_in_transaction("on");
