@@ -48,9 +48,7 @@ std::string format_rune(char32_t rune) {
   return out;
 }
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
 // strconv.Atoi on a 64-bit platform, with its error text.
 std::int64_t go_atoi(std::string_view text, const char* what) {
@@ -73,8 +71,9 @@ std::int64_t go_atoi(std::string_view text, const char* what) {
     if (!is_out_of_range) value = value * 10 + static_cast<std::uint64_t>(c - '0');
   }
   if (is_out_of_range) throw fail("value out of range");
-  if (is_negative) return value == (std::uint64_t{1} << 63) ? std::numeric_limits<std::int64_t>::min()
-                                                              : -static_cast<std::int64_t>(value);
+  if (is_negative)
+    return value == (std::uint64_t{1} << 63) ? std::numeric_limits<std::int64_t>::min()
+                                             : -static_cast<std::int64_t>(value);
   return static_cast<std::int64_t>(value);
 }
 
@@ -219,14 +218,11 @@ std::string substring(const std::string& value, const Expansion& expansion) {
 std::string expand(const Expansion& expansion, const EnvLookup& lookup) {
   const std::optional<std::string> value = lookup ? lookup(expansion.identifier) : std::nullopt;
   switch (expansion.kind) {
-    case Expansion::Kind::variable:
-      return value.value_or("");
+    case Expansion::Kind::variable: return value.value_or("");
     case Expansion::Kind::default_if_empty:
       return value && !value->empty() ? *value : expand(expansion.content, lookup);
-    case Expansion::Kind::default_if_unset:
-      return value ? *value : expand(expansion.content, lookup);
-    case Expansion::Kind::substring:
-      return substring(value.value_or(""), expansion);
+    case Expansion::Kind::default_if_unset: return value ? *value : expand(expansion.content, lookup);
+    case Expansion::Kind::substring: return substring(value.value_or(""), expansion);
     case Expansion::Kind::required:
       if (value) return *value;
       std::string message = expand(expansion.content, lookup);

@@ -14,9 +14,8 @@ bool is_continuation(unsigned char byte) { return (byte & 0xC0) == 0x80; }
 
 bool in_table(char32_t rune, const detail::CodepointRange* table, std::size_t count) {
   const detail::CodepointRange* end = table + count;
-  const auto* it = std::upper_bound(table, end, rune, [](char32_t r, const detail::CodepointRange& range) {
-    return r < range.lo;
-  });
+  const auto* it =
+      std::upper_bound(table, end, rune, [](char32_t r, const detail::CodepointRange& range) { return r < range.lo; });
   return it != table && rune <= (it - 1)->hi;
 }
 
@@ -96,22 +95,27 @@ void append_rune(std::string& out, char32_t rune) {
 
 bool is_go_space(char32_t rune) {
   switch (rune) {
-    case U'\t': case U'\n': case U'\v': case U'\f': case U'\r': case U' ':
-    case 0x0085: case 0x00A0: case 0x1680: case 0x2028: case 0x2029:
-    case 0x202F: case 0x205F: case 0x3000:
-      return true;
-    default:
-      return rune >= 0x2000 && rune <= 0x200A;
+    case U'\t':
+    case U'\n':
+    case U'\v':
+    case U'\f':
+    case U'\r':
+    case U' ':
+    case 0x0085:
+    case 0x00A0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000: return true;
+    default: return rune >= 0x2000 && rune <= 0x200A;
   }
 }
 
-bool is_go_letter(char32_t rune) {
-  return in_table(rune, detail::k_letter_ranges, detail::k_letter_range_count);
-}
+bool is_go_letter(char32_t rune) { return in_table(rune, detail::k_letter_ranges, detail::k_letter_range_count); }
 
-bool is_go_number(char32_t rune) {
-  return in_table(rune, detail::k_number_ranges, detail::k_number_range_count);
-}
+bool is_go_number(char32_t rune) { return in_table(rune, detail::k_number_ranges, detail::k_number_range_count); }
 
 std::string_view trim_go_space(std::string_view text) {
   // Fast path: most text starts and ends with ASCII.

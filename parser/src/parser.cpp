@@ -196,8 +196,7 @@ class Machine {
         else emit(number);
         m_state = is_up(m_state) ? State::up : State::down;
         break;
-      default:
-        break;
+      default: break;
     }
   }
 
@@ -268,15 +267,9 @@ class Machine {
         }
         m_block_end_line = number;
         return true;  // goose goes on: this line may complete the statement
-      case Annotation::no_transaction:
-        m_migration.use_tx = false;
-        return false;
-      case Annotation::envsub_on:
-        m_is_envsub_on = true;
-        return false;
-      case Annotation::envsub_off:
-        m_is_envsub_on = false;
-        return false;
+      case Annotation::no_transaction: m_migration.use_tx = false; return false;
+      case Annotation::envsub_on: m_is_envsub_on = true; return false;
+      case Annotation::envsub_off: m_is_envsub_on = false; return false;
     }
     return false;
   }
@@ -287,9 +280,9 @@ class Machine {
   void handle_line_after_empty_block(std::string_view line, std::string_view written, std::size_t number) {
     if (!is_blank(line)) {
       Failure failure{number, "the StatementBegin/StatementEnd block at lines " + std::to_string(m_block_begin_line) +
-                                "-" + std::to_string(m_block_end_line) +
-                                " holds no SQL, and goose would silently drop this line: " + go_quote(written) +
-                                "; put the SQL inside the block or remove the empty block"};
+                                  "-" + std::to_string(m_block_end_line) +
+                                  " holds no SQL, and goose would silently drop this line: " + go_quote(written) +
+                                  "; put the SQL inside the block or remove the empty block"};
       if (!is_down(m_state)) throw failure;
       return fail_down(std::move(failure));
     }

@@ -113,7 +113,8 @@ TEST_CASE("up_checksum hashes the up statements joined by a newline, and nothing
 
 TEST_CASE("sha256_hex gives the same values on several threads at once") {
   std::vector<std::string> inputs;
-  for (int i = 0; i < 200; ++i) inputs.push_back(std::string(static_cast<std::size_t>(i) * 37, static_cast<char>('a' + i % 26)));
+  for (int i = 0; i < 200; ++i)
+    inputs.push_back(std::string(static_cast<std::size_t>(i) * 37, static_cast<char>('a' + i % 26)));
   std::vector<std::string> expected;
   for (const std::string& input : inputs) expected.push_back(gander::checksum::sha256_hex(input));
   std::vector<std::string> first(inputs.size());

@@ -6,7 +6,6 @@
 
 #include <catch2/catch.hpp>
 
-
 #include "run_process.hpp"
 #include "temp_dir.hpp"
 #include "test_database.hpp"

@@ -99,17 +99,20 @@ TEST_CASE("GANDER_CONNECT_TIMEOUT retries an unreachable database says so and th
   INFO(result.err);
   CHECK(result.exit_code == 1);
   CHECK_THAT(result.err, Catch::Contains("cannot connect to PostgreSQL") &&
-                             Catch::Contains("retrying for up to 400ms") && Catch::Contains("gave up after 4 attempts"));
+                             Catch::Contains("retrying for up to 400ms") &&
+                             Catch::Contains("gave up after 4 attempts"));
   CHECK_THAT(result.err, !Catch::Contains("hunter2"));
 }
 
 TEST_CASE("malformed flags for the runner are usage errors with exit 2") {
   const gander::test::TempDir dir;
   dir.write("migrations/00001_a.sql", "-- +goose Up\nSELECT 1;\n");
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"--lock-timeout", "soon", "status"}, {"--lock", "sometimes", "status"},
-        {"--connect-timeout", "-1s", "status"},
-        {"--driver", "mysql", "status"}, {"--table", "bad name", "status"}, {"down", "extra"}}) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--lock-timeout", "soon", "status"},
+                                               {"--lock", "sometimes", "status"},
+                                               {"--connect-timeout", "-1s", "status"},
+                                               {"--driver", "mysql", "status"},
+                                               {"--table", "bad name", "status"},
+                                               {"down", "extra"}}) {
     const auto result = run_gander(args, {}, dir.path().string());
     INFO(result.err);
     CHECK(result.exit_code == 2);

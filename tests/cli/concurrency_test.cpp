@@ -107,8 +107,9 @@ TEST_CASE("replicas starting during a long run: up to date ones return at once a
   dir.write("next/00001_a.sql", first);
   dir.write("next/00002_slow.sql", "-- +goose Up\n" + slow_statement(driver) + "\n");
   const auto args = [&](const std::string& migrations, const std::string& lock_timeout) {
-    return std::vector<std::string>{"--driver", driver, "--db", database->dsn(), "--dir",
-                                    (dir.path() / migrations).string(), "--lock-timeout", lock_timeout, "up"};
+    return std::vector<std::string>{"--driver",       driver,       "--db",
+                                    database->dsn(),  "--dir",      (dir.path() / migrations).string(),
+                                    "--lock-timeout", lock_timeout, "up"};
   };
   REQUIRE(gander::test::run_gander(args("released", "5s")).exit_code == 0);
 
@@ -127,7 +128,8 @@ TEST_CASE("replicas starting during a long run: up to date ones return at once a
   INFO("new replica: exit " << next.exit_code << "\n" << next.out << next.err);
   CHECK(next.exit_code == 0);
   CHECK_THAT(next.err, Catch::Contains("waiting for the migration lock, held by"));
-  if (driver == "postgres") CHECK_THAT(next.err, Catch::Contains("server pid ") && Catch::Contains(" (gander) from 127.0.0.1:"));
+  if (driver == "postgres")
+    CHECK_THAT(next.err, Catch::Contains("server pid ") && Catch::Contains(" (gander) from 127.0.0.1:"));
   CHECK_THAT(next.out, Catch::Contains("no migrations to run") && Catch::Contains("now at version 2"));
   CHECK_THAT(next.out, !Catch::Contains("OK "));
 
@@ -143,8 +145,8 @@ TEST_CASE("a run that cannot get the lock in time says who holds it and exits 4"
   const gander::test::TempDir dir;
   const auto database = gander::test::make_test_database(driver, dir.path());
   dir.write("migrations/00001_slow.sql", "-- +goose Up\n" + slow_statement(driver) + "\n");
-  const std::vector<std::string> base = {"--driver", driver, "--db", database->dsn(), "--dir",
-                                         (dir.path() / "migrations").string()};
+  const std::vector<std::string> base = {"--driver",      driver,  "--db",
+                                         database->dsn(), "--dir", (dir.path() / "migrations").string()};
   std::vector<std::string> slow_args = base;
   slow_args.push_back("up");
   RunningProcess slow = gander::test::start_gander(slow_args);
@@ -157,7 +159,8 @@ TEST_CASE("a run that cannot get the lock in time says who holds it and exits 4"
   CHECK(waiting.exit_code == 4);
   CHECK_THAT(waiting.err, Catch::Contains("waiting for the migration lock, held by"));
   CHECK_THAT(waiting.err, Catch::Contains("timed out after"));
-  if (driver == "postgres") CHECK_THAT(waiting.err, Catch::Contains("held by server pid ") && Catch::Contains("(gander)"));
+  if (driver == "postgres")
+    CHECK_THAT(waiting.err, Catch::Contains("held by server pid ") && Catch::Contains("(gander)"));
 
   const ProcessResult finished = slow.wait();
   INFO(finished.out << finished.err);
@@ -171,8 +174,8 @@ TEST_CASE("SIGINT during a migration rolls it back releases the lock and exits n
   const auto database = gander::test::make_test_database(driver, dir.path());
   dir.write("migrations/00001_slow.sql",
             "-- +goose Up\nCREATE TABLE started (id INTEGER);\n" + slow_statement(driver) + "\n");
-  const std::vector<std::string> args = {"--driver", driver, "--db", database->dsn(), "--dir",
-                                         (dir.path() / "migrations").string(), "up"};
+  const std::vector<std::string> args = {
+      "--driver", driver, "--db", database->dsn(), "--dir", (dir.path() / "migrations").string(), "up"};
   RunningProcess running = gander::test::start_gander(args);
   wait_for_tracking_table(*database);
   ::usleep(500 * 1000);  // into the slow statement
@@ -183,8 +186,8 @@ TEST_CASE("SIGINT during a migration rolls it back releases the lock and exits n
   CHECK_THAT(interrupted.err, Catch::Contains("00001_slow.sql:3: statement 2") && Catch::Contains("interrupted"));
   CHECK(*database->scalar("SELECT count(*) FROM schema_migrations") == "0");
 
-  const ProcessResult status = gander::test::run_gander({"--driver", driver, "--db", database->dsn(), "--dir",
-                                                         (dir.path() / "migrations").string(), "status"});
+  const ProcessResult status = gander::test::run_gander(
+      {"--driver", driver, "--db", database->dsn(), "--dir", (dir.path() / "migrations").string(), "status"});
   CHECK(status.exit_code == 0);
   CHECK_THAT(status.out, Catch::Contains("pending"));
 }
@@ -197,8 +200,9 @@ TEST_CASE("SIGTERM during a migration rolls it back releases the lock at once an
             "-- +goose Up\nCREATE TABLE started (id INTEGER);\n" + slow_statement(driver) + "\n");
   dir.write("quick/00001_quick.sql", "-- +goose Up\nCREATE TABLE quick (id INTEGER);\n");
   const auto args = [&](const std::string& migrations) {
-    return std::vector<std::string>{"--driver", driver, "--db", database->dsn(), "--dir",
-                                    (dir.path() / migrations).string(), "--lock-timeout", "300ms", "up"};
+    return std::vector<std::string>{"--driver",       driver,  "--db",
+                                    database->dsn(),  "--dir", (dir.path() / migrations).string(),
+                                    "--lock-timeout", "300ms", "up"};
   };
   RunningProcess running = gander::test::start_gander(args("slow"));
   wait_until_lock_held(*database);
@@ -254,8 +258,10 @@ TEST_CASE("a table lock whose server session is gone is taken over, and one whos
   REQUIRE(up().exit_code == 0);  // creates schema_migrations_lock
   dir.write("migrations/00002_b.sql", "-- +goose Up\nCREATE TABLE b (id INTEGER);\n");
   const auto leave_row_of = [&](const std::string& pid, const std::string& started) {
-    database->exec("INSERT INTO schema_migrations_lock (id, holder, server_pid, server_started) VALUES "
-                   "(1, 'pid 4242 on a-host (token killed)', " + pid + ", '" + started + "')");
+    database->exec(
+        "INSERT INTO schema_migrations_lock (id, holder, server_pid, server_started) VALUES "
+        "(1, 'pid 4242 on a-host (token killed)', " +
+        pid + ", '" + started + "')");
   };
 
   SECTION("the session is gone") {
@@ -295,8 +301,8 @@ TEST_CASE("a NO TRANSACTION migration another run is applying now is running, no
                                                      "WHERE x < 9000000000000) SELECT count(*) FROM c;";
   dir.write("migrations/00001_slow.sql",
             "-- +goose NO TRANSACTION\n-- +goose Up\nCREATE TABLE a (id INTEGER);\n" + endless + "\n");
-  const std::vector<std::string> base = {"--driver", driver, "--db", database->dsn(), "--dir",
-                                         (dir.path() / "migrations").string()};
+  const std::vector<std::string> base = {"--driver",      driver,  "--db",
+                                         database->dsn(), "--dir", (dir.path() / "migrations").string()};
   const auto with = [&](std::vector<std::string> command) {
     std::vector<std::string> args = base;
     args.insert(args.end(), command.begin(), command.end());

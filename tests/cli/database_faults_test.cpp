@@ -39,16 +39,15 @@ std::string endless_statement(const std::string& driver) {
 
 std::vector<std::string> gander_args(const gander::test::TestDatabase& database, const gander::test::TempDir& dir,
                                      std::vector<std::string> more) {
-  std::vector<std::string> args = {"--driver", database.driver(), "--db", database.dsn(), "--dir",
-                                   (dir.path() / "migrations").string()};
+  std::vector<std::string> args = {"--driver",     database.driver(), "--db",
+                                   database.dsn(), "--dir",           (dir.path() / "migrations").string()};
   args.insert(args.end(), more.begin(), more.end());
   return args;
 }
 
 std::string table_count_sql(const gander::test::TestDatabase& database, const std::string& table) {
-  return database.driver() == "postgres"
-             ? "SELECT count(*) FROM pg_tables WHERE tablename = '" + table + "'"
-             : "SELECT count(*) FROM sqlite_master WHERE name = '" + table + "'";
+  return database.driver() == "postgres" ? "SELECT count(*) FROM pg_tables WHERE tablename = '" + table + "'"
+                                         : "SELECT count(*) FROM sqlite_master WHERE name = '" + table + "'";
 }
 
 // A connection of the test's own that holds a write transaction on a SQLite
@@ -151,11 +150,11 @@ TEST_CASE("a statement past --statement-timeout is stopped and its migration rol
   INFO(result.out << result.err);
   CHECK(result.exit_code == 1);
   CHECK(Clock::now() - start < 15s);
-  CHECK_THAT(result.err, Catch::Contains("00002_slow.sql:3: statement 2: `") &&
-                             Catch::Contains("exceeded --statement-timeout 1s") &&
-                             Catch::EndsWith(driver == "postgres"
-                                                 ? "; it was rolled back and not recorded [SQLSTATE 57014]\n"
-                                                 : "; it was rolled back and not recorded\n"));
+  CHECK_THAT(result.err,
+             Catch::Contains("00002_slow.sql:3: statement 2: `") &&
+                 Catch::Contains("exceeded --statement-timeout 1s") &&
+                 Catch::EndsWith(driver == "postgres" ? "; it was rolled back and not recorded [SQLSTATE 57014]\n"
+                                                      : "; it was rolled back and not recorded\n"));
   CHECK(*database->scalar("SELECT count(*) FROM schema_migrations") == "1");
   CHECK(*database->scalar(table_count_sql(*database, "started")) == "0");
 }
@@ -201,7 +200,8 @@ TEST_CASE("a SQLite write transaction held past --lock-timeout fails up with exi
   dir.write("migrations/00002_b.sql", "-- +goose Up\nCREATE TABLE b (id INTEGER);\nINSERT INTO b VALUES (1);\n");
   {
     SqliteWriter writer(database->dsn());
-    const ProcessResult blocked = gander::test::run_gander(gander_args(*database, dir, {"--lock-timeout", "500ms", "up"}));
+    const ProcessResult blocked =
+        gander::test::run_gander(gander_args(*database, dir, {"--lock-timeout", "500ms", "up"}));
     INFO(blocked.out << blocked.err);
     CHECK(blocked.exit_code == 4);
     CHECK(blocked.err ==
@@ -227,7 +227,8 @@ TEST_CASE("a SQLite reader that keeps COMMIT waiting past --lock-timeout fails u
   REQUIRE(sqlite3_open(database->dsn().c_str(), &reader) == SQLITE_OK);
   // A read transaction holds SQLite's SHARED lock, which COMMIT must wait out.
   REQUIRE(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM a;", nullptr, nullptr, nullptr) == SQLITE_OK);
-  const ProcessResult blocked = gander::test::run_gander(gander_args(*database, dir, {"--lock-timeout", "500ms", "up"}));
+  const ProcessResult blocked =
+      gander::test::run_gander(gander_args(*database, dir, {"--lock-timeout", "500ms", "up"}));
   sqlite3_close(reader);
   INFO(blocked.out << blocked.err);
   CHECK(blocked.exit_code == 4);
@@ -293,8 +294,9 @@ TEST_CASE("a PostgreSQL session terminated mid-migration exits 1 records nothing
   // after gander has read its error; pg_locks shows every database's locks.
   gander::test::wait_until(
       [&] {
-        return *database->scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
-                                 "(SELECT oid FROM pg_database WHERE datname = current_database())") == "0";
+        return *database->scalar(
+                   "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
+                   "(SELECT oid FROM pg_database WHERE datname = current_database())") == "0";
       },
       "the terminated session's advisory lock to be released");
 
@@ -305,13 +307,15 @@ TEST_CASE("a PostgreSQL session terminated mid-migration exits 1 records nothing
   CHECK(*database->scalar("SELECT count(*) FROM schema_migrations") == "2");
 }
 
-TEST_CASE("a PostgreSQL server stopped mid-migration ends the run with exit 1 and the next run after a restart carries on") {
+TEST_CASE(
+    "a PostgreSQL server stopped mid-migration ends the run with exit 1 and the next run after a restart carries on") {
   gander::test::PrivatePostgres server;
   const gander::test::TempDir dir;
   dir.write("migrations/00001_a.sql", "-- +goose Up\nCREATE TABLE a (id INTEGER);\n");
   dir.write("migrations/00002_slow.sql", "-- +goose Up\nCREATE TABLE started (id INTEGER);\nSELECT pg_sleep(2);\n");
-  const std::vector<std::string> args = {"--driver", "postgres", "--db", server.dsn(), "--dir",
-                                         (dir.path() / "migrations").string(), "--lock-timeout", "5s", "up"};
+  const std::vector<std::string> args = {"--driver",       "postgres", "--db",
+                                         server.dsn(),     "--dir",    (dir.path() / "migrations").string(),
+                                         "--lock-timeout", "5s",       "up"};
   RunningProcess running = gander::test::start_gander(args);
   wait_for_sleeping_gander(server.dsn());
   server.stop_immediately();
@@ -321,7 +325,8 @@ TEST_CASE("a PostgreSQL server stopped mid-migration ends the run with exit 1 an
   CHECK_THAT(stopped.err, Catch::Contains("00002_slow.sql:3: statement 2: `SELECT pg_sleep(2);`: "
                                           "lost the connection to PostgreSQL: ") &&
                               Catch::Contains("; it was rolled back and not recorded"));
-  CHECK_THAT(stopped.err, Catch::Contains("the server closed the session") || Catch::Contains("terminating connection"));
+  CHECK_THAT(stopped.err,
+             Catch::Contains("the server closed the session") || Catch::Contains("terminating connection"));
 
   server.start();
   // 00001_a.sql committed without waiting for the disk, the run going on, so
@@ -356,8 +361,9 @@ TEST_CASE("a PostgreSQL server that accepts and never answers fails the connecti
     CHECK(result.exit_code == 1);
     CHECK(took >= 2s);
     CHECK(took < 8s);
-    CHECK_THAT(result.err, Catch::StartsWith("gander: error: cannot connect to PostgreSQL (" + gander::redact_dsn(address)) &&
-                               Catch::Contains("timeout expired"));
+    CHECK_THAT(result.err,
+               Catch::StartsWith("gander: error: cannot connect to PostgreSQL (" + gander::redact_dsn(address)) &&
+                   Catch::Contains("timeout expired"));
   }
   SECTION("the DSN's own connect_timeout is kept") {
     const auto [result, took] = run({"--driver", "postgres", "--db", address + " connect_timeout=3", "status"});
@@ -381,7 +387,7 @@ TEST_CASE("a malformed migration is reported at once while the database is still
   INFO(result.out << result.err);
   CHECK(result.exit_code == 1);
   CHECK_THAT(result.err, Catch::Contains("00002_b.sql") && Catch::Contains("StatementEnd"));
-  CHECK_THAT(result.err + result.out, !Catch::Contains("waiting for the database") &&
-                                          !Catch::Contains("cannot connect"));
+  CHECK_THAT(result.err + result.out,
+             !Catch::Contains("waiting for the database") && !Catch::Contains("cannot connect"));
   CHECK(took < 10s);
 }

@@ -48,8 +48,10 @@ const std::string k_transactional_alter =
     "-- +goose Up\nCREATE TABLE made_before_alter (id INTEGER);\nALTER TABLE t ADD COLUMN c INTEGER;\n";
 
 bool has_column(const Fixture& fixture, const std::string& column) {
-  return *fixture.database->scalar("SELECT count(*) FROM information_schema.columns WHERE table_name = 't' AND "
-                                   "column_name = '" + column + "'") == "1";
+  return *fixture.database->scalar(
+             "SELECT count(*) FROM information_schema.columns WHERE table_name = 't' AND "
+             "column_name = '" +
+             column + "'") == "1";
 }
 
 }  // namespace
@@ -119,7 +121,8 @@ TEST_CASE("postgres: a migration retried for its lock is applied once the applic
   CHECK(has_column(fixture, "c"));
 }
 
-TEST_CASE("postgres: a NO TRANSACTION statement that cannot get its lock is not retried and leaves the migration partial") {
+TEST_CASE(
+    "postgres: a NO TRANSACTION statement that cannot get its lock is not retried and leaves the migration partial") {
   const BlockedFixture fixture("-- +goose NO TRANSACTION\n" + k_transactional_alter);
   const ApplicationTransaction application(fixture.database->dsn());
 

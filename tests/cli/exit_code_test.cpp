@@ -136,8 +136,7 @@ Outcome bring_about(ErrorKind kind, const Project& project) {
     case ErrorKind::connection:
       project.write("00001_a.sql", k_table_a);
       return {project.gander({"status"}), "cannot open SQLite database"};
-    case ErrorKind::config:
-      return {project.gander({"no-such-command"}), "unknown command"};
+    case ErrorKind::config: return {project.gander({"no-such-command"}), "unknown command"};
     case ErrorKind::io:
       fs::create_directories(project.migrations());
       return {create_with_no_room(project), "cannot write: File too large"};

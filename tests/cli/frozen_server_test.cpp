@@ -76,8 +76,10 @@ int gander_backend(gander::test::TestDatabase& database, const std::string& stat
   std::string pid;
   gander::test::wait_until(
       [&] {
-        pid = *database.scalar("SELECT coalesce(max(pid), 0) FROM pg_stat_activity WHERE datname = "
-                               "current_database() AND application_name = 'gander' AND " + state_condition);
+        pid = *database.scalar(
+            "SELECT coalesce(max(pid), 0) FROM pg_stat_activity WHERE datname = "
+            "current_database() AND application_name = 'gander' AND " +
+            state_condition);
         return pid != "0";
       },
       "gander's session (" + state_condition + ")");
@@ -109,8 +111,8 @@ void wait_until_waiting_for_lock(const RunningProcess& gander) {
 
 std::vector<std::string> gander_args(const gander::test::TestDatabase& database, const gander::test::TempDir& dir,
                                      std::vector<std::string> more) {
-  std::vector<std::string> args = {"--driver", "postgres", "--db", database.dsn(), "--dir",
-                                   (dir.path() / "migrations").string()};
+  std::vector<std::string> args = {"--driver",     "postgres", "--db",
+                                   database.dsn(), "--dir",    (dir.path() / "migrations").string()};
   args.insert(args.end(), more.begin(), more.end());
   return args;
 }
@@ -193,18 +195,19 @@ TEST_CASE("SIGTERM ends a migration whose server session is frozen, and the migr
     INFO(result.out << result.err);
     CHECK(result.exit_code == 1);
     CHECK_THAT(result.err, Catch::Contains("00001_a.sql:" + std::string(is_transactional ? "3" : "4") +
-                                            ": statement 2: `SELECT count(*) FROM held;`: interrupted (") &&
-                                Catch::Contains("PostgreSQL did not answer within 5s of the cancel request") &&
-                                Catch::Contains(is_transactional ? "it was rolled back and not recorded"
-                                                                 : "it is recorded as partial"));
+                                           ": statement 2: `SELECT count(*) FROM held;`: interrupted (") &&
+                               Catch::Contains("PostgreSQL did not answer within 5s of the cancel request") &&
+                               Catch::Contains(is_transactional ? "it was rolled back and not recorded"
+                                                                : "it is recorded as partial"));
     CHECK_THAT(result.out, !Catch::Contains("OK "));
   }
   // Resumed, the session finds its client gone and ends, rolling back what
   // is still open.
   gander::test::wait_until(
       [&] {
-        return *database->scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
-                                 "application_name = 'gander'") == "0";
+        return *database->scalar(
+                   "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+                   "application_name = 'gander'") == "0";
       },
       "the resumed session of gander to end");
   locking.commit();

@@ -36,7 +36,10 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 TEST_CASE("a binary file is refused at its first NUL byte with exit 1") {
   const gander::test::TempDir dir;
-  dir.write("migrations/00001_binary.sql", "-- +goose Up\nSELECT 1;\n\x7f" "ELF" + std::string("\0\x01\xff;\n", 5));
+  dir.write("migrations/00001_binary.sql",
+            "-- +goose Up\nSELECT 1;\n\x7f"
+            "ELF" +
+                std::string("\0\x01\xff;\n", 5));
   const auto result = gander_in(dir, {"validate"});
   CHECK(result.exit_code == 1);
   CHECK_THAT(result.err, Catch::Contains("00001_binary.sql:3: a NUL byte: this is not a text file"));
@@ -93,7 +96,7 @@ TEST_CASE("100000 files in the directory are listed by validate and status in re
   const auto validate = gander_in(dir, {"validate"});
   CHECK(validate.exit_code == 0);
   CHECK_THAT(validate.out, Catch::Contains("100000 valid, 0 invalid"));
-  CHECK(seconds_since(start) < 120);  // about 16 s under the sanitizers
+  CHECK(seconds_since(start) < 120);                // about 16 s under the sanitizers
   std::ofstream((dir.path() / "app.db").string());  // status creates no database
   start = std::chrono::steady_clock::now();
   const auto status = gander_in(dir, {"status"});
@@ -144,7 +147,7 @@ TEST_CASE("a symbolic link out of --dir is refused unless --follow-symlinks and 
     CHECK(refused.exit_code == 2);
     CHECK_THAT(refused.err, Catch::Contains("00001_outside.sql: is a symbolic link to") &&
                                 Catch::Contains("outside the migrations directory") &&
-                                    Catch::Contains("gander: what to do: pass --follow-symlinks to read it"));
+                                Catch::Contains("gander: what to do: pass --follow-symlinks to read it"));
   }
   const auto followed = gander_in(dir, {"--follow-symlinks", "up"});
   INFO(followed.err);
@@ -162,15 +165,15 @@ TEST_CASE("file names with spaces quotes and non-ASCII are applied and recorded 
     const std::vector<std::string> names = {"00001_with space.sql", "00002_it's \"quoted\".sql",
                                             "00003_caf\xc3\xa9_\xe6\x97\xa5\xe6\x9c\xac.sql"};
     for (const std::string& name : names) dir.write("migrations/" + name, "-- +goose Up\nSELECT 1;\n");
-    const auto up = run_gander({"--driver", driver, "--db", database->dsn(), "--dir",
-                                (dir.path() / "migrations").string(), "up"});
+    const auto up =
+        run_gander({"--driver", driver, "--db", database->dsn(), "--dir", (dir.path() / "migrations").string(), "up"});
     INFO(up.err);
     REQUIRE(up.exit_code == 0);
     const auto rows = database->query("SELECT filename FROM schema_migrations ORDER BY filename");
     REQUIRE(rows.size() == names.size());
     for (std::size_t i = 0; i < names.size(); ++i) CHECK(rows[i][0] == names[i]);
-    const auto status = run_gander({"--driver", driver, "--db", database->dsn(), "--dir",
-                                    (dir.path() / "migrations").string(), "status"});
+    const auto status = run_gander(
+        {"--driver", driver, "--db", database->dsn(), "--dir", (dir.path() / "migrations").string(), "status"});
     CHECK(status.exit_code == 0);
     for (const std::string& name : names) CHECK_THAT(status.out, Catch::Contains(name));
   }
@@ -181,12 +184,12 @@ TEST_CASE("tracking table names that try SQL injection exit 2 and leave the data
   dir.write("migrations/00001_a.sql", "-- +goose Up\nCREATE TABLE y (id int);\n");
   const auto database = gander::test::make_sqlite_database(dir.path());
   database->exec("CREATE TABLE victim (id int)");
-  for (const std::string& table : {std::string("x; DROP TABLE victim"), std::string("x\"; DROP TABLE victim; --"),
-                                  std::string("x' OR '1'='1"), std::string("a.b.c"), std::string(200, 'a'),
-                                  std::string("")}) {
+  for (const std::string& table :
+       {std::string("x; DROP TABLE victim"), std::string("x\"; DROP TABLE victim; --"), std::string("x' OR '1'='1"),
+        std::string("a.b.c"), std::string(200, 'a'), std::string("")}) {
     INFO(table);
-    const auto result = run_gander({"--db", database->dsn(), "--dir", (dir.path() / "migrations").string(),
-                                    "--table", table, "up"});
+    const auto result =
+        run_gander({"--db", database->dsn(), "--dir", (dir.path() / "migrations").string(), "--table", table, "up"});
     CHECK(result.exit_code == 2);
     CHECK_THAT(result.err, Catch::StartsWith("gander: error: "));
   }
@@ -224,8 +227,8 @@ TEST_CASE("a DSN password appears in no output of up status verify or a dry run"
   const std::string migrations = (dir.path() / "migrations").string();
   for (const std::string dsn : {"postgres://app:s3cr3t-pw@127.0.0.1:1/app?connect_timeout=2",
                                 "host=127.0.0.1 port=1 user=app password='s3cr3t-pw' connect_timeout=2"}) {
-    for (const std::vector<std::string>& command : {std::vector<std::string>{"up"}, {"up", "--dry-run"},
-                                                    {"status"}, {"verify"}, {"down"}}) {
+    for (const std::vector<std::string>& command :
+         {std::vector<std::string>{"up"}, {"up", "--dry-run"}, {"status"}, {"verify"}, {"down"}}) {
       std::vector<std::string> args = {"-v", "--db", dsn, "--dir", migrations};
       args.insert(args.end(), command.begin(), command.end());
       const auto result = run_gander(args);
@@ -255,8 +258,7 @@ TEST_CASE("tracking rows that do not parse give a clear error or a sensible stat
     const auto database = gander::test::make_sqlite_database(dir.path());
     database->exec(table + "INSERT INTO schema_migrations VALUES " + row);
     for (const char* command : {"status", "up", "verify"}) {
-      const auto result =
-          run_gander({"--db", database->dsn(), "--dir", (dir.path() / "migrations").string(), command});
+      const auto result = run_gander({"--db", database->dsn(), "--dir", (dir.path() / "migrations").string(), command});
       INFO(command << " exit " << result.exit_code << "\n" << result.out << result.err);
       // Unknown rows show as MISSING, unreadable checksums as MODIFIED: an integrity refusal, never a crash;
       // a state gander never writes is refused naming the row (exit 2).
@@ -273,8 +275,8 @@ TEST_CASE("file names that differ only in case are two migrations and lint warns
   dir.write("migrations/00001_users.sql", "-- +goose Up\nSELECT 2;\n-- +goose Down\n");
   const auto lint = gander_in(dir, {"lint"});
   CHECK(lint.exit_code == 0);
-  CHECK_THAT(lint.err + lint.out, Catch::Contains("duplicate-version") &&
-                                      Catch::Contains("the names differ only in case"));
+  CHECK_THAT(lint.err + lint.out,
+             Catch::Contains("duplicate-version") && Catch::Contains("the names differ only in case"));
   CHECK(gander_in(dir, {"lint", "--strict"}).exit_code == 1);
   const auto up = gander_in(dir, {"up"});
   CHECK(up.exit_code == 0);
@@ -288,8 +290,8 @@ TEST_CASE("a PostgreSQL role without CREATE rights fails up with exit 1 naming t
   // Since PostgreSQL 15, PUBLIC has CONNECT on the database and USAGE, not CREATE, on schema public.
   const std::string role = "gander_no_create_" + std::to_string(::getpid());
   database->exec("CREATE ROLE " + role + " LOGIN");
-  const auto result = run_gander({"--db", database->dsn() + " user=" + role, "--dir",
-                                  (dir.path() / "migrations").string(), "up"});
+  const auto result =
+      run_gander({"--db", database->dsn() + " user=" + role, "--dir", (dir.path() / "migrations").string(), "up"});
   database->exec("DROP ROLE " + role);
   INFO(result.err);
   CHECK(result.exit_code == 1);

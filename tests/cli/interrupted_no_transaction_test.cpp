@@ -39,8 +39,8 @@ std::string describe(const ProcessResult& result) {
 // `knob.limit` is small (the test sets it out of reach first).
 std::string waiting_select(const std::string& driver, int value) {
   if (driver == "postgres") {
-    return "SELECT " + std::to_string(value) + " FROM (SELECT pg_advisory_xact_lock(" +
-           std::to_string(k_advisory_key) + ")) AS waited";
+    return "SELECT " + std::to_string(value) + " FROM (SELECT pg_advisory_xact_lock(" + std::to_string(k_advisory_key) +
+           ")) AS waited";
   }
   return "SELECT " + std::to_string(value) +
          " FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < (SELECT \"limit\" FROM "
@@ -57,8 +57,8 @@ struct Fixture {
   }
 
   std::vector<std::string> with_database(const std::vector<std::string>& args) const {
-    std::vector<std::string> all = {"--driver", database->driver(), "--db", database->dsn(), "--dir",
-                                    (dir.path() / "migrations").string()};
+    std::vector<std::string> all = {
+        "--driver", database->driver(), "--db", database->dsn(), "--dir", (dir.path() / "migrations").string()};
     all.insert(all.end(), args.begin(), args.end());
     return all;
   }
@@ -86,9 +86,8 @@ struct Fixture {
   void kill_while_waiting(const std::vector<std::string>& args, const std::string& filename, int statement) {
     hold();
     gander::test::RunningProcess running = gander::test::start_gander(with_database(args));
-    const std::string started_sql =
-        "SELECT count(*) FROM schema_migrations WHERE filename = '" + filename +
-        "' AND state = 'partial' AND statement_started = " + std::to_string(statement);
+    const std::string started_sql = "SELECT count(*) FROM schema_migrations WHERE filename = '" + filename +
+                                    "' AND state = 'partial' AND statement_started = " + std::to_string(statement);
     // The first run creates the tracking table: until then there is nothing to read.
     const auto is_started = [&] {
       try {
@@ -115,8 +114,9 @@ struct Fixture {
       // The killed client's backend finishes the statement, then notices.
       gander::test::wait_until(
           [&] {
-            return scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
-                          "application_name = 'gander'") == "0";
+            return scalar(
+                       "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+                       "application_name = 'gander'") == "0";
           },
           "the killed gander's backend to finish", k_safety_net);
     }
@@ -137,8 +137,10 @@ TEST_CASE("a NO TRANSACTION statement running when gander died is in doubt, and 
   fixture.database->exec("CREATE TABLE inserted (n INTEGER)");
   fixture.dir.write("migrations/00001_backfill.sql",
                     "-- +goose NO TRANSACTION\n-- +goose Up\nINSERT INTO inserted (n) VALUES (1);\n"
-                    "INSERT INTO inserted (n) " + waiting_select(fixture.database->driver(), 2) + ";\n"
-                    "INSERT INTO inserted (n) VALUES (3);\n");
+                    "INSERT INTO inserted (n) " +
+                        waiting_select(fixture.database->driver(), 2) +
+                        ";\n"
+                        "INSERT INTO inserted (n) VALUES (3);\n");
 
   fixture.kill_while_waiting({"up"}, "00001_backfill.sql", 2);
   // PostgreSQL finished statement 2 after gander died; SQLite could not.
@@ -164,8 +166,8 @@ TEST_CASE("a NO TRANSACTION statement running when gander died is in doubt, and 
   INFO(describe(wrong));
   CHECK(wrong.exit_code == 2);
   CHECK_THAT(wrong.err, Catch::Contains("resume from statement 2 or 3") &&
-                           Catch::Contains("'gander up --resume-from 2' runs statement 2 again, "
-                                           "'gander up --resume-from 3' counts it as completed"));
+                            Catch::Contains("'gander up --resume-from 2' runs statement 2 again, "
+                                            "'gander up --resume-from 3' counts it as completed"));
   CHECK(fixture.scalar("SELECT count(*) FROM inserted") == (is_postgres ? "2" : "1"));
 
   // The operator looked: on PostgreSQL statement 2 completed, on SQLite it did not.
@@ -186,8 +188,10 @@ TEST_CASE("a NO TRANSACTION rollback killed half-way is PARTIAL, refused by up, 
   fixture.dir.write("migrations/00001_items.sql",
                     "-- +goose NO TRANSACTION\n-- +goose Up\nCREATE TABLE items (n INTEGER);\n"
                     "-- +goose Down\nINSERT INTO down_log (step) VALUES (1);\n"
-                    "INSERT INTO down_log (step) " + waiting_select(driver, 2) + ";\n"
-                    "DROP TABLE items;\n");
+                    "INSERT INTO down_log (step) " +
+                        waiting_select(driver, 2) +
+                        ";\n"
+                        "DROP TABLE items;\n");
   fixture.dir.write("migrations/00002_tags.sql",
                     "-- +goose Up\nCREATE TABLE tags (n INTEGER);\n-- +goose Down\nDROP TABLE tags;\n");
   REQUIRE(fixture.gander({"up"}).exit_code == 0);

@@ -67,8 +67,8 @@ std::string marker_insert(int index, int statement) {
   const std::string name = "'m" + std::to_string(index) + "_" + std::to_string(statement) + "'";
   // Idempotent, so that a statement that ran just before a kill, before its
   // progress was recorded, can run again on resume.
-  return "INSERT INTO markers (name) SELECT " + name + " WHERE NOT EXISTS (SELECT 1 FROM markers WHERE name = " +
-         name + ");\n";
+  return "INSERT INTO markers (name) SELECT " + name + " WHERE NOT EXISTS (SELECT 1 FROM markers WHERE name = " + name +
+         ");\n";
 }
 
 std::string migration_text(int index) {
@@ -77,8 +77,7 @@ std::string migration_text(int index) {
     case Kind::transactional:
       return "-- +goose Up\nCREATE TABLE " + table + " (id INTEGER);\n" + marker_insert(index, 1) +
              marker_insert(index, 2) + "-- +goose Down\nDROP TABLE " + table + ";\n";
-    case Kind::plain:
-      return "CREATE TABLE " + table + " (id INTEGER);\n" + marker_insert(index, 1);
+    case Kind::plain: return "CREATE TABLE " + table + " (id INTEGER);\n" + marker_insert(index, 1);
     case Kind::no_transaction: {
       std::string text =
           "-- +goose NO TRANSACTION\n-- +goose Up\nCREATE TABLE IF NOT EXISTS " + table + " (id INTEGER);\n";
@@ -104,9 +103,9 @@ std::optional<int> number_in(const std::optional<std::string>& text) {
 
 // The database as the test's own connection sees it.
 struct Snapshot {
-  std::map<int, Row> rows;        // by migration index
-  std::set<int> tables;           // t<index> tables that exist
-  std::map<int, int> markers;     // marker rows by migration index
+  std::map<int, Row> rows;     // by migration index
+  std::set<int> tables;        // t<index> tables that exist
+  std::map<int, int> markers;  // marker rows by migration index
 };
 
 int index_in(const std::string& text, std::size_t from) { return std::stoi(text.substr(from)); }
@@ -273,8 +272,8 @@ std::unique_ptr<TestDatabase> make_database(const std::string& driver, const std
 struct KillFixture {
   // The directory of migrations the up test kills; `write_migrations`
   // writes another into dir / "migrations".
-  explicit KillFixture(const std::string& driver, const std::function<void(const gander::test::TempDir&)>&
-                                                      write_migrations = write_up_migrations)
+  explicit KillFixture(const std::string& driver,
+                       const std::function<void(const gander::test::TempDir&)>& write_migrations = write_up_migrations)
       : database(make_database(driver, dir.path() / "killed")) {
     write_migrations(dir);
   }
@@ -286,8 +285,8 @@ struct KillFixture {
   }
 
   std::vector<std::string> args(const TestDatabase& target, std::vector<std::string> command) const {
-    std::vector<std::string> all = {"--driver", target.driver(), "--db", target.dsn(), "--dir",
-                                    (dir.path() / "migrations").string()};
+    std::vector<std::string> all = {"--driver",   target.driver(), "--db",
+                                    target.dsn(), "--dir",         (dir.path() / "migrations").string()};
     all.insert(all.end(), command.begin(), command.end());
     return all;
   }
@@ -349,11 +348,11 @@ TEST_CASE("up killed with SIGKILL at random moments leaves whole migrations and 
       const ProcessResult refused = gander::test::run_gander(fixture.args(database, {"up"}));
       INFO(describe(refused));
       CHECK(refused.exit_code == 3);
-      CHECK_THAT(refused.err, Catch::Contains(name + ": PARTIAL") &&
-                                  Catch::Contains(std::to_string(done) + " of " +
-                                                  std::to_string(k_no_transaction_statements) +
-                                                  " statements completed") &&
-                                  Catch::Contains("--resume") && Catch::Contains("--rolled-back"));
+      CHECK_THAT(refused.err,
+                 Catch::Contains(name + ": PARTIAL") &&
+                     Catch::Contains(std::to_string(done) + " of " + std::to_string(k_no_transaction_statements) +
+                                     " statements completed") &&
+                     Catch::Contains("--resume") && Catch::Contains("--rolled-back"));
       if (round % 2 == 0 && row.statement_started) {
         // up --resume does not guess; the test looks, as a person would.
         const int in_doubt = *row.statement_started;

@@ -20,9 +20,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 // A copy of tests/lint_fixtures, one file per rule.
-void copy_fixtures(const gander::test::TempDir& dir) {
-  std::filesystem::copy(GANDER_LINT_FIXTURES, dir.path());
-}
+void copy_fixtures(const gander::test::TempDir& dir) { std::filesystem::copy(GANDER_LINT_FIXTURES, dir.path()); }
 
 }  // namespace
 
@@ -34,34 +32,39 @@ TEST_CASE("lint prints every fixture finding as severity then file:line: rule: m
   CHECK(result.err.empty());
   const std::string p = dir.path().string() + "/";
   const std::vector<std::string> expected = {
-      "error: " + p + "00001_split_dollar_quote.sql:4: statement-split-inside-dollar-quote: goose ends the statement "
-                      "at this line, inside the $$ body of the DO block that opens at line 2, so the database "
-                      "receives it cut in two: wrap the whole statement in '-- +goose StatementBegin' and "
-                      "'-- +goose StatementEnd'",
+      "error: " + p +
+          "00001_split_dollar_quote.sql:4: statement-split-inside-dollar-quote: goose ends the statement "
+          "at this line, inside the $$ body of the DO block that opens at line 2, so the database "
+          "receives it cut in two: wrap the whole statement in '-- +goose StatementBegin' and "
+          "'-- +goose StatementEnd'",
       "error: " + p + "00002_split_string.sql:2: statement-split-inside-string: ",
       "error: " + p + "00003_split_block.sql:4: statement-split-inside-block: ",
       "error: " + p + "00004_split_comment.sql:3: statement-split-inside-comment: ",
-      "error: " + p + "00005_concurrently.sql:2: concurrently-in-transaction: CREATE INDEX CONCURRENTLY cannot run "
-                      "inside a transaction block, and this file runs in one: add '-- +goose NO TRANSACTION' to the "
-                      "file",
+      "error: " + p +
+          "00005_concurrently.sql:2: concurrently-in-transaction: CREATE INDEX CONCURRENTLY cannot run "
+          "inside a transaction block, and this file runs in one: add '-- +goose NO TRANSACTION' to the "
+          "file",
       "error: " + p + "00005_concurrently.sql:5: concurrently-in-transaction: DROP INDEX CONCURRENTLY ",
       "error: " + p + "00006_vacuum.sql:3: vacuum-in-transaction: ",
       "warning: " + p + "00007_no_down.sql:2: no-down-section: ",
       "error: " + p + "00008_pragma_in_transaction.sql:2: pragma-foreign-keys-in-transaction: ",
       "error: " + p + "00008_pragma_in_transaction.sql:7: pragma-foreign-keys-in-transaction: ",
       "warning: " + p + "00009_foreign_keys_left_off.sql:3: foreign-keys-left-off: ",
-      "warning: " + p + "00010_duplicate_b.sql:1: duplicate-version: version 10 is also the version of "
-                        "00010_duplicate_a.sql",
+      "warning: " + p +
+          "00010_duplicate_b.sql:1: duplicate-version: version 10 is also the version of "
+          "00010_duplicate_a.sql",
       "warning: " + p + "00011_empty.sql:1: empty-file: ",
       "error: " + p + "00012_dollar_in_envsub.sql:4: dollar-in-envsub: ",
       "error: " + p + "00012_dollar_in_envsub.sql:6: dollar-in-envsub: ",
       "error: " + p + "00013_parse_error.sql:3: parse-error: StatementEnd without StatementBegin",
       "warning: " + p + "00015_plain.sql:1: plain-file: no '-- +goose Up' annotation: goose refuses this file",
-      "warning: " + p + "20260301120000_timestamp.sql:1: mixed-version-styles: the directory mixes "
-                        "sequential versions (16 files) and timestamp versions (1 file: this one), but 'gander fix' "
-                        "would change the order in which they run",
-      "warning: " + p + "20261131090000_invalid_timestamp.sql:1: invalid-timestamp-version: version 20261131090000 "
-                        "looks like a timestamp (14 digits) but is not a valid date: November has no day 31, so",
+      "warning: " + p +
+          "20260301120000_timestamp.sql:1: mixed-version-styles: the directory mixes "
+          "sequential versions (16 files) and timestamp versions (1 file: this one), but 'gander fix' "
+          "would change the order in which they run",
+      "warning: " + p +
+          "20261131090000_invalid_timestamp.sql:1: invalid-timestamp-version: version 20261131090000 "
+          "looks like a timestamp (14 digits) but is not a valid date: November has no day 31, so",
   };
   const std::vector<std::string> lines = lines_of(result.out);
   REQUIRE(lines.size() == expected.size() + 1);
@@ -131,7 +134,8 @@ TEST_CASE("lint --json prints every finding and the counts") {
 }
 
 TEST_CASE("lint finds nothing in the repository's sample migrations") {
-  for (const std::string& dir : {std::string(GANDER_SAMPLE_MIGRATIONS), std::string(GANDER_SAMPLE_MIGRATIONS) + "/postgres"}) {
+  for (const std::string& dir :
+       {std::string(GANDER_SAMPLE_MIGRATIONS), std::string(GANDER_SAMPLE_MIGRATIONS) + "/postgres"}) {
     const auto result = run_gander({"lint", "--strict", "--dir", dir});
     CHECK(result.exit_code == 0);
     CHECK(result.out == "0 errors, 0 warnings (5 .sql files in " + dir + ")\n");
@@ -153,6 +157,5 @@ TEST_CASE("lint --help lists every rule with its severity") {
   CHECK_THAT(result.out, Catch::Contains("  statement-split-inside-dollar-quote (error): ") &&
                              Catch::Contains("  mixed-version-styles (warning): ") &&
                              Catch::Contains("  invalid-timestamp-version (warning): ") &&
-                             Catch::Contains("  plain-file (warning): ") &&
-                             Catch::Contains("an error with --strict"));
+                             Catch::Contains("  plain-file (warning): ") && Catch::Contains("an error with --strict"));
 }

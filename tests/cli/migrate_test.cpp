@@ -12,20 +12,21 @@
 
 namespace {
 
+using gander::test::describe;
+using gander::test::Fixture;
 using gander::test::ProcessResult;
 using gander::test::run_gander;
 using gander::test::TempDir;
 using gander::test::TestDatabase;
-using gander::test::Fixture;
-using gander::test::describe;
 
-const std::string k_users = "-- +goose Up\nCREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);\n"
-                            "-- +goose Down\nDROP TABLE users;\n";
-const std::string k_orders = "-- +goose Up\nCREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER);\n"
-                             "INSERT INTO orders (id, user_id) VALUES (1, 1);\n"
-                             "-- +goose Down\nDROP TABLE orders;\n";
+const std::string k_users =
+    "-- +goose Up\nCREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);\n"
+    "-- +goose Down\nDROP TABLE users;\n";
+const std::string k_orders =
+    "-- +goose Up\nCREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER);\n"
+    "INSERT INTO orders (id, user_id) VALUES (1, 1);\n"
+    "-- +goose Down\nDROP TABLE orders;\n";
 const std::string k_notes = "-- +goose Up\nCREATE TABLE notes (id INTEGER);\n-- +goose Down\nDROP TABLE notes;\n";
-
 
 }  // namespace
 
@@ -81,9 +82,9 @@ TEST_CASE("a modified applied file stops up before anything runs and status show
 
   const ProcessResult full = fixture.gander({"status", "--full", "--json"});
   CHECK(full.exit_code == 3);
-  CHECK_THAT(full.out, Catch::Contains("\"state\": \"modified\", \"checksum\": \"" +
-                                       gander::checksum::file_checksum(edited) + "\", \"db_checksum\": \"" +
-                                       gander::checksum::file_checksum(k_users) + "\""));
+  CHECK_THAT(full.out,
+             Catch::Contains("\"state\": \"modified\", \"checksum\": \"" + gander::checksum::file_checksum(edited) +
+                             "\", \"db_checksum\": \"" + gander::checksum::file_checksum(k_users) + "\""));
 }
 
 TEST_CASE("whitespace at the ends and line endings do not count as a change") {
@@ -254,8 +255,9 @@ TEST_CASE("a 3-column tracking table from a filename-keyed runner is adopted wit
 TEST_CASE("a tracking table of another tool is refused with exit 2 and left alone") {
   const Fixture fixture(GENERATE(as<std::string>{}, "sqlite3", "postgres"));
   fixture.write("00001_users.sql", k_users);
-  fixture.database->exec("CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, dirty BOOLEAN NOT NULL);"
-                         "INSERT INTO schema_migrations VALUES (7, false);");
+  fixture.database->exec(
+      "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, dirty BOOLEAN NOT NULL);"
+      "INSERT INTO schema_migrations VALUES (7, false);");
   const ProcessResult up = fixture.gander({"up"});
   INFO(describe(up));
   CHECK(up.exit_code == 2);
@@ -279,8 +281,9 @@ TEST_CASE("dry-run prints the plan with its SQL and changes nothing") {
 
 TEST_CASE("an interrupted NO TRANSACTION migration stays partial until resolved") {
   const Fixture fixture(GENERATE(as<std::string>{}, "sqlite3", "postgres"));
-  fixture.write("00001_notx.sql", "-- +goose NO TRANSACTION\n-- +goose Up\nCREATE TABLE first_half (id INTEGER);\n"
-                                  "INSERT INTO missing_table VALUES (1);\n");
+  fixture.write("00001_notx.sql",
+                "-- +goose NO TRANSACTION\n-- +goose Up\nCREATE TABLE first_half (id INTEGER);\n"
+                "INSERT INTO missing_table VALUES (1);\n");
   const ProcessResult up = fixture.gander({"up"});
   INFO(describe(up));
   CHECK(up.exit_code == 1);
@@ -309,8 +312,8 @@ TEST_CASE("an interrupted NO TRANSACTION migration stays partial until resolved"
 TEST_CASE("goose's positional form and GOOSE_ variables select the database") {
   const Fixture fixture(GENERATE(as<std::string>{}, "sqlite3", "postgres"));
   fixture.write("00001_users.sql", k_users);
-  const ProcessResult positional = run_gander(
-      {"--dir", fixture.migrations.string(), fixture.database->driver(), fixture.database->dsn(), "up"});
+  const ProcessResult positional =
+      run_gander({"--dir", fixture.migrations.string(), fixture.database->driver(), fixture.database->dsn(), "up"});
   INFO(describe(positional));
   CHECK(positional.exit_code == 0);
   CHECK(fixture.rows() == 1);

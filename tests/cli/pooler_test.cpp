@@ -36,8 +36,8 @@ constexpr int k_pool_size = 20;
 std::string through_pgbouncer(const gander::test::TestDatabase& database, const char* port_variable) {
   const char* port = std::getenv(port_variable);
   if (port == nullptr || *port == '\0') {
-    const std::string message = std::string("no PgBouncer (") + port_variable +
-                                " is not set; ./tools/test starts one); this test did not run";
+    const std::string message =
+        std::string("no PgBouncer (") + port_variable + " is not set; ./tools/test starts one); this test did not run";
     const char* ci = std::getenv("CI");
     if (ci != nullptr && std::string(ci) == "true") FAIL(message);
     std::cerr << "\n*** SKIPPED: " << message << " ***\n\n";
@@ -78,8 +78,7 @@ std::string advisory_locks_held(gander::test::TestDatabase& database) {
 
 // k_replicas runs of `gander up --lock=table` through the transaction pooler
 // at the same instant: all succeed, each migration once, no lock row left.
-void check_replicas_apply_each_migration_once(gander::test::TestDatabase& database,
-                                              const gander::test::TempDir& dir) {
+void check_replicas_apply_each_migration_once(gander::test::TestDatabase& database, const gander::test::TempDir& dir) {
   const std::string dsn = through_pgbouncer(database, "GANDER_TEST_PGBOUNCER_PORT");
   const std::vector<std::vector<std::string>> args(k_replicas, up_args(dsn, dir, {"--lock", "table"}));
   for (RunningProcess& replica : gander::test::start_together(std::getenv("GANDER"), args)) {
@@ -142,8 +141,9 @@ TEST_CASE("replicas with --lock=table behind a transaction pooler adopt a 3-colu
     INFO("round " << round);
     const gander::test::TempDir dir;
     const auto database = gander::test::make_postgres_database();
-    database->exec("CREATE TABLE schema_migrations (filename TEXT NOT NULL, checksum TEXT NOT NULL, "
-                   "applied_at TIMESTAMP NOT NULL DEFAULT now())");
+    database->exec(
+        "CREATE TABLE schema_migrations (filename TEXT NOT NULL, checksum TEXT NOT NULL, "
+        "applied_at TIMESTAMP NOT NULL DEFAULT now())");
     write_mixed_migrations(dir);
     check_replicas_apply_each_migration_once(*database, dir);
   }
@@ -196,8 +196,9 @@ TEST_CASE("directly and through session pooling the advisory lock keeps a second
   RunningProcess first = gander::test::start_gander(up_args(dsn, dir, {}));
   gander::test::wait_until([&] { return advisory_locks_held(*database) == "1"; }, "the first run to take the lock");
   RunningProcess second = gander::test::start_gander(up_args(dsn, dir, {}));
-  gander::test::wait_until([&] { return second.err_so_far().find("waiting for the migration lock") != std::string::npos; },
-                           "the second run to wait for the lock");
+  gander::test::wait_until(
+      [&] { return second.err_so_far().find("waiting for the migration lock") != std::string::npos; },
+      "the second run to wait for the lock");
   gate_lock.abort();
 
   const ProcessResult first_result = first.wait();
@@ -223,8 +224,9 @@ TEST_CASE("no setting of gander's is left on any server connection of a transact
     INFO("exit " << result.exit_code << "\n" << result.out << result.err);
     REQUIRE(result.exit_code == 0);
   }
-  const std::string settings = "SELECT current_setting('statement_timeout'), current_setting('lock_timeout'), "
-                               "current_setting('synchronous_commit')";
+  const std::string settings =
+      "SELECT current_setting('statement_timeout'), current_setting('lock_timeout'), "
+      "current_setting('synchronous_commit')";
   const gander::test::Row defaults = database->query(settings).at(0);
   // As many open transactions as the pool has server connections at most:
   // each holds one of its own, so together they read every one of them.

@@ -18,8 +18,8 @@ using gander::test::run_gander;
 TEST_CASE("the production corpus applies to an empty PostgreSQL database with the Go runner's checksums") {
   const std::filesystem::path corpus = std::filesystem::path(gander::test::require_shared_dir()) / "corpus/sub2api";
   const auto database = gander::test::make_postgres_database();
-  const std::vector<std::string> args = {"--driver", "postgres", "--db", database->dsn(), "--dir",
-                                         (corpus / "migrations").string(), "up"};
+  const std::vector<std::string> args = {
+      "--driver", "postgres", "--db", database->dsn(), "--dir", (corpus / "migrations").string(), "up"};
   const ProcessResult first = run_gander(args);
   INFO("exit " << first.exit_code << "\n" << first.err);
   REQUIRE(first.exit_code == 0);
@@ -45,13 +45,14 @@ TEST_CASE("the production corpus applies to an empty PostgreSQL database with th
 TEST_CASE("a NO TRANSACTION migration runs CREATE INDEX CONCURRENTLY on PostgreSQL") {
   const gander::test::TempDir dir;
   const auto database = gander::test::make_postgres_database();
-  dir.write("migrations/00001_items.sql", "-- +goose Up\nCREATE TABLE items (id INTEGER, name TEXT);\n"
-                                          "-- +goose Down\nDROP TABLE items;\n");
+  dir.write("migrations/00001_items.sql",
+            "-- +goose Up\nCREATE TABLE items (id INTEGER, name TEXT);\n"
+            "-- +goose Down\nDROP TABLE items;\n");
   dir.write("migrations/00002_items_name.sql",
             "-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY items_name ON items (name);\n"
             "-- +goose Down\nDROP INDEX CONCURRENTLY items_name;\n");
-  const std::vector<std::string> base = {"--driver", "postgres", "--db", database->dsn(), "--dir",
-                                         (dir.path() / "migrations").string()};
+  const std::vector<std::string> base = {"--driver",      "postgres", "--db",
+                                         database->dsn(), "--dir",    (dir.path() / "migrations").string()};
   auto with = [&base](const std::string& command) {
     std::vector<std::string> args = base;
     args.push_back(command);
@@ -61,8 +62,7 @@ TEST_CASE("a NO TRANSACTION migration runs CREATE INDEX CONCURRENTLY on PostgreS
   INFO(up.out << up.err);
   REQUIRE(up.exit_code == 0);
   CHECK(*database->scalar("SELECT indisvalid FROM pg_index WHERE indexrelid = 'items_name'::regclass") == "t");
-  CHECK(*database->scalar("SELECT state FROM schema_migrations WHERE filename = '00002_items_name.sql'") ==
-        "applied");
+  CHECK(*database->scalar("SELECT state FROM schema_migrations WHERE filename = '00002_items_name.sql'") == "applied");
   const ProcessResult down = run_gander(with("down"));
   INFO(down.out << down.err);
   CHECK(down.exit_code == 0);

@@ -23,8 +23,8 @@
 
 #include <gander/error.hpp>
 #include <gander/inspect.hpp>
-#include <gander/validate.hpp>
 #include <gander/migration_source.hpp>
+#include <gander/validate.hpp>
 
 #include "run_process.hpp"
 #include "schema_snapshot.hpp"
@@ -241,7 +241,8 @@ TEST_CASE("hatchet's 150 migrations go up, back as far as their Down sections al
     INFO("down-to " << stop.version << " exit " << down.exit_code << "\n" << down.out << down.err);
     CHECK(down.exit_code == 1);
     CHECK_THAT(down.err, Catch::Contains((dir / "20251015164344_v1_0_51.sql").string() + ":35: statement 1: "));
-    CHECK_THAT(down.err, Catch::Contains("cannot drop type v1_payload_location_olap because other objects depend on it"));
+    CHECK_THAT(down.err,
+               Catch::Contains("cannot drop type v1_payload_location_olap because other objects depend on it"));
     CHECK_THAT(down.err, Catch::Contains("function list_paginated_olap_payloads_for_offload(date,uuid,uuid,timestamp "
                                          "with time zone,uuid,uuid,timestamp with time zone) depends on type "
                                          "v1_payload_location_olap"));
@@ -346,8 +347,7 @@ TEST_CASE("gophish's 25 migrations go up, back as far as their Down sections all
   REQUIRE(difference.only_after.size() == 1);
   const std::string imap_after = difference.only_after[0];
   CHECK_THAT(imap_after, Catch::StartsWith("table|imap|imap|CREATE TABLE \"imap\" (") && Catch::EndsWith(")"));
-  CHECK(difference.only_before[0] ==
-        imap_after.substr(0, imap_after.size() - 1) + ", ignore_cert_errors BOOLEAN)");
+  CHECK(difference.only_before[0] == imap_after.substr(0, imap_after.size() - 1) + ", ignore_cert_errors BOOLEAN)");
 
   // 6. status: 20 applied, the 5 from password_policy on pending.
   check_status(gander({"status"}), names, 20);

@@ -101,8 +101,9 @@ TEST_CASE("a replica that starts during a slow migration waits says on whom and 
   RunningProcess migrating = gander::test::start_process(service, {"--db", database->dsn()});
   gander::test::wait_until(
       [&] {
-        return *database->scalar("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND "
-                                 "query LIKE 'CREATE INDEX CONCURRENTLY%'") == "1";
+        return *database->scalar(
+                   "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND "
+                   "query LIKE 'CREATE INDEX CONCURRENTLY%'") == "1";
       },
       "the first replica's CREATE INDEX CONCURRENTLY");
   RunningProcess waiting = gander::test::start_process(service, {"--db", database->dsn()});

@@ -14,11 +14,12 @@ using gander::test::ProcessResult;
 
 // The 3rd statement needs a table that the test creates only after the
 // first run; statements 1, 2 and 4 each add a row to `counter`.
-const std::string k_backfill = "-- +goose NO TRANSACTION\n-- +goose Up\n"
-                               "INSERT INTO counter (n) VALUES (1);\n"
-                               "INSERT INTO counter (n) VALUES (2);\n"
-                               "INSERT INTO created_later (n) VALUES (3);\n"
-                               "INSERT INTO counter (n) VALUES (4);\n";
+const std::string k_backfill =
+    "-- +goose NO TRANSACTION\n-- +goose Up\n"
+    "INSERT INTO counter (n) VALUES (1);\n"
+    "INSERT INTO counter (n) VALUES (2);\n"
+    "INSERT INTO created_later (n) VALUES (3);\n"
+    "INSERT INTO counter (n) VALUES (4);\n";
 const std::string k_next = "-- +goose Up\nCREATE TABLE next_one (id INTEGER);\n";
 
 struct Fixture {
@@ -29,8 +30,8 @@ struct Fixture {
   }
 
   ProcessResult gander(const std::vector<std::string>& args) const {
-    std::vector<std::string> all = {"--driver", database->driver(), "--db", database->dsn(), "--dir",
-                                    (dir.path() / "migrations").string()};
+    std::vector<std::string> all = {
+        "--driver", database->driver(), "--db", database->dsn(), "--dir", (dir.path() / "migrations").string()};
     all.insert(all.end(), args.begin(), args.end());
     return gander::test::run_gander(all);
   }
@@ -52,8 +53,7 @@ void fail_at_third_statement(const Fixture& fixture) {
   REQUIRE(failed.exit_code == 1);
   CHECK_THAT(failed.err, Catch::Contains("statement 3") && Catch::Contains("--resume"));
   CHECK(fixture.scalar("SELECT state FROM schema_migrations WHERE filename = '00001_backfill.sql'") == "partial");
-  CHECK(fixture.scalar("SELECT statements_done FROM schema_migrations WHERE filename = '00001_backfill.sql'") ==
-        "2");
+  CHECK(fixture.scalar("SELECT statements_done FROM schema_migrations WHERE filename = '00001_backfill.sql'") == "2");
   // The database refused statement 3, so its outcome is known: nothing is in doubt.
   CHECK(fixture.scalar("SELECT coalesce(statement_started, 0) FROM schema_migrations WHERE filename = "
                        "'00001_backfill.sql'") == "0");
@@ -69,8 +69,8 @@ TEST_CASE("a partial migration records its progress and up refuses naming how ma
   INFO(describe(refused));
   CHECK(refused.exit_code == 3);
   CHECK_THAT(refused.err, Catch::Contains("00001_backfill.sql: PARTIAL") &&
-                              Catch::Contains("2 of 4 statements completed") &&
-                              Catch::Contains("gander up --resume") && Catch::Contains("--rolled-back"));
+                              Catch::Contains("2 of 4 statements completed") && Catch::Contains("gander up --resume") &&
+                              Catch::Contains("--rolled-back"));
 
   const ProcessResult status = fixture.gander({"status"});
   INFO(describe(status));
@@ -90,8 +90,8 @@ TEST_CASE("up --resume runs only the statements that did not complete and then t
   CHECK(planned.exit_code == 0);
   CHECK_THAT(planned.out, Catch::Contains("-- resume 00001_backfill.sql") &&
                               Catch::Contains("after its 2 completed statements") &&
-                              Catch::Contains("INSERT INTO created_later") &&
-                              !Catch::Contains("VALUES (1)") && Catch::Contains("00002_next.sql"));
+                              Catch::Contains("INSERT INTO created_later") && !Catch::Contains("VALUES (1)") &&
+                              Catch::Contains("00002_next.sql"));
   CHECK(fixture.scalar("SELECT count(*) FROM created_later") == "0");
 
   const ProcessResult resumed = fixture.gander({"up", "--resume"});
@@ -125,8 +125,8 @@ TEST_CASE("up --resume-from takes only the statement after the completed ones, a
   const ProcessResult skipping = fixture.gander({"up", "--resume-from", "4"});
   INFO(describe(skipping));
   CHECK(skipping.exit_code == 2);
-  CHECK_THAT(skipping.err, Catch::Contains("2 of its statements completed") &&
-                               Catch::Contains("goes on from statement 3"));
+  CHECK_THAT(skipping.err,
+             Catch::Contains("2 of its statements completed") && Catch::Contains("goes on from statement 3"));
   const ProcessResult resumed = fixture.gander({"up", "--resume-from", "3"});
   INFO(describe(resumed));
   REQUIRE(resumed.exit_code == 0);

@@ -11,8 +11,8 @@
 #include <thread>
 #include <vector>
 
-#include <pqxx/pqxx>
 #include <sqlite3.h>
+#include <pqxx/pqxx>
 
 #include <catch2/catch.hpp>
 
@@ -49,8 +49,8 @@ void write_table_migrations(const TempDir& dir, int from, int to) {
 
 std::vector<std::string> gander_args(const TestDatabase& database, const TempDir& dir,
                                      std::vector<std::string> command) {
-  std::vector<std::string> args = {"--driver", database.driver(), "--db", database.dsn(), "--dir",
-                                   (dir.path() / "migrations").string()};
+  std::vector<std::string> args = {"--driver",     database.driver(), "--db",
+                                   database.dsn(), "--dir",           (dir.path() / "migrations").string()};
   args.insert(args.end(), command.begin(), command.end());
   return args;
 }
@@ -106,7 +106,8 @@ TEST_CASE("a migration failing in the middle of a run leaves the ones before it 
   const TempDir dir;
   const auto database = gander::test::make_test_database(driver, dir.path());
   write_table_migrations(dir, 1, 20);
-  dir.write("migrations/" + file_of(21), "-- +goose Up\nCREATE TABLE t21 (id INTEGER);\nINSERT INTO missing VALUES (1);\n");
+  dir.write("migrations/" + file_of(21),
+            "-- +goose Up\nCREATE TABLE t21 (id INTEGER);\nINSERT INTO missing VALUES (1);\n");
   write_table_migrations(dir, 22, 30);
 
   const ProcessResult failed = gander::test::run_gander(gander_args(*database, dir, {"up"}));
@@ -128,7 +129,8 @@ TEST_CASE("a migration failing in the middle of a run leaves the ones before it 
   const ProcessResult rolled_back = gander::test::run_gander(gander_args(*database, dir, {"reset"}));
   INFO(rolled_back.out << rolled_back.err);
   CHECK(rolled_back.exit_code == 1);
-  CHECK_THAT(rolled_back.err, Catch::Contains(file_of(10)) && Catch::Contains("its rollback was undone; it stays applied"));
+  CHECK_THAT(rolled_back.err,
+             Catch::Contains(file_of(10)) && Catch::Contains("its rollback was undone; it stays applied"));
   CHECK(count_of(rolled_back.out, "DOWN  ") == 20);
   CHECK(recorded(*database) == recorded_range(1, 10));
   CHECK(tables_and_rows(*database) == std::make_pair(9, 10));
@@ -180,7 +182,8 @@ TEST_CASE("another session sees only whole migrations while a long run is in pro
   const std::string endless = driver == "postgres" ? "SELECT pg_sleep(3600);"
                                                    : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
                                                      "WHERE x < 9000000000000) SELECT count(*) FROM c;";
-  dir.write("migrations/" + numbered(k_count) + "_endless.sql", "-- +goose NO TRANSACTION\n-- +goose Up\n" + endless + "\n");
+  dir.write("migrations/" + numbered(k_count) + "_endless.sql",
+            "-- +goose NO TRANSACTION\n-- +goose Up\n" + endless + "\n");
 
   RunningProcess running = gander::test::start_gander(gander_args(*database, dir, {"up"}));
   const auto is_stalled = [&] {
@@ -212,7 +215,8 @@ TEST_CASE("PostgreSQL: a type value added by one migration is usable by a later 
   dir.write("migrations/" + file_of(4), "-- +goose Up\nCREATE TYPE mood AS ENUM ('sad');\n");
   // Refused in the transaction that added the value ("unsafe use of new value").
   dir.write("migrations/" + file_of(5), "-- +goose Up\nALTER TYPE mood ADD VALUE 'happy';\n");
-  dir.write("migrations/" + file_of(6), "-- +goose Up\nCREATE TABLE moods (m mood);\nINSERT INTO moods VALUES ('happy');\n");
+  dir.write("migrations/" + file_of(6),
+            "-- +goose Up\nCREATE TABLE moods (m mood);\nINSERT INTO moods VALUES ('happy');\n");
   write_table_migrations(dir, 7, 9);
 
   const ProcessResult result = gander::test::run_gander(gander_args(*database, dir, {"up"}));
@@ -298,8 +302,9 @@ TEST_CASE("SQLite: a write interrupted in a shared transaction says which migrat
   CHECK(tables_and_rows(*database) == std::make_pair(applied, applied));
   if (applied < 30) {
     CHECK_THAT(stopped.err, Catch::Contains("the database ended its transaction, and the migrations before it in that "
-                                            "transaction (" + std::to_string(30 - applied) + ", from " +
-                                            file_of(applied + 1) + ") are not applied either"));
+                                            "transaction (" +
+                                            std::to_string(30 - applied) + ", from " + file_of(applied + 1) +
+                                            ") are not applied either"));
   }
 }
 
@@ -341,8 +346,8 @@ TEST_CASE("PostgreSQL: a server crash right after a run keeps every migration th
               "-- +goose Up\nINSERT INTO t1 (id, v) VALUES (" + std::to_string(index) + ", 'tail');\n");
   }
   if (fails_at_the_end) dir.write("migrations/" + file_of(21), "-- +goose Up\nSELECT 1 / 0;\n");
-  const std::vector<std::string> args = {"--driver", "postgres", "--db", server.dsn(), "--dir",
-                                         (dir.path() / "migrations").string(), "up"};
+  const std::vector<std::string> args = {
+      "--driver", "postgres", "--db", server.dsn(), "--dir", (dir.path() / "migrations").string(), "up"};
   const ProcessResult result = gander::test::run_gander(args);
   INFO(result.out << result.err);
   CHECK(result.exit_code == (fails_at_the_end ? 1 : 0));
@@ -376,10 +381,10 @@ TEST_CASE("PostgreSQL: a server crash in the middle of a run takes back no migra
       {"--driver", "postgres", "--db", server.dsn(), "--dir", (dir.path() / "migrations").string(), "up"});
   gander::test::wait_until(
       [&] {
-        const std::string applied = postgres_value(
-            server.dsn(), "SELECT count(*) FROM pg_tables WHERE tablename = 'schema_migrations'") == "1"
-                                        ? postgres_value(server.dsn(), "SELECT count(*) FROM schema_migrations")
-                                        : "0";
+        const std::string applied =
+            postgres_value(server.dsn(), "SELECT count(*) FROM pg_tables WHERE tablename = 'schema_migrations'") == "1"
+                ? postgres_value(server.dsn(), "SELECT count(*) FROM schema_migrations")
+                : "0";
         return std::stoi(applied) >= 25;
       },
       "the run to commit 25 migrations");

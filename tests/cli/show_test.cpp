@@ -35,8 +35,9 @@ TEST_CASE("show --json escapes control characters and writes invalid UTF-8 as U+
 TEST_CASE("show applies ENVSUB from the environment, telling unset from empty") {
   const gander::test::TempDir dir;
   const std::string path =
-      dir.write("001_env.sql",
-                "-- +goose Up\n-- +goose ENVSUB ON\nCREATE TABLE ${PREFIX}t (c text DEFAULT '${EMPTY-unset}${GONE-unset}');\n")
+      dir.write(
+             "001_env.sql",
+             "-- +goose Up\n-- +goose ENVSUB ON\nCREATE TABLE ${PREFIX}t (c text DEFAULT '${EMPTY-unset}${GONE-unset}');\n")
           .string();
   const auto result = run_gander({"show", "--json", path}, {{"PREFIX", "app_"}, {"EMPTY", ""}, {"GONE", std::nullopt}});
   REQUIRE(result.exit_code == 0);
@@ -76,7 +77,8 @@ TEST_CASE("show on a file whose Down section alone is malformed shows the up sta
   const auto json = run_gander({"show", "--json", path});
   CHECK(json.exit_code == 1);
   CHECK_THAT(json.out, Catch::Contains(R"("up": [{"sql": "CREATE TABLE t (id int);", "line": 2}], "down": [], )"
-                                       R"("down_error": ")" + path + ":4: unfinished SQL statement"));
+                                       R"("down_error": ")" +
+                                       path + ":4: unfinished SQL statement"));
   CHECK_THAT(json.err, Catch::StartsWith(path + ":4: ") && Catch::Contains("missing semicolon"));
   const auto text = run_gander({"show", path});
   CHECK(text.exit_code == 1);
@@ -94,7 +96,8 @@ TEST_CASE("show describes plain, no-transaction and empty files") {
   const auto plain = run_gander({"show", "--json", dir.write("001_p.sql", "\n\nCREATE TABLE p (id int);\n").string()});
   CHECK_THAT(plain.out, Catch::Contains("\"plain\": true, \"use_tx\": true") &&
                             Catch::Contains("\"up\": [{\"sql\": \"CREATE TABLE p (id int);\", \"line\": 3}]"));
-  const auto notx = run_gander({"show", dir.write("002_i_notx.sql", "CREATE INDEX CONCURRENTLY i ON p (id);\n").string()});
+  const auto notx =
+      run_gander({"show", dir.write("002_i_notx.sql", "CREATE INDEX CONCURRENTLY i ON p (id);\n").string()});
   CHECK_THAT(notx.out, Catch::Contains("transaction: no"));
   const auto empty = run_gander({"show", "--json", dir.write("003_e.sql", " \n\t\n").string()});
   CHECK_THAT(empty.out, Catch::Contains("\"empty\": true") && Catch::Contains("\"up\": []"));

@@ -12,7 +12,8 @@ using gander::test::ProcessResult;
 
 TEST_CASE("a transactional migration with its own BEGIN/COMMIT is refused before anything runs") {
   const Fixture fixture(GENERATE(as<std::string>{}, "sqlite3", "postgres"));
-  fixture.write("00001_users.sql", "-- +goose Up\nCREATE TABLE users (id INTEGER);\n-- +goose Down\nDROP TABLE users;\n");
+  fixture.write("00001_users.sql",
+                "-- +goose Up\nCREATE TABLE users (id INTEGER);\n-- +goose Down\nDROP TABLE users;\n");
   fixture.write("00002_wrapped.sql",
                 "-- +goose Up\nBEGIN;\nALTER TABLE users ADD COLUMN plan TEXT;\nCOMMIT;\n"
                 "-- +goose Down\nALTER TABLE users DROP COLUMN plan;\n");

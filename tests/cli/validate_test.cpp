@@ -9,7 +9,8 @@ using gander::test::run_gander;
 
 TEST_CASE("validate lists every migration with version, checksum, counts and kind") {
   const gander::test::TempDir dir;
-  const std::string init = "-- +goose Up\nCREATE TABLE a (id int);\nCREATE TABLE b (id int);\n-- +goose Down\nDROP TABLE b;\n";
+  const std::string init =
+      "-- +goose Up\nCREATE TABLE a (id int);\nCREATE TABLE b (id int);\n-- +goose Down\nDROP TABLE b;\n";
   dir.write("00001_init.sql", init);
   dir.write("00002_index.sql", "-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX i ON a (id);\n");
   dir.write("00003_plain.sql", "UPDATE a SET id = 1;\n");

@@ -80,8 +80,8 @@ TEST_CASE("verify --git-base fails on an edited released migration and says how 
   CHECK_THAT(result.out, Catch::Contains("checksum now:     " + file_checksum(edited)));
   CHECK_THAT(result.out, Catch::Contains("git diff main -- db/migrations/00002_orders.sql"));
   CHECK_THAT(result.out, Catch::Contains("git checkout main -- db/migrations/00002_orders.sql"));
-  CHECK_THAT(result.out, Catch::Contains("00002_orders.sql " + file_checksum(k_orders) + " " + file_checksum(edited) +
-                                         " <why>"));
+  CHECK_THAT(result.out,
+             Catch::Contains("00002_orders.sql " + file_checksum(k_orders) + " " + file_checksum(edited) + " <why>"));
   CHECK_THAT(result.out, Catch::Contains("new migration ('gander create NAME')"));
   CHECK_THAT(result.out, !Catch::Contains("00001_users.sql"));
 }
@@ -138,9 +138,8 @@ TEST_CASE("verify --git-base accepts CRLF line endings with a note unless --stri
 
 TEST_CASE("verify --git-base with a REF that does not exist exits 2 and says to fetch it") {
   const ReleasedRepo released;
-  const ProcessResult result =
-      run_gander({"verify", "--dir", "db/migrations", "--git-base", "origin/main"}, released.repo.env(),
-                 released.repo.path().string());
+  const ProcessResult result = run_gander({"verify", "--dir", "db/migrations", "--git-base", "origin/main"},
+                                          released.repo.env(), released.repo.path().string());
   CHECK(result.exit_code == 2);
   CHECK(result.out.empty());
   CHECK_THAT(result.err, Catch::Contains("the git base 'origin/main' is not a commit in the repository at " +
@@ -215,9 +214,9 @@ TEST_CASE("verify --git-base works in a shallow clone once the base is fetched")
   origin.commit_all("change orders");
 
   const std::filesystem::path clone_path = temp.path() / "clone";
-  origin.git({"clone", "-q", "--depth", "1", "--branch", "feature", "file://" + origin.path().string(),
-              clone_path.string()},
-             temp.path());
+  origin.git(
+      {"clone", "-q", "--depth", "1", "--branch", "feature", "file://" + origin.path().string(), clone_path.string()},
+      temp.path());
   const ScratchRepo clone = ScratchRepo::existing(clone_path, temp.path() / "home");
   CHECK(std::filesystem::exists(clone_path / ".git" / "shallow"));
 
@@ -247,15 +246,14 @@ TEST_CASE("verify --git-base accepts an edit whose amendment the same change add
   const ProcessResult result = released.verify();
   INFO(result.out << result.err);
   CHECK(result.exit_code == 0);
-  CHECK_THAT(result.out,
-             Catch::Contains("accepted: db/migrations/00002_orders.sql: amended: a comment only\n"));
+  CHECK_THAT(result.out, Catch::Contains("accepted: db/migrations/00002_orders.sql: amended: a comment only\n"));
 
   const ProcessResult json = released.verify({"--json"});
   CHECK(json.exit_code == 0);
-  CHECK_THAT(json.out, Catch::Contains("\"accepted\": [{\"file\": \"00002_orders.sql\", \"reason\": \"amended: a "
-                                       "comment only\", \"expected_checksum\": \"" +
-                                       file_checksum(k_orders) + "\", \"actual_checksum\": \"" +
-                                       file_checksum(edited) + "\"}]"));
+  CHECK_THAT(json.out,
+             Catch::Contains("\"accepted\": [{\"file\": \"00002_orders.sql\", \"reason\": \"amended: a "
+                             "comment only\", \"expected_checksum\": \"" +
+                             file_checksum(k_orders) + "\", \"actual_checksum\": \"" + file_checksum(edited) + "\"}]"));
 }
 
 TEST_CASE("verify --git-base refuses an edit when the amendment was already there at the base") {
@@ -345,8 +343,8 @@ TEST_CASE("verify --git-base --json reports every violation in one documented sh
 
 TEST_CASE("verify without a mode or with two modes is a usage error") {
   const ReleasedRepo released;
-  const ProcessResult none = run_gander({"verify", "--dir", "db/migrations"}, released.repo.env(),
-                                        released.repo.path().string());
+  const ProcessResult none =
+      run_gander({"verify", "--dir", "db/migrations"}, released.repo.env(), released.repo.path().string());
   CHECK(none.exit_code == 2);
   CHECK_THAT(none.err, Catch::Contains("verify needs to know what was released: --git-base REF, --sum [FILE], "
                                        "--base-sum FILE or --db DSN"));
@@ -361,7 +359,7 @@ TEST_CASE("verify without a mode or with two modes is a usage error") {
 
   gander::test::Environment env = released.repo.env();
   env["GANDER_DBSTRING"] = "host=db.invalid dbname=app";
-  const ProcessResult with_db_in_env = run_gander({"verify", "--dir", "db/migrations", "--git-base", "main"}, env,
-                                                  released.repo.path().string());
+  const ProcessResult with_db_in_env =
+      run_gander({"verify", "--dir", "db/migrations", "--git-base", "main"}, env, released.repo.path().string());
   CHECK(with_db_in_env.exit_code == 0);
 }

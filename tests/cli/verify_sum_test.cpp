@@ -130,7 +130,8 @@ TEST_CASE("verify --sum detects an entry edited by hand") {
   const ProcessResult result = summed.verify();
   INFO(result.out << result.err);
   CHECK(result.exit_code == 3);
-  CHECK_THAT(result.out, Catch::Contains("SUM FILE EDITED  " + summed.sum_path + "\n"
+  CHECK_THAT(result.out, Catch::Contains("SUM FILE EDITED  " + summed.sum_path +
+                                         "\n"
                                          "    its first line does not match its entries: the file was edited by hand"));
   CHECK_THAT(result.out, Catch::Contains("regenerate it: gander sum --dir " + summed.dir + ", and review the diff"));
   CHECK_THAT(result.out, Catch::Contains("MODIFIED  " + summed.dir + "/2_second.sql\n"));

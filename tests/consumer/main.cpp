@@ -23,8 +23,8 @@ int main(int argc, char** argv) {
     for (const gander::Step& step : result.steps) std::cout << "applied " << step.name << "\n";
     const gander::Plan plan = migrator.status();
     for (const gander::PlannedMigration& planned : plan.migrations) {
-      std::cout << planned.name << " " << gander::to_string(planned.state) << " "
-                << planned.db_checksum.value_or("-") << "\n";
+      std::cout << planned.name << " " << gander::to_string(planned.state) << " " << planned.db_checksum.value_or("-")
+                << "\n";
     }
   } catch (const gander::Error& error) {
     std::cerr << "consumer: " << error.what() << "\n";

@@ -82,8 +82,10 @@ TEST_CASE("the generated function returns one source for the whole process") {
 TEST_CASE("quotes and backslashes and non-ASCII in names and NUL or no bytes in files survive embedding") {
   const auto embedded = gander_test::odd_migrations();
   CHECK(embedded->migration_file_names() == std::vector<std::string>{"00001_quote\"d.sql", "00002_back\\slash.sql",
-                                                               "00003_\xC3\xBCn\xC3\xAF" "c\xC3\xB6" "d\xC3\xA9 name.sql",
-                                                               "00004_empty.sql", "00006_backfill.go"});
+                                                                     "00003_\xC3\xBCn\xC3\xAF"
+                                                                     "c\xC3\xB6"
+                                                                     "d\xC3\xA9 name.sql",
+                                                                     "00004_empty.sql", "00006_backfill.go"});
   check_same_files(*embedded, GANDER_ODD_MIGRATIONS_DIR);
   const std::string odd_bytes = embedded->read("00001_quote\"d.sql");
   CHECK(odd_bytes.size() == 109);
@@ -93,7 +95,8 @@ TEST_CASE("quotes and backslashes and non-ASCII in names and NUL or no bytes in 
   const auto on_disk = gander::open_directory_source(GANDER_ODD_MIGRATIONS_DIR);
   for (const std::string& name : embedded->migration_file_names()) {
     INFO(name);
-    CHECK(gander::checksum::file_checksum(embedded->read(name)) == gander::checksum::file_checksum(on_disk->read(name)));
+    CHECK(gander::checksum::file_checksum(embedded->read(name)) ==
+          gander::checksum::file_checksum(on_disk->read(name)));
   }
 }
 

@@ -89,8 +89,7 @@ TEST_CASE("envsub: defaults with :- and -", "[envsub]") {
 
 TEST_CASE("envsub: ${VAR?msg} passes a set value through", "[envsub]") {
   check_rows({
-      {"${SET?msg}", "value"},
-      {"${EMPTY?msg}", ""},  // fails only when unset
+      {"${SET?msg}", "value"}, {"${EMPTY?msg}", ""},  // fails only when unset
   });
 }
 
@@ -136,7 +135,10 @@ TEST_CASE("envsub: escapes and dollars that are not expansions", "[envsub]") {
 
 TEST_CASE("envsub: invalid UTF-8 in text becomes U+FFFD, as in Go", "[envsub]") {
   check_rows({
-      {"a\xFF" "b", "a\xEF\xBF\xBD" "b"},
+      {"a\xFF"
+       "b",
+       "a\xEF\xBF\xBD"
+       "b"},
       {"'\xFF\xC3('", "'\xEF\xBF\xBD\xEF\xBF\xBD('"},
       {"\xC3\xA9t\xC3\xA9 \xE4\xB8\xAD", "\xC3\xA9t\xC3\xA9 \xE4\xB8\xAD"},  // valid UTF-8 is untouched
   });

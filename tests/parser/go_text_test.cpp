@@ -107,9 +107,9 @@ TEST_CASE("decode_last_rune decodes like Go's utf8.DecodeLastRuneInString", "[go
 
 TEST_CASE("is_go_space is exactly Go's unicode.IsSpace", "[go_text]") {
   SECTION("every member of the set") {
-    const char32_t spaces[] = {U'\t', U'\n', U'\v', U'\f', U'\r', U' ', 0x0085, 0x00A0, 0x1680, 0x2000,
-                               0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009,
-                               0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000};
+    const char32_t spaces[] = {U'\t',  U'\n',  U'\v',  U'\f',  U'\r',  U' ',   0x0085, 0x00A0, 0x1680,
+                               0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008,
+                               0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000};
     for (const char32_t rune : spaces) {
       INFO("U+" << std::hex << static_cast<std::uint32_t>(rune));
       CHECK(is_go_space(rune));
@@ -138,16 +138,36 @@ TEST_CASE("trim_go_space trims Unicode whitespace like strings.TrimSpace", "[go_
       {"nothing to trim", "abc", "abc"},
       {"ASCII whitespace both ends", " \t\r\n\v\fabc \t\r\n", "abc"},
       {"inner whitespace is kept", "  a b\n c  ", "a b\n c"},
-      {"NBSP both ends", "\xC2\xA0" "abc" "\xC2\xA0", "abc"},
-      {"ideographic space U+3000 both ends", "\xE3\x80\x80" "abc" "\xE3\x80\x80", "abc"},
-      {"line separator U+2028 both ends", "\xE2\x80\xA8" "abc" "\xE2\x80\xA8", "abc"},
-      {"NEL U+0085 both ends", "\xC2\x85" "abc" "\xC2\x85", "abc"},
+      {"NBSP both ends",
+       "\xC2\xA0"
+       "abc"
+       "\xC2\xA0",
+       "abc"},
+      {"ideographic space U+3000 both ends",
+       "\xE3\x80\x80"
+       "abc"
+       "\xE3\x80\x80",
+       "abc"},
+      {"line separator U+2028 both ends",
+       "\xE2\x80\xA8"
+       "abc"
+       "\xE2\x80\xA8",
+       "abc"},
+      {"NEL U+0085 both ends",
+       "\xC2\x85"
+       "abc"
+       "\xC2\x85",
+       "abc"},
       {"only whitespace", " \xC2\xA0\t\xE3\x80\x80\n", ""},
       {"empty", "", ""},
       {"invalid byte is not trimmed", "\xFF abc \xFF", "\xFF abc \xFF"},
       {"truncated NBSP is not trimmed", " \xC2", "\xC2"},
       {"BOM is not trimmed", "\xEF\xBB\xBF abc", "\xEF\xBB\xBF abc"},
-      {"zero width space is not trimmed", "\xE2\x80\x8B" "abc", "\xE2\x80\x8B" "abc"},
+      {"zero width space is not trimmed",
+       "\xE2\x80\x8B"
+       "abc",
+       "\xE2\x80\x8B"
+       "abc"},
   };
   for (const Row& row : rows) {
     DYNAMIC_SECTION(row.name) {

@@ -123,9 +123,11 @@ TEST_CASE("a statement ends at a line whose last word before -- ends in a semico
       {"semicolon inside a string literal", "SELECT ';' || x\n  || 'y';\n", {"SELECT ';' || x\n  || 'y';"}},
       {"semicolon glued to a comment (the word is 1;--x)", "SELECT 1;--x\nSELECT 2;\n", {"SELECT 1;--x\nSELECT 2;"}},
       {"semicolon only inside the comment", "SELECT 1 -- not yet;\n;\n", {"SELECT 1 -- not yet;\n;"}},
-      {"several statements on one line are one chunk", "DROP TABLE b; DROP TABLE a;\n",
+      {"several statements on one line are one chunk",
+       "DROP TABLE b; DROP TABLE a;\n",
        {"DROP TABLE b; DROP TABLE a;"}},
-      {"NBSP between the semicolon and the comment", "SELECT 1;\xC2\xA0-- done\nSELECT 2;\n",
+      {"NBSP between the semicolon and the comment",
+       "SELECT 1;\xC2\xA0-- done\nSELECT 2;\n",
        {"SELECT 1;\xC2\xA0-- done", "SELECT 2;"}},
       {"tab after the semicolon", "SELECT 1;\t\nSELECT 2;\n", {"SELECT 1;", "SELECT 2;"}},
   };
@@ -276,22 +278,22 @@ TEST_CASE("NO TRANSACTION turns use_tx off wherever it appears", "[parser]") {
 
 TEST_CASE("statement lines are the first non-blank line of the trimmed statement", "[parser]") {
   const Migration migration = parse_ok(
-      "\n"                           // 1
-      "-- +goose Up\n"               // 2
-      "\n"                           // 3
-      "-- comment\n"                 // 4
-      "CREATE TABLE a (\n"           // 5
-      "  id int\n"                   // 6
-      ");\n"                         // 7
-      "\n"                           // 8
-      "SELECT 1; SELECT 2;\n"        // 9
-      "-- +goose StatementBegin\n"   // 10
-      "\n"                           // 11
-      "SELECT 3;\n"                  // 12
-      "-- +goose StatementEnd\n"     // 13
-      "-- +goose Down\n"             // 14
-      "\n"                           // 15
-      "DROP TABLE a;\n");            // 16
+      "\n"                          // 1
+      "-- +goose Up\n"              // 2
+      "\n"                          // 3
+      "-- comment\n"                // 4
+      "CREATE TABLE a (\n"          // 5
+      "  id int\n"                  // 6
+      ");\n"                        // 7
+      "\n"                          // 8
+      "SELECT 1; SELECT 2;\n"       // 9
+      "-- +goose StatementBegin\n"  // 10
+      "\n"                          // 11
+      "SELECT 3;\n"                 // 12
+      "-- +goose StatementEnd\n"    // 13
+      "-- +goose Down\n"            // 14
+      "\n"                          // 15
+      "DROP TABLE a;\n");           // 16
   CHECK(lines(migration.up) == std::vector<std::size_t>{5, 9, 12});
   CHECK(lines(migration.down) == std::vector<std::size_t>{16});
 }
@@ -316,12 +318,12 @@ TEST_CASE("a UTF-8 BOM at the start is skipped", "[parser]") {
 
 TEST_CASE("a file without any annotation is a plain file: one batch, no down", "[parser]") {
   const std::string_view text =
-      "\n"                                    // 1
-      "  \n"                                  // 2
-      "-- create the table\n"                 // 3
-      "CREATE TABLE a (id int);\n"            // 4
-      "\n"                                    // 5
-      "INSERT INTO a VALUES (1)\n"            // 6: no ';' needed, nothing is split
+      "\n"                          // 1
+      "  \n"                        // 2
+      "-- create the table\n"       // 3
+      "CREATE TABLE a (id int);\n"  // 4
+      "\n"                          // 5
+      "INSERT INTO a VALUES (1)\n"  // 6: no ';' needed, nothing is split
       "\n";
   const Migration migration = parse_ok(text);
   CHECK(migration.is_plain);
@@ -352,16 +354,15 @@ TEST_CASE("a plain _notx.sql file is split like goose and runs outside a transac
   ParseOptions options;
   options.is_notx_name = true;
   const Migration migration = parse_ok(
-      "-- build the indexes\n"                               // 1
-      "CREATE INDEX CONCURRENTLY a ON t (x);\n"              // 2
-      "\n"                                                   // 3
-      "CREATE INDEX CONCURRENTLY b ON t (y); -- second\n",   // 4
+      "-- build the indexes\n"                              // 1
+      "CREATE INDEX CONCURRENTLY a ON t (x);\n"             // 2
+      "\n"                                                  // 3
+      "CREATE INDEX CONCURRENTLY b ON t (y); -- second\n",  // 4
       options);
   CHECK(migration.is_plain);
   CHECK_FALSE(migration.use_tx);
-  CHECK(sqls(migration.up) ==
-        std::vector<std::string>{"CREATE INDEX CONCURRENTLY a ON t (x);",
-                                 "CREATE INDEX CONCURRENTLY b ON t (y); -- second"});
+  CHECK(sqls(migration.up) == std::vector<std::string>{"CREATE INDEX CONCURRENTLY a ON t (x);",
+                                                       "CREATE INDEX CONCURRENTLY b ON t (y); -- second"});
   CHECK(lines(migration.up) == std::vector<std::size_t>{2, 4});
   CHECK(migration.down.empty());
 
@@ -437,7 +438,7 @@ TEST_CASE("ENVSUB substitutes only between ON and OFF, in lines that join a stat
   options.env = test_env;
   const Migration migration = parse_ok(
       "-- +goose Up\n"
-      "SELECT '$WHO';\n"                        // before ON: verbatim
+      "SELECT '$WHO';\n"  // before ON: verbatim
       "-- +goose ENVSUB ON\n"
       "-- skipped comment ${UNSET?never read}\n"  // skipped before a statement: not substituted
       "SELECT '$WHO' -- for ${WHO}\n"             // a comment inside a statement is substituted
@@ -509,9 +510,7 @@ TEST_CASE("a statement read under ENVSUB keeps its first line as written, and er
 TEST_CASE("empty StatementBegin/End blocks (docs/file-format.md)", "[parser]") {
   const std::string_view empty_block = "-- +goose Up\n-- +goose StatementBegin\n-- +goose StatementEnd\n";
 
-  SECTION("followed by nothing: valid, no statement") {
-    CHECK(parse_ok(empty_block).up.empty());
-  }
+  SECTION("followed by nothing: valid, no statement") { CHECK(parse_ok(empty_block).up.empty()); }
   SECTION("followed by empty lines: valid, no statement") {
     CHECK(parse_ok(std::string(empty_block) + "\n\n").up.empty());
   }
@@ -605,8 +604,8 @@ TEST_CASE("every rejected file names the line and the reason", "[parser][errors]
        "-- +goose Up\n-- +goose StatementBegin\nCREATE FUNCTION f() AS $$\n-- see +goose docs\n$$;\n"
        "-- +goose StatementEnd\n",
        4, "unknown annotation \"see  docs\""},
-      {"ENVSUB failure inside a statement",
-       "-- +goose Up\n-- +goose ENVSUB ON\nSELECT 1,\n  '${X?boom}';\n", 4, "variable substitution failed: $X: boom"},
+      {"ENVSUB failure inside a statement", "-- +goose Up\n-- +goose ENVSUB ON\nSELECT 1,\n  '${X?boom}';\n", 4,
+       "variable substitution failed: $X: boom"},
       {"ENVSUB failure in the Down section",
        "-- +goose Up\nSELECT 1;\n-- +goose Down\n-- +goose ENVSUB ON\nDROP TABLE ${T?table name};\n", 5,
        "variable substitution failed: $T: table name"},
@@ -744,19 +743,19 @@ TEST_CASE("statements read the same whether their lines lie back to back in the 
   options.env = test_env;
   const Migration migration = parse_ok(
       "-- +goose Up\n"
-      "SELECT 1,\n"                       // 2: back to back with line 3
+      "SELECT 1,\n"  // 2: back to back with line 3
       "  2;\n"
-      "SELECT 3 -\n"                      // 4: a '-' that starts no comment
-      "-- +goose NO TRANSACTION\n"        // 5: skipped inside the statement
+      "SELECT 3 -\n"                // 4: a '-' that starts no comment
+      "-- +goose NO TRANSACTION\n"  // 5: skipped inside the statement
       "  4; -- four\n"
-      "SELECT 'a'\r\n"                    // 7: a dropped '\r' between lines
+      "SELECT 'a'\r\n"  // 7: a dropped '\r' between lines
       "  || 'b';\r\n"
       "-- +goose ENVSUB ON\n"
-      "SELECT '${WHO}'\n"                 // 10: expanded, so copied
+      "SELECT '${WHO}'\n"  // 10: expanded, so copied
       "  , 5;\n"
       "-- +goose ENVSUB OFF\n"
       "SELECT 6\n"
-      "  ;",                              // 14: no newline at the end of the file
+      "  ;",  // 14: no newline at the end of the file
       options);
   CHECK(sqls(migration.up) == std::vector<std::string>{"SELECT 1,\n  2;", "SELECT 3 -\n  4; -- four",
                                                        "SELECT 'a'\n  || 'b';", "SELECT 'me'\n  , 5;",
@@ -773,6 +772,6 @@ TEST_CASE("a line holding '-' ends a statement only by its words before a commen
       "  ;\n"
       "SELECT '--';\n"
       "SELECT 3; -- the end\n");
-  CHECK(sqls(migration.up) ==
-        std::vector<std::string>{"SELECT 1 - 1;", "SELECT 2 -- not the end;\n  ;", "SELECT '--';", "SELECT 3; -- the end"});
+  CHECK(sqls(migration.up) == std::vector<std::string>{"SELECT 1 - 1;", "SELECT 2 -- not the end;\n  ;", "SELECT '--';",
+                                                       "SELECT 3; -- the end"});
 }

@@ -17,10 +17,34 @@ namespace {
 
 // Fragments that steer mutations into the parser's interesting states.
 const std::vector<std::string> k_fragments = {
-    "-- +goose Up\n", "-- +goose Down\n", "-- +goose StatementBegin\n", "-- +goose StatementEnd\n",
-    "-- +goose NO TRANSACTION\n", "-- +goose ENVSUB ON\n", "-- +goose ENVSUB OFF\n", "-- +goose\n",
-    "SELECT 1;\n", "SELECT 1\n", "-- comment\n", "\n", "   \n", "\r\n", ";", "--", "$", "${A:-${B}}",
-    "${X?m}", "${V:1:-2}", "\\$", "$$", "\xEF\xBB\xBF", "\xC2\xA0", "\xE2\x80\xA8", "\xFF", "\xC3", "+goose",
+    "-- +goose Up\n",
+    "-- +goose Down\n",
+    "-- +goose StatementBegin\n",
+    "-- +goose StatementEnd\n",
+    "-- +goose NO TRANSACTION\n",
+    "-- +goose ENVSUB ON\n",
+    "-- +goose ENVSUB OFF\n",
+    "-- +goose\n",
+    "SELECT 1;\n",
+    "SELECT 1\n",
+    "-- comment\n",
+    "\n",
+    "   \n",
+    "\r\n",
+    ";",
+    "--",
+    "$",
+    "${A:-${B}}",
+    "${X?m}",
+    "${V:1:-2}",
+    "\\$",
+    "$$",
+    "\xEF\xBB\xBF",
+    "\xC2\xA0",
+    "\xE2\x80\xA8",
+    "\xFF",
+    "\xC3",
+    "+goose",
 };
 
 std::string mutate(std::mt19937& random, std::string text) {
@@ -28,15 +52,11 @@ std::string mutate(std::mt19937& random, std::string text) {
   for (int i = 0; i < edits; ++i) {
     const std::size_t pos = text.empty() ? 0 : random() % (text.size() + 1);
     switch (random() % 4) {
-      case 0:
-        text.insert(pos, k_fragments[random() % k_fragments.size()]);
-        break;
+      case 0: text.insert(pos, k_fragments[random() % k_fragments.size()]); break;
       case 1:
         if (pos < text.size()) text.erase(pos, 1 + random() % 16);
         break;
-      case 2:
-        text.insert(pos, 1, static_cast<char>(random() % 256));
-        break;
+      case 2: text.insert(pos, 1, static_cast<char>(random() % 256)); break;
       default:
         if (pos < text.size()) text[pos] = static_cast<char>(random() % 256);
         break;

@@ -40,16 +40,11 @@ ScratchRepo::ScratchRepo(fs::path path, fs::path home, bool is_new) : m_path(std
 }
 
 Environment ScratchRepo::env() const {
-  return {{"HOME", m_home.string()},
-          {"XDG_CONFIG_HOME", m_home.string()},
-          {"GIT_CONFIG_NOSYSTEM", "1"},
-          {"GIT_CONFIG_GLOBAL", std::nullopt},
-          {"GIT_DIR", std::nullopt},
-          {"GIT_WORK_TREE", std::nullopt},
-          {"GANDER_DIR", std::nullopt},
-          {"GANDER_DBSTRING", std::nullopt},
-          {"GOOSE_DBSTRING", std::nullopt},
-          {"GOOSE_MIGRATION_DIR", std::nullopt}};
+  return {{"HOME", m_home.string()},        {"XDG_CONFIG_HOME", m_home.string()},
+          {"GIT_CONFIG_NOSYSTEM", "1"},     {"GIT_CONFIG_GLOBAL", std::nullopt},
+          {"GIT_DIR", std::nullopt},        {"GIT_WORK_TREE", std::nullopt},
+          {"GANDER_DIR", std::nullopt},     {"GANDER_DBSTRING", std::nullopt},
+          {"GOOSE_DBSTRING", std::nullopt}, {"GOOSE_MIGRATION_DIR", std::nullopt}};
 }
 
 ProcessResult ScratchRepo::try_git(const std::vector<std::string>& args, const fs::path& cwd,

@@ -20,14 +20,12 @@ struct Fixture {
     std::filesystem::create_directories(migrations);
   }
 
-  void write(const std::string& name, const std::string& bytes) const {
-    dir.write("migrations/" + name, bytes);
-  }
+  void write(const std::string& name, const std::string& bytes) const { dir.write("migrations/" + name, bytes); }
   void remove(const std::string& name) const { std::filesystem::remove(migrations / name); }
 
   ProcessResult gander(std::vector<std::string> args) const {
-    std::vector<std::string> all = {"--driver", database->driver(), "--db", database->dsn(), "--dir",
-                                    migrations.string()};
+    std::vector<std::string> all = {"--driver", database->driver(), "--db", database->dsn(),
+                                    "--dir",    migrations.string()};
     all.insert(all.end(), args.begin(), args.end());
     return run_gander(all);
   }

@@ -29,7 +29,8 @@ std::filesystem::path server_bin() {
   for (const auto& entry : std::filesystem::directory_iterator("/usr/lib/postgresql", error)) {
     const std::filesystem::path bin = entry.path() / "bin";
     if (!std::filesystem::exists(bin / "initdb")) continue;
-    if (newest.empty() || std::stoi(entry.path().filename().string()) > std::stoi(newest.parent_path().filename().string())) {
+    if (newest.empty() ||
+        std::stoi(entry.path().filename().string()) > std::stoi(newest.parent_path().filename().string())) {
       newest = bin;
     }
   }

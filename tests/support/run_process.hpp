@@ -19,11 +19,16 @@ struct ProcessResult {
 class RunningProcess {
  public:
   RunningProcess(int pid, std::string out_path, std::string err_path, std::string capture_dir)
-      : m_pid(pid), m_out_path(std::move(out_path)), m_err_path(std::move(err_path)),
+      : m_pid(pid),
+        m_out_path(std::move(out_path)),
+        m_err_path(std::move(err_path)),
         m_capture_dir(std::move(capture_dir)) {}
   RunningProcess(RunningProcess&& other) noexcept
-      : m_pid(other.m_pid), m_out_path(std::move(other.m_out_path)), m_err_path(std::move(other.m_err_path)),
-        m_capture_dir(std::move(other.m_capture_dir)), m_is_done(other.m_is_done) {
+      : m_pid(other.m_pid),
+        m_out_path(std::move(other.m_out_path)),
+        m_err_path(std::move(other.m_err_path)),
+        m_capture_dir(std::move(other.m_capture_dir)),
+        m_is_done(other.m_is_done) {
     other.m_pid = -1;
     other.m_capture_dir.clear();
   }
@@ -52,8 +57,8 @@ class RunningProcess {
 // several at once or signal one. Safe to call from several threads: the
 // child only redirects output and calls execve.
 RunningProcess start_gander(const std::vector<std::string>& args,
-                           const std::map<std::string, std::optional<std::string>>& env = {},
-                           const std::string& cwd = {});
+                            const std::map<std::string, std::optional<std::string>>& env = {},
+                            const std::string& cwd = {});
 
 // Starts `binary` with `args` without waiting for it.
 RunningProcess start_process(const std::string& binary, const std::vector<std::string>& args,

@@ -34,7 +34,9 @@ std::string find_pg_dump() {
   return best;
 }
 
-bool starts_with(const std::string& text, const std::string& prefix) { return text.compare(0, prefix.size(), prefix) == 0; }
+bool starts_with(const std::string& text, const std::string& prefix) {
+  return text.compare(0, prefix.size(), prefix) == 0;
+}
 
 std::vector<std::string> postgres_snapshot(TestDatabase& database, const std::string& tracking_table) {
   const ProcessResult dump =
@@ -55,9 +57,9 @@ std::vector<std::string> postgres_snapshot(TestDatabase& database, const std::st
 
 std::vector<std::string> sqlite_snapshot(TestDatabase& database, const std::string& tracking_table) {
   // The table name is the test's own constant, never user input.
-  const std::vector<Row> rows = database.query(
-      "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE tbl_name NOT IN ('" + tracking_table + "', '" +
-      tracking_table + "_lock') ORDER BY type, name");
+  const std::vector<Row> rows =
+      database.query("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE tbl_name NOT IN ('" + tracking_table +
+                     "', '" + tracking_table + "_lock') ORDER BY type, name");
   std::vector<std::string> entries;
   for (const Row& row : rows) {
     std::string entry;
@@ -101,7 +103,8 @@ std::string describe(const SnapshotDifference& difference, std::size_t limit) {
   std::ostringstream text;
   const auto side = [&text, limit](const char* label, const std::vector<std::string>& entries) {
     text << entries.size() << " " << label << (entries.empty() ? "\n" : ":\n");
-    for (std::size_t index = 0; index < entries.size() && index < limit; ++index) text << "  " << entries[index] << "\n";
+    for (std::size_t index = 0; index < entries.size() && index < limit; ++index)
+      text << "  " << entries[index] << "\n";
     if (entries.size() > limit) text << "  ...\n";
   };
   side("only before", difference.only_before);

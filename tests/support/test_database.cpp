@@ -6,9 +6,9 @@
 #include <iostream>
 #include <stdexcept>
 
-#include <pqxx/pqxx>
 #include <sqlite3.h>
 #include <unistd.h>
+#include <pqxx/pqxx>
 
 #include <catch2/catch.hpp>
 

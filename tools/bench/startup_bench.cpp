@@ -93,7 +93,8 @@ int main(int argc, char* argv[]) {
 
   try {
     std::size_t applied_by_warm_up = 0;
-    time_on_fresh_migrator(options, [&](gander::Migrator& migrator) { applied_by_warm_up = migrator.up().steps.size(); });
+    time_on_fresh_migrator(options,
+                           [&](gander::Migrator& migrator) { applied_by_warm_up = migrator.up().steps.size(); });
 
     std::vector<double> up_ms;
     std::size_t applied_by_timed_runs = 0;

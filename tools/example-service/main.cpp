@@ -33,21 +33,15 @@ void log(const std::string& line) { std::cerr << "example-service: " << line << 
 void log_progress(const gander::ProgressEvent& event) {
   using Kind = gander::ProgressEvent::Kind;
   switch (event.kind) {
-    case Kind::waiting_for_database:
-      log("database not reachable yet, retrying: " + event.detail);
-      break;
+    case Kind::waiting_for_database: log("database not reachable yet, retrying: " + event.detail); break;
     case Kind::waiting_for_lock:
       log("another replica is migrating; waiting for the lock held by " + event.detail);
       break;
-    case Kind::started:
-      log("migration " + event.name + " started");
-      break;
+    case Kind::started: log("migration " + event.name + " started"); break;
     case Kind::finished:
       log("migration " + event.name + " applied in " + std::to_string(event.elapsed_ms) + " ms");
       break;
-    case Kind::warning:
-      log("warning: " + event.detail);
-      break;
+    case Kind::warning: log("warning: " + event.detail); break;
   }
 }
 
@@ -62,9 +56,7 @@ int refuse_to_start(const gander::Error& error) {
       log("this build's migrations differ from what the database has applied, and nothing was applied: deploy "
           "the build that applied them, or ship the change as a new migration; 'gander status' lists them all");
       return 3;
-    case gander::ErrorKind::lock:
-      log(std::string("refusing to start: ") + error.what());
-      return 4;
+    case gander::ErrorKind::lock: log(std::string("refusing to start: ") + error.what()); return 4;
     default:
       log(std::string("refusing to start: migrations failed (") + gander::to_string(error.kind()) +
           "): " + error.what());
@@ -93,9 +85,8 @@ int main(int argc, char** argv) {
     options.source = is_postgres ? example::postgres_migrations() : example::sqlite_migrations();
     gander::Migrator migrator(options);
     const gander::UpResult result = migrator.up();
-    log("schema at version " + std::to_string(result.version.value_or(0)) + " (" +
-        std::to_string(result.steps.size()) + " migrations applied in " + std::to_string(result.elapsed_ms) +
-        " ms)");
+    log("schema at version " + std::to_string(result.version.value_or(0)) + " (" + std::to_string(result.steps.size()) +
+        " migrations applied in " + std::to_string(result.elapsed_ms) + " ms)");
   } catch (const gander::Error& error) {
     return refuse_to_start(error);
   }

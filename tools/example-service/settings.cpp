@@ -3,8 +3,8 @@
 #include <memory>
 #include <stdexcept>
 
-#include <pqxx/pqxx>
 #include <sqlite3.h>
+#include <pqxx/pqxx>
 
 namespace example {
 

@@ -24,7 +24,8 @@ int run_amend(const CliOptions& options, std::ostream& out, std::ostream& err) {
   const Amendment amendment = migrator.amendment_for(filename, options.reason);
   if (options.dry_run) {
     out << "gander: dry run: would append to " << (std::filesystem::path(options.dir) / k_amendments_file_name).string()
-        << ":\n" << amendment_line(amendment) << "\n";
+        << ":\n"
+        << amendment_line(amendment) << "\n";
     return k_exit_ok;
   }
   const std::string path = append_amendment(options.dir, amendment);

@@ -5,8 +5,8 @@
 
 #include <boost/program_options.hpp>
 
-#include <gander/error.hpp>
 #include <gander/driver.hpp>
+#include <gander/error.hpp>
 
 namespace gander::cli {
 
@@ -45,64 +45,62 @@ bool is_driver_name(const std::string& word) { return driver_from_name(word).has
 
 po::options_description visible_options() {
   po::options_description options("Options");
-  options.add_options()
-      ("dir", po::value<std::string>()->value_name("DIR"),
-       "migrations directory (default: migrations)\n  env: GANDER_DIR, GOOSE_MIGRATION_DIR")
-      ("driver", po::value<std::string>()->value_name("NAME"),
-       "postgres or sqlite3 (default: postgres for a postgres:// URL or key=value DSN, else sqlite3)\n"
-       "  env: GANDER_DRIVER, GOOSE_DRIVER")
-      ("db", po::value<std::string>()->value_name("DSN"),
-       "database: a postgres:// URL or libpq key=value pairs, or a SQLite path or file: URI (default:\n"
-       "./gander.db; status, version, verify and dry runs never create it)\n"
-       "  env: GANDER_DBSTRING, GOOSE_DBSTRING")
-      ("table", po::value<std::string>()->value_name("NAME"),
-       "tracking table, schema-qualified allowed on PostgreSQL (default: schema_migrations)\n"
-       "  env: GANDER_TABLE, GOOSE_TABLE")
-      ("lock-timeout", po::value<std::string>()->value_name("DURATION"),
-       "how long to wait for the migration lock: 90s, 5m, 1500ms, 1h (default: 5m)\n  env: GANDER_LOCK_TIMEOUT")
-      ("connect-timeout", po::value<std::string>()->value_name("DURATION"),
-       "keep retrying the first connection this long, for a database that is still starting (default: 0s, "
-       "one attempt)\n  env: GANDER_CONNECT_TIMEOUT")
-      ("statement-timeout", po::value<std::string>()->value_name("DURATION"),
-       "stop a migration statement that runs longer, roll its migration back and exit 1; waiting for the "
-       "migration lock does not count (default: 0s, no limit)\n  env: GANDER_STATEMENT_TIMEOUT")
-      ("ddl-lock-timeout", po::value<std::string>()->value_name("DURATION"),
-       "PostgreSQL: how long a migration statement may wait for a table lock; a migration that gives up is "
-       "rolled back and retried until --lock-timeout, then exit 4 (default: 5s; 0s waits forever)\n"
-       "  env: GANDER_DDL_LOCK_TIMEOUT")
-      ("lock", po::value<std::string>()->value_name("METHOD"),
-       "PostgreSQL lock: advisory (default) or table, for engines without advisory locks\n  env: GANDER_LOCK")
-      ("git-base", po::value<std::string>()->value_name("REF"),
-       "verify: compare with the migrations at this git commit, e.g. origin/main")
-      ("sum", po::value<std::string>()->value_name("[FILE]")->implicit_value("", ""),
-       "verify: compare with a sum file (default: <dir>/gander.sum)")
-      ("base-sum", po::value<std::string>()->value_name("FILE"),
-       "verify: check that every entry of an older sum file is unchanged")
-      ("allow-out-of-order", po::bool_switch(), "apply pending migrations that sort before the newest applied one")
-      ("allow-missing", po::bool_switch(), "same as --allow-out-of-order (goose's name)")
-      ("strict-checksums", po::bool_switch(), "count line-ending or byte-order-mark differences as modified")
-      ("follow-symlinks", po::bool_switch(),
-       "read *.sql symbolic links that lead outside --dir (refused by default; links inside it are always read)")
-      ("dry-run", po::bool_switch(), "print the plan and the exact SQL; change nothing")
-      ("resume", po::bool_switch(),
-       "up: first run the statements a partial NO TRANSACTION migration did not complete, if its file is unchanged")
-      ("resume-from", po::value<std::string>()->value_name("N"),
-       "up: as --resume, going on from statement N, when statement N-1 or N may or may not have completed "
-       "(status says which): N is the one in doubt (run it again) or the one after it (it completed)")
-      ("full", po::bool_switch(), "status: print full checksums")
-      ("applied", po::bool_switch(), "resolve: record the partial migration as applied")
-      ("reason", po::value<std::string>()->value_name("TEXT"), "amend: why the applied file changed (one line)")
-      ("rolled-back", po::bool_switch(), "resolve: delete the partial migration's row")
-      ("json", po::bool_switch(), "print machine-readable JSON")
-      ("strict", po::bool_switch(),
-       "refuse plain SQL files without goose annotations, as goose does; lint: warnings fail too, and a plain file "
-       "is a plain-file error")
-      ("no-color", po::bool_switch(), "no colour in output (also: NO_COLOR set)")
-      ("verbose,v", po::bool_switch(), "say which database is used and when each migration starts (on stderr)")
-      ("timestamp", po::bool_switch(),
-       "create: version the new file by the UTC time (yyyymmddHHMMSS) instead of the next sequential number")
-      ("help,h", po::bool_switch(), "show help; 'gander COMMAND --help' for one command")
-      ("version", po::bool_switch(), "print gander's version");
+  options.add_options()("dir", po::value<std::string>()->value_name("DIR"),
+                        "migrations directory (default: migrations)\n  env: GANDER_DIR, GOOSE_MIGRATION_DIR")(
+      "driver", po::value<std::string>()->value_name("NAME"),
+      "postgres or sqlite3 (default: postgres for a postgres:// URL or key=value DSN, else sqlite3)\n"
+      "  env: GANDER_DRIVER, GOOSE_DRIVER")(
+      "db", po::value<std::string>()->value_name("DSN"),
+      "database: a postgres:// URL or libpq key=value pairs, or a SQLite path or file: URI (default:\n"
+      "./gander.db; status, version, verify and dry runs never create it)\n"
+      "  env: GANDER_DBSTRING, GOOSE_DBSTRING")(
+      "table", po::value<std::string>()->value_name("NAME"),
+      "tracking table, schema-qualified allowed on PostgreSQL (default: schema_migrations)\n"
+      "  env: GANDER_TABLE, GOOSE_TABLE")(
+      "lock-timeout", po::value<std::string>()->value_name("DURATION"),
+      "how long to wait for the migration lock: 90s, 5m, 1500ms, 1h (default: 5m)\n  env: GANDER_LOCK_TIMEOUT")(
+      "connect-timeout", po::value<std::string>()->value_name("DURATION"),
+      "keep retrying the first connection this long, for a database that is still starting (default: 0s, "
+      "one attempt)\n  env: GANDER_CONNECT_TIMEOUT")(
+      "statement-timeout", po::value<std::string>()->value_name("DURATION"),
+      "stop a migration statement that runs longer, roll its migration back and exit 1; waiting for the "
+      "migration lock does not count (default: 0s, no limit)\n  env: GANDER_STATEMENT_TIMEOUT")(
+      "ddl-lock-timeout", po::value<std::string>()->value_name("DURATION"),
+      "PostgreSQL: how long a migration statement may wait for a table lock; a migration that gives up is "
+      "rolled back and retried until --lock-timeout, then exit 4 (default: 5s; 0s waits forever)\n"
+      "  env: GANDER_DDL_LOCK_TIMEOUT")(
+      "lock", po::value<std::string>()->value_name("METHOD"),
+      "PostgreSQL lock: advisory (default) or table, for engines without advisory locks\n  env: GANDER_LOCK")(
+      "git-base", po::value<std::string>()->value_name("REF"),
+      "verify: compare with the migrations at this git commit, e.g. origin/main")(
+      "sum", po::value<std::string>()->value_name("[FILE]")->implicit_value("", ""),
+      "verify: compare with a sum file (default: <dir>/gander.sum)")(
+      "base-sum", po::value<std::string>()->value_name("FILE"),
+      "verify: check that every entry of an older sum file is unchanged")(
+      "allow-out-of-order", po::bool_switch(), "apply pending migrations that sort before the newest applied one")(
+      "allow-missing", po::bool_switch(), "same as --allow-out-of-order (goose's name)")(
+      "strict-checksums", po::bool_switch(), "count line-ending or byte-order-mark differences as modified")(
+      "follow-symlinks", po::bool_switch(),
+      "read *.sql symbolic links that lead outside --dir (refused by default; links inside it are always read)")(
+      "dry-run", po::bool_switch(), "print the plan and the exact SQL; change nothing")(
+      "resume", po::bool_switch(),
+      "up: first run the statements a partial NO TRANSACTION migration did not complete, if its file is unchanged")(
+      "resume-from", po::value<std::string>()->value_name("N"),
+      "up: as --resume, going on from statement N, when statement N-1 or N may or may not have completed "
+      "(status says which): N is the one in doubt (run it again) or the one after it (it completed)")(
+      "full", po::bool_switch(), "status: print full checksums")("applied", po::bool_switch(),
+                                                                 "resolve: record the partial migration as applied")(
+      "reason", po::value<std::string>()->value_name("TEXT"), "amend: why the applied file changed (one line)")(
+      "rolled-back", po::bool_switch(), "resolve: delete the partial migration's row")("json", po::bool_switch(),
+                                                                                       "print machine-readable JSON")(
+      "strict", po::bool_switch(),
+      "refuse plain SQL files without goose annotations, as goose does; lint: warnings fail too, and a plain file "
+      "is a plain-file error")("no-color", po::bool_switch(), "no colour in output (also: NO_COLOR set)")(
+      "verbose,v", po::bool_switch(), "say which database is used and when each migration starts (on stderr)")(
+      "timestamp", po::bool_switch(),
+      "create: version the new file by the UTC time (yyyymmddHHMMSS) instead of the next sequential number")(
+      "help,h", po::bool_switch(), "show help; 'gander COMMAND --help' for one command")("version", po::bool_switch(),
+                                                                                         "print gander's version");
   return options;
 }
 
@@ -124,9 +122,7 @@ Error usage_error(const std::string& message) { return Error(ErrorKind::config, 
 
 CliOptions parse_cli(int argc, const char* const argv[]) {
   po::options_description all = visible_options();
-  all.add_options()
-      ("command", po::value<std::string>())
-      ("args", po::value<std::vector<std::string>>());
+  all.add_options()("command", po::value<std::string>())("args", po::value<std::vector<std::string>>());
   po::positional_options_description positional;
   positional.add("command", 1).add("args", -1);
 

@@ -18,8 +18,7 @@ void check_args(const std::vector<std::string>& args) {
     throw Error(ErrorKind::config, "gander runs SQL migrations only; there is no Go template");
   }
   if (args.size() > 2 || (args.size() == 2 && args[1] != "sql")) {
-    throw Error(ErrorKind::config,
-                "create takes one NAME; quote a name with spaces (run 'gander create --help')");
+    throw Error(ErrorKind::config, "create takes one NAME; quote a name with spaces (run 'gander create --help')");
   }
 }
 

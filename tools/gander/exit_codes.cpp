@@ -9,17 +9,13 @@ int exit_code_for(ErrorKind kind) {
     case ErrorKind::missing_file:
     case ErrorKind::partial:
     case ErrorKind::out_of_order:
-    case ErrorKind::go_migration:
-      return k_exit_integrity;
-    case ErrorKind::lock:
-      return k_exit_lock_timeout;
-    case ErrorKind::config:
-      return k_exit_usage;
+    case ErrorKind::go_migration: return k_exit_integrity;
+    case ErrorKind::lock: return k_exit_lock_timeout;
+    case ErrorKind::config: return k_exit_usage;
     case ErrorKind::parse:
     case ErrorKind::sql:
     case ErrorKind::connection:
-    case ErrorKind::io:
-      return k_exit_error;
+    case ErrorKind::io: return k_exit_error;
   }
   return k_exit_error;
 }

@@ -38,18 +38,27 @@ void print_json(const LintReport& report, const Counts& counts, std::ostream& ou
   json.begin_object().key("findings").begin_array();
   for (const LintFinding& finding : report.findings) {
     json.begin_object()
-        .key("file").value(finding.file)
-        .key("line").value(finding.line)
-        .key("rule").value(finding.rule)
-        .key("severity").value(to_string(finding.severity))
-        .key("message").value(finding.message)
+        .key("file")
+        .value(finding.file)
+        .key("line")
+        .value(finding.line)
+        .key("rule")
+        .value(finding.rule)
+        .key("severity")
+        .value(to_string(finding.severity))
+        .key("message")
+        .value(finding.message)
         .end_object();
   }
   json.end_array()
-      .key("summary").begin_object()
-      .key("errors").value(counts.errors)
-      .key("warnings").value(counts.warnings)
-      .key("files").value(report.file_count)
+      .key("summary")
+      .begin_object()
+      .key("errors")
+      .value(counts.errors)
+      .key("warnings")
+      .value(counts.warnings)
+      .key("files")
+      .value(report.file_count)
       .end_object()
       .end_object();
   out << "\n";
@@ -100,9 +109,8 @@ const std::string k_lint_details = lint_details();
 
 }  // namespace
 
-const Command k_lint_command{
-    "lint", "lint [--dir DIR] [--strict] [--json]",
-    "Check the migrations, without a database, for what will fail or do harm when they run.",
-    k_lint_details.c_str(), run_lint};
+const Command k_lint_command{"lint", "lint [--dir DIR] [--strict] [--json]",
+                             "Check the migrations, without a database, for what will fail or do harm when they run.",
+                             k_lint_details.c_str(), run_lint};
 
 }  // namespace gander::cli

@@ -19,11 +19,11 @@ using gander::cli::Command;
 namespace cli = gander::cli;
 
 const Command* const k_commands[] = {
-    &cli::k_up_command,      &cli::k_up_by_one_command, &cli::k_up_to_command,   &cli::k_down_command,
-    &cli::k_down_to_command, &cli::k_redo_command,      &cli::k_reset_command,   &cli::k_status_command,
-    &cli::k_version_command, &cli::k_create_command,    &cli::k_fix_command,     &cli::k_resolve_command,
-    &cli::k_show_command,    &cli::k_validate_command,
-    &cli::k_amend_command,   &cli::k_verify_command,    &cli::k_sum_command,     &cli::k_lint_command,
+    &cli::k_up_command,      &cli::k_up_by_one_command, &cli::k_up_to_command, &cli::k_down_command,
+    &cli::k_down_to_command, &cli::k_redo_command,      &cli::k_reset_command, &cli::k_status_command,
+    &cli::k_version_command, &cli::k_create_command,    &cli::k_fix_command,   &cli::k_resolve_command,
+    &cli::k_show_command,    &cli::k_validate_command,  &cli::k_amend_command, &cli::k_verify_command,
+    &cli::k_sum_command,     &cli::k_lint_command,
 };
 
 const Command* find_command(const std::string& name) {
@@ -40,15 +40,18 @@ void print_general_help(std::ostream& out) {
   for (const Command* command : k_commands) {
     out << "  " << command->synopsis << "\n      " << command->summary << "\n";
   }
-  out << "\n" << gander::cli::options_help()
+  out << "\n"
+      << gander::cli::options_help()
       << "\nExit codes: 0 ok; 1 error (SQL, connection, I/O, malformed migration, a bug in gander);\n"
          "2 usage or configuration; 3 integrity refusal (modified, missing, partial, out-of-order, a pending\n"
          "Go migration); 4 lock timeout.\n";
 }
 
 void print_command_help(const Command& command, std::ostream& out) {
-  out << "Usage: gander [options] " << command.synopsis << "\n\n" << command.summary << "\n\n"
-      << command.details << "\n" << gander::cli::options_help();
+  out << "Usage: gander [options] " << command.synopsis << "\n\n"
+      << command.summary << "\n\n"
+      << command.details << "\n"
+      << gander::cli::options_help();
 }
 
 int run(int argc, const char* const argv[]) {

@@ -19,8 +19,8 @@ namespace {
 
 std::int64_t version_argument(const CliOptions& options) {
   const auto usage = [&] {
-    return Error(ErrorKind::config, options.command + " takes one VERSION, a number (run 'gander " +
-                                        options.command + " --help')");
+    return Error(ErrorKind::config,
+                 options.command + " takes one VERSION, a number (run 'gander " + options.command + " --help')");
   };
   if (options.args.size() != 1) throw usage();
   const std::string& text = options.args.front();
@@ -30,8 +30,8 @@ std::int64_t version_argument(const CliOptions& options) {
 
 void require_no_arguments(const CliOptions& options) {
   if (!options.args.empty()) {
-    throw Error(ErrorKind::config, options.command + " takes no arguments (run 'gander " + options.command +
-                                       " --help')");
+    throw Error(ErrorKind::config,
+                options.command + " takes no arguments (run 'gander " + options.command + " --help')");
   }
 }
 
@@ -66,8 +66,8 @@ void print_dry_run(const RunResult& result, const std::string& table, std::ostre
     }
     if (step.use_tx) out << "COMMIT;\n";
   }
-  out << "\n-- " << plural(result.steps.size(), "step") << "; the database stays at "
-      << version_text(result.version) << "\n";
+  out << "\n-- " << plural(result.steps.size(), "step") << "; the database stays at " << version_text(result.version)
+      << "\n";
 }
 
 void print_summary(const RunResult& result, std::ostream& out) {
@@ -104,8 +104,7 @@ int run_migration(const CliOptions& options, std::ostream& out, std::ostream& er
         out << (event.direction == Direction::up ? "OK    " : "DOWN  ") << event.name << " (" << event.elapsed_ms
             << " ms)" << std::endl;
         break;
-      default:
-        report_waiting(event);
+      default: report_waiting(event);
     }
   };
   Migrator migrator(migrator_settings);
@@ -175,8 +174,8 @@ const Command k_up_command{
     "stopped while being rolled back is not resumed: see 'gander resolve --help'.\n",
     run_up};
 
-const Command k_up_by_one_command{"up-by-one", "up-by-one", "apply the next pending migration",
-                                  k_verify_note, run_up_by_one};
+const Command k_up_by_one_command{"up-by-one", "up-by-one", "apply the next pending migration", k_verify_note,
+                                  run_up_by_one};
 
 const Command k_up_to_command{"up-to", "up-to VERSION", "apply the pending migrations up to VERSION (inclusive)",
                               k_verify_note, run_up_to};
@@ -192,8 +191,8 @@ const Command k_down_to_command{"down-to", "down-to VERSION",
                                 "roll back, newest first, every applied migration above VERSION (0: all)",
                                 k_verify_note, run_down_to};
 
-const Command k_redo_command{"redo", "redo", "roll back the newest applied migration and apply it again",
-                             k_verify_note, run_redo};
+const Command k_redo_command{"redo", "redo", "roll back the newest applied migration and apply it again", k_verify_note,
+                             run_redo};
 
 const Command k_reset_command{"reset", "reset", "roll back every applied migration, newest first", k_verify_note,
                               run_reset};

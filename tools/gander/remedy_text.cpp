@@ -20,12 +20,10 @@ std::string resume_from_command(std::size_t statement) {
 // No default: -Wswitch flags a new kind that has no words yet.
 std::string remedy_text(const Remedy& remedy) {
   switch (remedy.kind) {
-    case RemedyKind::none:
-      return {};
+    case RemedyKind::none: return {};
     case RemedyKind::choose_own_table:
       return "give gander a table of its own with --table (e.g. --table gander_migrations)";
-    case RemedyKind::lock_with_table:
-      return "run with --lock=table";
+    case RemedyKind::lock_with_table: return "run with --lock=table";
     case RemedyKind::repair_applied:
       return "restore a modified or deleted file (git checkout -- FILE) and put the change in a new migration, or "
              "record a reviewed change that is live everywhere with 'gander amend FILE --reason TEXT'. For a "
@@ -47,19 +45,14 @@ std::string remedy_text(const Remedy& remedy) {
     case RemedyKind::resume_in_doubt: {
       const std::size_t statement = remedy.statement.value_or(1);
       return "check the database, then " + resume_from_command(statement) + " runs statement " +
-             std::to_string(statement) + " again, " + resume_from_command(statement + 1) +
-             " counts it as completed";
+             std::to_string(statement) + " again, " + resume_from_command(statement + 1) + " counts it as completed";
     }
     case RemedyKind::resume_at:
       return "run 'gander up --resume' (the same as " + resume_from_command(remedy.statement.value_or(1)) + ")";
-    case RemedyKind::apply_earlier_first:
-      return "run 'gander up' first, which stops before " + file_of(remedy);
-    case RemedyKind::follow_symlinks:
-      return "pass --follow-symlinks to read it";
-    case RemedyKind::write_amendment:
-      return "'gander amend FILE --reason TEXT' writes such a line";
-    case RemedyKind::regenerate_sum:
-      return "'gander sum' writes this file: regenerate it rather than edit it";
+    case RemedyKind::apply_earlier_first: return "run 'gander up' first, which stops before " + file_of(remedy);
+    case RemedyKind::follow_symlinks: return "pass --follow-symlinks to read it";
+    case RemedyKind::write_amendment: return "'gander amend FILE --reason TEXT' writes such a line";
+    case RemedyKind::regenerate_sum: return "'gander sum' writes this file: regenerate it rather than edit it";
   }
   return {};
 }

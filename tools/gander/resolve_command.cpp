@@ -15,8 +15,9 @@ namespace {
 
 int run_resolve(const CliOptions& options, std::ostream& out, std::ostream& err) {
   if (options.args.size() != 1 || options.resolves_applied == options.resolves_rolled_back) {
-    throw Error(ErrorKind::config,
-                "usage: gander resolve FILE --applied|--rolled-back (exactly one of them; run 'gander resolve --help')");
+    throw Error(
+        ErrorKind::config,
+        "usage: gander resolve FILE --applied|--rolled-back (exactly one of them; run 'gander resolve --help')");
   }
   // FILE may be given as a path; the migration's identity is its file name.
   const std::string filename = std::filesystem::path(options.args.front()).filename().string();

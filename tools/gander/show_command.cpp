@@ -23,13 +23,20 @@ void print_json(const InspectedMigration& inspected, std::ostream& out) {
   const parser::Migration& migration = inspected.migration;
   JsonWriter json(out);
   json.begin_object()
-      .key("file").value(inspected.display_path)
-      .key("checksum").value(inspected.checksum)
-      .key("plain").value(migration.is_plain)
-      .key("use_tx").value(migration.use_tx)
-      .key("empty").value(migration.is_empty)
-      .key("bom").value(migration.has_bom)
-      .key("has_down").value(migration.has_down);
+      .key("file")
+      .value(inspected.display_path)
+      .key("checksum")
+      .value(inspected.checksum)
+      .key("plain")
+      .value(migration.is_plain)
+      .key("use_tx")
+      .value(migration.use_tx)
+      .key("empty")
+      .value(migration.is_empty)
+      .key("bom")
+      .value(migration.has_bom)
+      .key("has_down")
+      .value(migration.has_down);
   json.key("version");
   if (inspected.version) json.value(*inspected.version);
   else json.null();
@@ -43,8 +50,8 @@ void print_json(const InspectedMigration& inspected, std::ostream& out) {
 }
 
 void print_statements(const char* direction, const std::vector<parser::Statement>& statements, std::ostream& out) {
-  out << "\n" << direction << ": " << statements.size() << (statements.size() == 1 ? " statement" : " statements")
-      << "\n";
+  out << "\n"
+      << direction << ": " << statements.size() << (statements.size() == 1 ? " statement" : " statements") << "\n";
   std::size_t index = 0;
   for (const parser::Statement& statement : statements) {
     out << "\n-- " << direction << " statement " << ++index << ", line " << statement.line << "\n"
@@ -57,7 +64,7 @@ void print_text(const InspectedMigration& inspected, std::ostream& out) {
   out << "file:        " << inspected.display_path << "\n"
       << "checksum:    " << inspected.checksum << "\n"
       << "format:      "
-      << (migration.is_empty  ? "empty (skipped: never applied nor recorded)"
+      << (migration.is_empty   ? "empty (skipped: never applied nor recorded)"
           : migration.is_plain ? "plain SQL (no goose annotation)"
                                : "goose")
       << (migration.has_bom ? ", starts with a UTF-8 BOM" : "") << "\n"
@@ -73,7 +80,8 @@ int run_show(const CliOptions& options, std::ostream& out, std::ostream& err) {
   if (options.args.size() != 1) {
     throw Error(ErrorKind::config, "show takes exactly one FILE (run 'gander show --help')");
   }
-  const InspectedMigration inspected = inspect_file(options.args.front(), InspectOptions{process_env(), options.strict});
+  const InspectedMigration inspected =
+      inspect_file(options.args.front(), InspectOptions{process_env(), options.strict});
   if (options.is_json) print_json(inspected, out);
   else print_text(inspected, out);
   // The up section is shown because it runs; the file is still malformed (docs/file-format.md).

@@ -1,9 +1,9 @@
 // gander status [--json] [--full]: every migration with its state, applied
 // time and checksum (docs/commands.md, "`status` output"). Read-only: no lock, no table created.
 
+#include <map>
 #include <string>
 #include <string_view>
-#include <map>
 
 #include <unistd.h>
 
@@ -34,8 +34,7 @@ const char* state_label(MigrationState state) {
     case MigrationState::amended:
     case MigrationState::pending:
     case MigrationState::out_of_order:
-    case MigrationState::running:
-      return to_string(state);
+    case MigrationState::running: return to_string(state);
   }
   return to_string(state);
 }
@@ -43,16 +42,13 @@ const char* state_label(MigrationState state) {
 const char* state_colour(MigrationState state) {
   switch (state) {
     case MigrationState::applied:
-    case MigrationState::amended:
-      return k_green;
+    case MigrationState::amended: return k_green;
     case MigrationState::pending:
     case MigrationState::out_of_order:
-    case MigrationState::running:
-      return k_yellow;
+    case MigrationState::running: return k_yellow;
     case MigrationState::modified:
     case MigrationState::missing:
-    case MigrationState::partial:
-      return k_red;
+    case MigrationState::partial: return k_red;
   }
   return k_reset;
 }
@@ -179,14 +175,11 @@ void print_json(const Plan& plan, std::ostream& out) {
   json.end_array();
   const std::map<MigrationState, std::size_t> counts = count_states(plan);
   json.key("summary").begin_object();
-  for (const auto& [state, key] : {std::pair{MigrationState::applied, "applied"},
-                                   std::pair{MigrationState::amended, "amended"},
-                                   std::pair{MigrationState::pending, "pending"},
-                                   std::pair{MigrationState::out_of_order, "out_of_order"},
-                                   std::pair{MigrationState::modified, "modified"},
-                                   std::pair{MigrationState::missing, "missing"},
-                                   std::pair{MigrationState::partial, "partial"},
-                                   std::pair{MigrationState::running, "running"}}) {
+  for (const auto& [state, key] :
+       {std::pair{MigrationState::applied, "applied"}, std::pair{MigrationState::amended, "amended"},
+        std::pair{MigrationState::pending, "pending"}, std::pair{MigrationState::out_of_order, "out_of_order"},
+        std::pair{MigrationState::modified, "modified"}, std::pair{MigrationState::missing, "missing"},
+        std::pair{MigrationState::partial, "partial"}, std::pair{MigrationState::running, "running"}}) {
     const auto found = counts.find(state);
     json.key(key).value(found == counts.end() ? std::size_t{0} : found->second);
   }

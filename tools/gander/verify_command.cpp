@@ -50,9 +50,7 @@ int run_verify(const CliOptions& options, std::ostream& out, std::ostream& err) 
   const VerifyOptions verify_options{options.strict_checksums};
   VerifyReport report;
   switch (choose_mode(options)) {
-    case VerifyMode::git_base:
-      report = verify_against_git(options.dir, options.git_base, verify_options);
-      break;
+    case VerifyMode::git_base: report = verify_against_git(options.dir, options.git_base, verify_options); break;
     case VerifyMode::sum: {
       const std::string sum_file = options.sum_file->empty()
                                        ? (std::filesystem::path(options.dir) / k_sum_file_name).string()
@@ -63,9 +61,7 @@ int run_verify(const CliOptions& options, std::ostream& out, std::ostream& err) 
     case VerifyMode::base_sum:
       report = verify_against_base_sum(options.dir, options.base_sum_file, verify_options);
       break;
-    case VerifyMode::database:
-      report = verify_database(options, err);
-      break;
+    case VerifyMode::database: report = verify_database(options, err); break;
   }
   if (options.is_json) print_verify_json(report, out);
   else print_verify_text(report, out);

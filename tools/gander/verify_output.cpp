@@ -50,23 +50,22 @@ std::string released_place(const VerifyReport& report) {
 
 std::string verdict(const VerifyReport& report) {
   const std::string problems = plural(report.violations.size(), "problem");
-  const std::string counts = " (" + std::to_string(report.checked) + " checked, " +
-                             plural(report.new_files.size(), "new file") + ")";
+  const std::string counts =
+      " (" + std::to_string(report.checked) + " checked, " + plural(report.new_files.size(), "new file") + ")";
   switch (report.mode) {
     case VerifyMode::git_base:
-      return report.is_clean() ? "OK: no migration released at " + report.base + " was changed in " + report.dir +
-                                     counts
-                               : "FAILED: " + problems + " in " + report.dir + ": migrations released at " +
-                                     report.base + " were changed";
+      return report.is_clean()
+                 ? "OK: no migration released at " + report.base + " was changed in " + report.dir + counts
+                 : "FAILED: " + problems + " in " + report.dir + ": migrations released at " + report.base +
+                       " were changed";
     case VerifyMode::sum:
-      return report.is_clean() ? "OK: " + report.dir + " matches " + report.base + " (" +
-                                     plural(report.checked, "migration") + ")"
-                               : "FAILED: " + problems + ": " + report.dir + " does not match " + report.base;
+      return report.is_clean()
+                 ? "OK: " + report.dir + " matches " + report.base + " (" + plural(report.checked, "migration") + ")"
+                 : "FAILED: " + problems + ": " + report.dir + " does not match " + report.base;
     case VerifyMode::base_sum:
-      return report.is_clean() ? "OK: no migration listed in " + report.base + " was changed in " + report.dir +
-                                     counts
-                               : "FAILED: " + problems + " in " + report.dir + ": migrations listed in " +
-                                     report.base + " were changed";
+      return report.is_clean() ? "OK: no migration listed in " + report.base + " was changed in " + report.dir + counts
+                               : "FAILED: " + problems + " in " + report.dir + ": migrations listed in " + report.base +
+                                     " were changed";
     case VerifyMode::database:
       return report.is_clean() ? "OK: every migration applied to " + report.base + " matches its file in " +
                                      report.dir + " (" + std::to_string(report.checked) + " checked, " +
@@ -119,14 +118,13 @@ void print_git_remedy(const Violation& violation, const VerifyReport& report, st
     case ViolationKind::amendment_removed:
       out << k_indent << "the line was: " << violation.file << " " << violation.expected_checksum.value_or("") << " "
           << violation.actual_checksum.value_or("") << "\n"
-          << k_indent << "undo it:  git checkout " << report.base << " -- "
-          << path_in(report, k_amendments_file_name) << "  (or put the line back)\n";
+          << k_indent << "undo it:  git checkout " << report.base << " -- " << path_in(report, k_amendments_file_name)
+          << "  (or put the line back)\n";
       return;
     case ViolationKind::unlisted:
     case ViolationKind::missing:
     case ViolationKind::partial:
-    case ViolationKind::sum_tampered:
-      return;
+    case ViolationKind::sum_tampered: return;
   }
 }
 
@@ -138,8 +136,9 @@ void print_sum_remedy(const Violation& violation, const VerifyReport& report, st
       out << k_indent << "regenerate it: gander sum --dir " << report.dir << ", and review the diff\n";
       return;
     case ViolationKind::modified:
-      out << k_indent << "released? undo the edit (restore the file from version control) and put the change in a "
-                         "new migration\n"
+      out << k_indent
+          << "released? undo the edit (restore the file from version control) and put the change in a "
+             "new migration\n"
           << k_indent << "not released yet? " << resum << "\n";
       return;
     case ViolationKind::deleted:
@@ -151,13 +150,10 @@ void print_sum_remedy(const Violation& violation, const VerifyReport& report, st
           << " " << path << "\n"
           << k_indent << "never released? " << resum << "\n";
       return;
-    case ViolationKind::unlisted:
-      out << k_indent << "list it: " << resum << "\n";
-      return;
+    case ViolationKind::unlisted: out << k_indent << "list it: " << resum << "\n"; return;
     case ViolationKind::missing:
     case ViolationKind::partial:
-    case ViolationKind::amendment_removed:
-      return;
+    case ViolationKind::amendment_removed: return;
   }
 }
 
@@ -171,9 +167,7 @@ void print_base_sum_remedy(const Violation& violation, const VerifyReport& repor
       out << k_indent << "undo it:  restore the file from version control, and put the change in a new migration\n";
       print_amend_hint(violation, report, out);
       return;
-    case ViolationKind::deleted:
-      out << k_indent << "undo it:  restore the file from version control\n";
-      return;
+    case ViolationKind::deleted: out << k_indent << "undo it:  restore the file from version control\n"; return;
     case ViolationKind::renamed:
       out << k_indent << "undo it:  git mv " << path_in(report, violation.renamed_to.value_or("")) << " " << path
           << "\n";
@@ -181,16 +175,16 @@ void print_base_sum_remedy(const Violation& violation, const VerifyReport& repor
     case ViolationKind::unlisted:
     case ViolationKind::missing:
     case ViolationKind::partial:
-    case ViolationKind::amendment_removed:
-      return;
+    case ViolationKind::amendment_removed: return;
   }
 }
 
 void print_database_remedy(const Violation& violation, std::ostream& out) {
   switch (violation.kind) {
     case ViolationKind::modified:
-      out << k_indent << "restore the file as it was applied, or put the change in a new migration, or record a "
-                         "reviewed change: gander amend "
+      out << k_indent
+          << "restore the file as it was applied, or put the change in a new migration, or record a "
+             "reviewed change: gander amend "
           << violation.file << " --reason TEXT\n";
       return;
     case ViolationKind::missing:
@@ -204,8 +198,7 @@ void print_database_remedy(const Violation& violation, std::ostream& out) {
     case ViolationKind::renamed:
     case ViolationKind::unlisted:
     case ViolationKind::sum_tampered:
-    case ViolationKind::amendment_removed:
-      return;
+    case ViolationKind::amendment_removed: return;
   }
 }
 
@@ -221,8 +214,7 @@ std::string subject(const Violation& violation, const VerifyReport& report) {
     case ViolationKind::deleted:
     case ViolationKind::unlisted:
     case ViolationKind::missing:
-    case ViolationKind::partial:
-      return path_in(report, violation.file);
+    case ViolationKind::partial: return path_in(report, violation.file);
   }
   return violation.file;
 }
@@ -251,8 +243,7 @@ const char* closing_advice(VerifyMode mode) {
     case VerifyMode::sum:
       return "gander.sum records the migrations as they were released; rewrite it with 'gander sum' only for\n"
              "migrations that no database has applied yet.\n";
-    case VerifyMode::database:
-      return "'gander up' refuses to run against this database until these are resolved.\n";
+    case VerifyMode::database: return "'gander up' refuses to run against this database until these are resolved.\n";
   }
   return "";
 }
@@ -277,12 +268,18 @@ void print_verify_text(const VerifyReport& report, std::ostream& out) {
 void print_verify_json(const VerifyReport& report, std::ostream& out) {
   JsonWriter json(out);
   json.begin_object()
-      .key("mode").value(to_string(report.mode))
-      .key("base").value(report.base)
-      .key("dir").value(report.dir)
-      .key("checked").value(report.checked)
-      .key("clean").value(report.is_clean())
-      .key("violations").begin_array();
+      .key("mode")
+      .value(to_string(report.mode))
+      .key("base")
+      .value(report.base)
+      .key("dir")
+      .value(report.dir)
+      .key("checked")
+      .value(report.checked)
+      .key("clean")
+      .value(report.is_clean())
+      .key("violations")
+      .begin_array();
   for (const Violation& violation : report.violations) {
     json.begin_object().key("file").value(violation.file).key("kind").value(to_string(violation.kind));
     write_optional(json, "expected_checksum", violation.expected_checksum);
@@ -294,10 +291,14 @@ void print_verify_json(const VerifyReport& report, std::ostream& out) {
   json.end_array().key("accepted").begin_array();
   for (const AcceptedChange& change : report.accepted) {
     json.begin_object()
-        .key("file").value(change.file)
-        .key("reason").value(change.reason)
-        .key("expected_checksum").value(change.expected_checksum)
-        .key("actual_checksum").value(change.actual_checksum)
+        .key("file")
+        .value(change.file)
+        .key("reason")
+        .value(change.reason)
+        .key("expected_checksum")
+        .value(change.expected_checksum)
+        .key("actual_checksum")
+        .value(change.actual_checksum)
         .end_object();
   }
   json.end_array().key("new_files").begin_array();

@@ -28,8 +28,8 @@ int run_version(const CliOptions& options, std::ostream& out, std::ostream& err)
 
 }  // namespace
 
-const Command k_version_command{
-    "version", "version", "print the newest applied migration's version (0 when none)",
-    "Reads the tracking table only: no lock, no table created, migration files not read.\n", run_version};
+const Command k_version_command{"version", "version", "print the newest applied migration's version (0 when none)",
+                                "Reads the tracking table only: no lock, no table created, migration files not read.\n",
+                                run_version};
 
 }  // namespace gander::cli

@@ -64,8 +64,8 @@ struct Remedy {
 };
 
 struct ErrorContext {
-  std::optional<std::string> file{};            // as the user named it, e.g. "migrations/003_x.sql"
-  std::optional<std::size_t> line{};            // 1-based
+  std::optional<std::string> file{};             // as the user named it, e.g. "migrations/003_x.sql"
+  std::optional<std::size_t> line{};             // 1-based
   std::optional<std::size_t> statement_index{};  // 1-based
   std::optional<std::string> sqlstate{};
   Remedy remedy{};

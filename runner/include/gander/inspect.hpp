@@ -16,8 +16,8 @@
 namespace gander {
 
 struct InspectOptions {
-  parser::EnvLookup env;   // ENVSUB values; see process_env()
-  bool strict = false;  // refuse plain (annotation-free) files, as goose does
+  parser::EnvLookup env;  // ENVSUB values; see process_env()
+  bool strict = false;    // refuse plain (annotation-free) files, as goose does
 };
 
 // Looks variables up in this process's environment (unset and empty differ).

@@ -40,7 +40,7 @@ struct ProgressEvent {
   enum class Kind {
     waiting_for_database,  // the first connection failed and is retried; `detail` says why (sent once)
     waiting_for_lock,      // someone else holds the lock; `detail` says who (sent once)
-    started,           // a migration starts (`name`, `direction`)
+    started,               // a migration starts (`name`, `direction`)
     // A migration is done and committed (`name`, `direction`, `elapsed_ms`). On SQLite
     // consecutive transactional migrations share one transaction, so their
     // `finished` events follow its COMMIT, after several `started` ones.
@@ -97,8 +97,8 @@ struct Options {
   LockMethod lock_method = LockMethod::advisory;
   bool allow_out_of_order = false;  // apply pending files that sort before the newest applied one
   bool strict_checksums = false;    // a line-ending or BOM difference counts as modified
-  bool strict = false;           // refuse plain SQL files, as goose does
-  bool dry_run = false;          // writing operations plan and return steps, changing nothing
+  bool strict = false;              // refuse plain SQL files, as goose does
+  bool dry_run = false;             // writing operations plan and return steps, changing nothing
   // up, up_by_one and up_to first finish the one `partial` migration, for a
   // NO TRANSACTION migration stopped by a transient failure (lock timeout,
   // deadlock, lost connection): they run its statements after the recorded

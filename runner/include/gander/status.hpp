@@ -47,8 +47,8 @@ struct PlannedMigration {
   std::optional<std::string> applied_at;
   Note note = Note::none;
   std::string note_text;  // the note for a person: "line endings differ", a partial's progress, an amendment's reason
-  std::optional<std::int64_t> statements_done;  // a partial migration's progress, when recorded
-  bool is_go = false;  // a goose Go migration: `up` stops before it while it is pending
+  std::optional<std::int64_t> statements_done;     // a partial migration's progress, when recorded
+  bool is_go = false;                              // a goose Go migration: `up` stops before it while it is pending
   bool is_rolling_back = false;                    // a partial migration stopped while rolling back
   std::optional<std::int64_t> statement_in_doubt;  // a partial migration's statement that may or may not have completed
 };

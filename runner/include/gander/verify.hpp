@@ -47,8 +47,7 @@ VerifyReport verify_against_sum(const std::string& dir, const std::string& sum_p
 // unchanged; new files are allowed. A change that the working tree's
 // gander.amend records is accepted. Throws like verify_against_sum, and
 // Error{parse} for a malformed gander.amend.
-VerifyReport verify_against_base_sum(const std::string& dir, const std::string& sum_path,
-                                     const VerifyOptions& options);
+VerifyReport verify_against_base_sum(const std::string& dir, const std::string& sum_path, const VerifyOptions& options);
 
 // The report for a database's state, from Migrator::status(): modified,
 // missing and partial migrations are violations; line-ending-only and

@@ -28,7 +28,7 @@ const char* to_string(ViolationKind kind);
 
 struct Violation {
   ViolationKind kind = ViolationKind::modified;
-  std::string file;  // the migration's file name; for sum-tampered the sum file's path
+  std::string file;                              // the migration's file name; for sum-tampered the sum file's path
   std::optional<std::string> expected_checksum;  // the released one (base, sum entry, database)
   std::optional<std::string> actual_checksum;    // the file's now
   std::optional<std::string> renamed_to;         // renamed: the new file name
@@ -51,9 +51,9 @@ const char* to_string(VerifyMode mode);
 
 struct VerifyReport {
   VerifyMode mode = VerifyMode::git_base;
-  std::string base;  // what was compared with: the REF, the sum file's path, the DSN (password hidden)
-  std::string dir;   // the migrations directory as given
-  std::size_t checked = 0;             // released migrations compared
+  std::string base;         // what was compared with: the REF, the sum file's path, the DSN (password hidden)
+  std::string dir;          // the migrations directory as given
+  std::size_t checked = 0;  // released migrations compared
   std::vector<std::string> new_files;  // files not released yet (allowed), in migration order
   std::vector<Violation> violations;   // in migration order; a sum-tampered one first
   std::vector<AcceptedChange> accepted;

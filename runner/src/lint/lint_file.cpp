@@ -47,9 +47,9 @@ std::vector<LintFinding> lint_file(const std::string& name, const std::string& d
   std::vector<LintFinding> findings;
   if (parsed.down_error) {
     // gander still applies the file (docs/file-format.md); the rest of it is linted as it runs.
-    findings.push_back(make_finding(LintRuleId::parse_error, display_path, parsed.down_error->line,
-                                    parsed.down_error->message +
-                                        " (the Down section: going up works, rolling back is refused)"));
+    findings.push_back(
+        make_finding(LintRuleId::parse_error, display_path, parsed.down_error->line,
+                     parsed.down_error->message + " (the Down section: going up works, rolling back is refused)"));
   }
   if (migration.is_empty) {
     return {make_finding(LintRuleId::empty_file, display_path, 1,

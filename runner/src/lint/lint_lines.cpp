@@ -17,15 +17,11 @@ using parser::Annotation;
 
 LintRuleId rule_for(OpenKind kind) {
   switch (kind) {
-    case OpenKind::dollar_quote:
-      return LintRuleId::statement_split_inside_dollar_quote;
+    case OpenKind::dollar_quote: return LintRuleId::statement_split_inside_dollar_quote;
     case OpenKind::string:
-    case OpenKind::quoted_identifier:
-      return LintRuleId::statement_split_inside_string;
-    case OpenKind::begin_block:
-      return LintRuleId::statement_split_inside_block;
-    case OpenKind::block_comment:
-      return LintRuleId::statement_split_inside_comment;
+    case OpenKind::quoted_identifier: return LintRuleId::statement_split_inside_string;
+    case OpenKind::begin_block: return LintRuleId::statement_split_inside_block;
+    case OpenKind::block_comment: return LintRuleId::statement_split_inside_comment;
   }
   return LintRuleId::statement_split_inside_block;
 }
@@ -39,21 +35,17 @@ std::string describe(const OpenConstruct& open) {
         return "the " + open.delimiter + " body of the " + open.statement + " statement" + where;
       }
       return "the " + open.delimiter + " dollar-quoted string" + where;
-    case OpenKind::string:
-      return std::string(open.delimiter == "E'" ? "the E'' string" : "the string literal") + where;
-    case OpenKind::quoted_identifier:
-      return "the " + open.delimiter + "quoted identifier" + open.delimiter + where;
-    case OpenKind::begin_block:
-      return "the BEGIN ... END block of the " + open.statement + " statement" + where;
-    case OpenKind::block_comment:
-      return "the /* comment" + where;
+    case OpenKind::string: return std::string(open.delimiter == "E'" ? "the E'' string" : "the string literal") + where;
+    case OpenKind::quoted_identifier: return "the " + open.delimiter + "quoted identifier" + open.delimiter + where;
+    case OpenKind::begin_block: return "the BEGIN ... END block of the " + open.statement + " statement" + where;
+    case OpenKind::block_comment: return "the /* comment" + where;
   }
   return where;
 }
 
 std::string cut_message(const OpenConstruct& open, bool is_statement_end) {
-  std::string message = "goose ends the statement at this line, inside " + describe(open) +
-                        ", so the database receives it cut in two: ";
+  std::string message =
+      "goose ends the statement at this line, inside " + describe(open) + ", so the database receives it cut in two: ";
   if (is_statement_end) return message + "move '-- +goose StatementEnd' below the line that closes it";
   if (open.kind == OpenKind::block_comment) {
     return message + "close the comment before this line, or comment the lines out with '--'";
@@ -107,24 +99,15 @@ class LineWalker {
         m_result.up_line = number;
         start_section();
         break;
-      case Annotation::down:
-        start_section();
-        break;
-      case Annotation::statement_begin:
-        m_is_in_block = true;
-        break;
+      case Annotation::down: start_section(); break;
+      case Annotation::statement_begin: m_is_in_block = true; break;
       case Annotation::statement_end:
         m_is_in_block = false;
         check_cut(number, true);
         break;
-      case Annotation::envsub_on:
-        m_is_envsub_on = true;
-        break;
-      case Annotation::envsub_off:
-        m_is_envsub_on = false;
-        break;
-      case Annotation::no_transaction:
-        break;
+      case Annotation::envsub_on: m_is_envsub_on = true; break;
+      case Annotation::envsub_off: m_is_envsub_on = false; break;
+      case Annotation::no_transaction: break;
     }
   }
 
@@ -146,7 +129,8 @@ class LineWalker {
     if (!m_is_scanning) return;
     std::optional<OpenConstruct> open = m_scanner.open_construct();
     if (!open || (m_reported && is_same_construct(*m_reported, *open))) return;
-    m_result.findings.push_back(make_finding(rule_for(open->kind), m_file, number, cut_message(*open, is_statement_end)));
+    m_result.findings.push_back(
+        make_finding(rule_for(open->kind), m_file, number, cut_message(*open, is_statement_end)));
     m_reported = std::move(open);
   }
 

@@ -47,7 +47,8 @@ constexpr RuleEntry k_rules[] = {
      {"dollar-in-envsub", LintSeverity::error, "$$ between ENVSUB ON and OFF, where substitution turns it into $"}},
     {LintRuleId::no_down_section,
      {"no-down-section", LintSeverity::warning, "a goose file without a '-- +goose Down' section"}},
-    {LintRuleId::empty_file, {"empty-file", LintSeverity::warning, "a file that is empty after trimming: never applied"}},
+    {LintRuleId::empty_file,
+     {"empty-file", LintSeverity::warning, "a file that is empty after trimming: never applied"}},
     {LintRuleId::plain_file,
      {"plain-file", LintSeverity::warning,
       "a plain SQL file, without '-- +goose Up': gander runs it, goose refuses it; an error with --strict"}},
@@ -78,10 +79,8 @@ const LintRule& rule_of(LintRuleId id) { return k_rules[static_cast<std::size_t>
 
 const char* to_string(LintSeverity severity) {
   switch (severity) {
-    case LintSeverity::warning:
-      return "warning";
-    case LintSeverity::error:
-      return "error";
+    case LintSeverity::warning: return "warning";
+    case LintSeverity::error: return "error";
   }
   return "error";
 }

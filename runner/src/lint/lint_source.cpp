@@ -41,7 +41,8 @@ LintReport lint_source(const MigrationSource& source, const LintOptions& options
   for (std::size_t index = 0; index < files.size(); ++index) {
     const ListedFile& file = files[index];
     if (!file.version) {
-      findings[index].push_back(make_finding(LintRuleId::parse_error, file.display_path, 1, version_problem(file.name)));
+      findings[index].push_back(
+          make_finding(LintRuleId::parse_error, file.display_path, 1, version_problem(file.name)));
     }
     // A goose Go migration is Go source: listed, and its version checked
     // with the others, but no SQL rule applies (read as SQL it would be a

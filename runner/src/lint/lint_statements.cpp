@@ -63,17 +63,21 @@ std::vector<LintFinding> check_statements(const std::string& file, const std::ve
     if (migration.use_tx) {
       if (const std::optional<std::string> concurrent = concurrent_statement(statement.words)) {
         findings.push_back(make_finding(LintRuleId::concurrently_in_transaction, file, statement.line,
-                                        *concurrent + " cannot run inside a transaction block, and this file runs in "
-                                                      "one: " + no_transaction_remedy(migration)));
+                                        *concurrent +
+                                            " cannot run inside a transaction block, and this file runs in "
+                                            "one: " +
+                                            no_transaction_remedy(migration)));
       } else if (statement.words[0] == "VACUUM") {
         findings.push_back(make_finding(LintRuleId::vacuum_in_transaction, file, statement.line,
                                         "VACUUM cannot run inside a transaction (PostgreSQL and SQLite both refuse "
-                                        "it), and this file runs in one: " + no_transaction_remedy(migration)));
+                                        "it), and this file runs in one: " +
+                                            no_transaction_remedy(migration)));
       } else if (const std::optional<std::string> control = transaction_control(statement.words)) {
         findings.push_back(make_finding(
             LintRuleId::transaction_control_in_transaction, file, statement.line,
-            *control + " in a file that gander runs in a transaction of its own: its statements would commit apart "
-                       "from its tracking row, so gander refuses to run it. Remove the BEGIN/COMMIT wrapper, or " +
+            *control +
+                " in a file that gander runs in a transaction of its own: its statements would commit apart "
+                "from its tracking row, so gander refuses to run it. Remove the BEGIN/COMMIT wrapper, or " +
                 (migration.is_plain ? std::string("rename the file to end in _notx.sql")
                                     : std::string("add '-- +goose NO TRANSACTION'"))));
       }
@@ -85,7 +89,8 @@ std::vector<LintFinding> check_statements(const std::string& file, const std::ve
           LintRuleId::pragma_foreign_keys_in_transaction, file, statement.line,
           "SQLite ignores PRAGMA foreign_keys inside a transaction, and this file runs in one, so foreign key "
           "enforcement does not change (a table rebuilt with foreign keys meant to be off cascades deletes or "
-          "fails): " + no_transaction_remedy(migration) +
+          "fails): " +
+              no_transaction_remedy(migration) +
               " (then BEGIN; ... COMMIT; between the two pragmas keeps the rebuild atomic, as in SQLite's own "
               "procedure for changing a table)"));
     }

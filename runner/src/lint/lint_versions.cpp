@@ -84,8 +84,9 @@ std::string fix_advice(const ListedFile& first_timestamp, const ListedFile& fix_
            "order, or leave the names as they are (" +
            k_rename_caveat + ")";
   }
-  return std::string(": run 'gander fix' to renumber the timestamp files sequentially, as goose's hybrid versioning "
-                     "does before a release (") +
+  return std::string(
+             ": run 'gander fix' to renumber the timestamp files sequentially, as goose's hybrid versioning "
+             "does before a release (") +
          k_rename_caveat + ")";
 }
 

@@ -8,14 +8,14 @@
 #include <gander/migration_name.hpp>
 
 #include "invalid_index.hpp"
-#include "source/migration_set.hpp"
 #include "migrator_impl.hpp"
-#include "util/backoff.hpp"
-#include "util/sql_scanner.hpp"
-#include "statement_runner.hpp"
 #include "plan/table_drop_check.hpp"
 #include "plan/transaction_control.hpp"
+#include "source/migration_set.hpp"
+#include "statement_runner.hpp"
 #include "transaction.hpp"
+#include "util/backoff.hpp"
+#include "util/sql_scanner.hpp"
 
 namespace gander {
 
@@ -160,8 +160,9 @@ void record_known_failure(Store& store, const std::string& name, const std::vect
 std::string rollback_problem(const LoadedMigration& migration) {
   const InspectedMigration& inspected = migration.inspected;
   if (inspected.is_go) {
-    return inspected.display_path + ": a goose Go migration, which gander cannot run; roll it back with goose, "
-                                    "then resolve it as rolled back";
+    return inspected.display_path +
+           ": a goose Go migration, which gander cannot run; roll it back with goose, "
+           "then resolve it as rolled back";
   }
   if (inspected.down_error) return std::string(inspected.down_error->what()) + " (in its Down section)";
   if (!inspected.migration.has_down) {
@@ -235,10 +236,11 @@ void refuse_transaction_control(const std::vector<LoadedAction>& actions) {
       if (!control) continue;
       ErrorContext context{inspected.display_path, statements[index].line + control->line - 1, index + 1};
       throw Error(ErrorKind::parse,
-                  control->name + " controls the transaction that gander runs this migration in, so its statements "
-                                  "would commit apart from its tracking row; nothing was run. Remove the "
-                                  "BEGIN/COMMIT wrapper (gander runs each migration in a transaction of its own), or "
-                                  "mark the file '-- +goose NO TRANSACTION'",
+                  control->name +
+                      " controls the transaction that gander runs this migration in, so its statements "
+                      "would commit apart from its tracking row; nothing was run. Remove the "
+                      "BEGIN/COMMIT wrapper (gander runs each migration in a transaction of its own), or "
+                      "mark the file '-- +goose NO TRANSACTION'",
                   context);
     }
   }
@@ -407,8 +409,8 @@ PlanOptions Migrator::Impl::plan_options() {
   options.strict_checksums = m_options.strict_checksums;
   if (!m_amendments) {
     const std::optional<std::string> bytes = source().read_amendments();
-    m_amendments = bytes ? parse_amendments(*bytes, source().display_path(k_amendments_file_name))
-                         : std::vector<Amendment>{};
+    m_amendments =
+        bytes ? parse_amendments(*bytes, source().display_path(k_amendments_file_name)) : std::vector<Amendment>{};
   }
   options.amendments = *m_amendments;
   return options;
@@ -443,8 +445,7 @@ RunResult Migrator::Impl::run(Choose choose, RunKind kind) {
   // an error, so the early return that skips looking for one is not taken.
   const bool returns_early = kind == RunKind::up_returning_early_when_up_to_date && !m_options.resume_from;
   // A malformed migration is reported without changing the database.
-  const Loaded loaded =
-      load_while_connecting(returns_early ? EarlyRead::checksums_if_current : EarlyRead::nothing);
+  const Loaded loaded = load_while_connecting(returns_early ? EarlyRead::checksums_if_current : EarlyRead::nothing);
   const MigrationSet& migrations = loaded.migrations;
   // A rollback refuses these files instead (refuse_unrunnable_rollbacks).
   if (is_up) warn_about_malformed_downs(migrations);
@@ -511,8 +512,13 @@ RunResult Migrator::Impl::run(Choose choose, RunKind kind) {
 // The caller has refused every rollback gander cannot run (refuse_unrunnable_rollbacks).
 Step Migrator::Impl::prepared_step(const LoadedMigration& migration, Direction direction) const {
   const parser::Migration& parsed = migration.inspected.migration;
-  return Step{migration.inspected.name, migration.inspected.display_path, direction, parsed.use_tx,
-              direction == Direction::up ? parsed.up : parsed.down, 0, std::nullopt};
+  return Step{migration.inspected.name,
+              migration.inspected.display_path,
+              direction,
+              parsed.use_tx,
+              direction == Direction::up ? parsed.up : parsed.down,
+              0,
+              std::nullopt};
 }
 
 void Migrator::Impl::report_step(ProgressEvent::Kind kind, const Step& step) const {
@@ -589,9 +595,10 @@ void Migrator::Impl::run_recorded(Store& store, const LoadedMigration& migration
   const StatementRunner runner(store, migration.inspected.display_path, m_is_cancelled);
   try {
     runner.run(statements, consequence, remedy, first, [&](std::size_t statement) {
-      recording_in_table(migration.inspected, m_options.table, [&] {
-        store.record_statement_started(name, static_cast<std::int64_t>(statement));
-      }, "the statements that completed ran outside a transaction and stay done; check the database");
+      recording_in_table(
+          migration.inspected, m_options.table,
+          [&] { store.record_statement_started(name, static_cast<std::int64_t>(statement)); },
+          "the statements that completed ran outside a transaction and stay done; check the database");
     });
   } catch (const Error& error) {
     record_known_failure(store, name, statements, error);
@@ -628,16 +635,16 @@ void Migrator::Impl::apply_outside_transaction(Store& store, const LoadedMigrati
     if (note.empty()) throw;
     throw Error(error.kind(), error.message() + "; " + note, error.context());
   }
-  recording_in_table(migration.inspected, m_options.table,
-                     [&] { store.mark_applied(name, milliseconds_since(start)); },
-                     "the statements that completed ran outside a transaction and stay applied; check the database");
+  recording_in_table(
+      migration.inspected, m_options.table, [&] { store.mark_applied(name, milliseconds_since(start)); },
+      "the statements that completed ran outside a transaction and stay applied; check the database");
 }
 
 // Options::resume: finishes the one partial migration, or refuses.
 // In a dry run it returns the step and counts the migration as applied in
 // `plan`, changing nothing.
-std::optional<Step> Migrator::Impl::resume_partial(Store& store,
-                                                   const std::vector<const LoadedMigration*>& by_position, Plan& plan) {
+std::optional<Step> Migrator::Impl::resume_partial(Store& store, const std::vector<const LoadedMigration*>& by_position,
+                                                   Plan& plan) {
   std::vector<PlannedMigration*> partials;
   for (PlannedMigration& planned : plan.migrations) {
     if (planned.state == MigrationState::partial) partials.push_back(&planned);
@@ -650,16 +657,17 @@ std::optional<Step> Migrator::Impl::resume_partial(Store& store,
   const std::string only_partial = partials.size() == 1 ? partials.front()->name : std::string();
   const auto refuse = [&only_partial](const std::string& why) {
     throw Error(ErrorKind::partial,
-                "cannot resume: " + why + "; nothing was run. Check the database, then resolve it as applied or "
-                                          "rolled back",
+                "cannot resume: " + why +
+                    "; nothing was run. Check the database, then resolve it as applied or "
+                    "rolled back",
                 ErrorContext{{}, {}, {}, {}, Remedy{RemedyKind::resolve_partial, only_partial}});
   };
   if (partials.size() > 1) refuse(std::to_string(partials.size()) + " migrations are partial");
   PlannedMigration& planned = *partials.front();
   if (!planned.file_checksum) refuse(planned.name + " is partial and its file is missing");
   if (*planned.file_checksum != *planned.db_checksum) {
-    refuse(planned.name + " changed since it started (db=" + *planned.db_checksum +
-           " file=" + *planned.file_checksum + ")");
+    refuse(planned.name + " changed since it started (db=" + *planned.db_checksum + " file=" + *planned.file_checksum +
+           ")");
   }
   if (planned.is_rolling_back) {
     throw Error(ErrorKind::partial,
@@ -687,32 +695,40 @@ std::optional<Step> Migrator::Impl::resume_partial(Store& store,
   const std::int64_t next = done + 1;
   if (!m_options.resume_from && in_doubt) {
     const std::string doubt = std::to_string(*in_doubt);
-    throw Error(ErrorKind::partial,
-                "cannot resume: statement " + doubt + " of " + planned.name +
-                    " was sent and gander never learned whether it completed; nothing was run. Check the database, "
-                    "then say which: resuming from statement " + doubt + " runs it again, from statement " +
-                    std::to_string(*in_doubt + 1) + " counts it as completed",
-                ErrorContext{{}, {}, {}, {}, Remedy{RemedyKind::resume_in_doubt, planned.name,
-                                                    static_cast<std::size_t>(*in_doubt)}});
+    throw Error(
+        ErrorKind::partial,
+        "cannot resume: statement " + doubt + " of " + planned.name +
+            " was sent and gander never learned whether it completed; nothing was run. Check the database, "
+            "then say which: resuming from statement " +
+            doubt + " runs it again, from statement " + std::to_string(*in_doubt + 1) + " counts it as completed",
+        ErrorContext{
+            {}, {}, {}, {}, Remedy{RemedyKind::resume_in_doubt, planned.name, static_cast<std::size_t>(*in_doubt)}});
   }
   if (m_options.resume_from && *m_options.resume_from != next &&
       !(in_doubt && *m_options.resume_from == *in_doubt + 1)) {
-    throw Error(ErrorKind::config,
-                "cannot resume " + planned.name + " from statement " + std::to_string(*m_options.resume_from) +
-                    ": " + std::to_string(done) + " of its statements completed" +
-                    (in_doubt ? " and statement " + std::to_string(*in_doubt) +
-                                    " may or may not have; resume from statement " + std::to_string(*in_doubt) +
-                                    " or " + std::to_string(*in_doubt + 1)
-                              : ", so it goes on from statement " + std::to_string(next)) +
-                    "; nothing was run",
-                ErrorContext{{}, {}, {}, {}, Remedy{in_doubt ? RemedyKind::resume_in_doubt : RemedyKind::resume_at,
-                                                    planned.name,
-                                                    static_cast<std::size_t>(in_doubt.value_or(next))}});
+    throw Error(
+        ErrorKind::config,
+        "cannot resume " + planned.name + " from statement " + std::to_string(*m_options.resume_from) + ": " +
+            std::to_string(done) + " of its statements completed" +
+            (in_doubt ? " and statement " + std::to_string(*in_doubt) + " may or may not have; resume from statement " +
+                            std::to_string(*in_doubt) + " or " + std::to_string(*in_doubt + 1)
+                      : ", so it goes on from statement " + std::to_string(next)) +
+            "; nothing was run",
+        ErrorContext{{},
+                     {},
+                     {},
+                     {},
+                     Remedy{in_doubt ? RemedyKind::resume_in_doubt : RemedyKind::resume_at, planned.name,
+                            static_cast<std::size_t>(in_doubt.value_or(next))}});
   }
   const std::size_t first = static_cast<std::size_t>(m_options.resume_from.value_or(next) - 1);
-  Step step{planned.name, migration.inspected.display_path, Direction::up, false,
+  Step step{planned.name,
+            migration.inspected.display_path,
+            Direction::up,
+            false,
             std::vector<parser::Statement>(statements.begin() + static_cast<std::ptrdiff_t>(first), statements.end()),
-            0, first};
+            0,
+            first};
   // The plan goes on as if the migration had been applied all along.
   const auto count_as_applied = [&planned] {
     planned.state = MigrationState::applied;
@@ -768,7 +784,7 @@ Plan Migrator::Impl::read_only_plan() {
       planned.state = MigrationState::running;
       planned.note = Note::in_progress;
       planned.note_text = std::string(planned.is_rolling_back ? "being rolled back" : "being applied") +
-                     " now by the run that holds the migration lock: " + *holder;
+                          " now by the run that holds the migration lock: " + *holder;
     }
     return plan;
   }
@@ -899,7 +915,8 @@ RunResult Migrator::up() {
   return m_impl->run(
       [](const Plan& plan, const PlanOptions& options) {
         std::vector<Action> actions;
-        for (const std::size_t position : positions_to_apply(plan, options)) actions.push_back({position, Direction::up});
+        for (const std::size_t position : positions_to_apply(plan, options))
+          actions.push_back({position, Direction::up});
         return actions;
       },
       RunKind::up_returning_early_when_up_to_date);

@@ -98,8 +98,8 @@ class Migrator::Impl {
   void apply(Store& store, const std::vector<detail::LoadedAction>& actions, std::vector<Step>& steps);
   void apply_deferring_durability(Store& store, const std::vector<detail::LoadedAction>& actions, std::size_t first,
                                   std::size_t end, std::vector<Step>& steps);
-  std::size_t apply_in_one_transaction(Store& store, const std::vector<detail::LoadedAction>& actions, std::size_t first,
-                                       std::size_t end, std::vector<Step>& steps);
+  std::size_t apply_in_one_transaction(Store& store, const std::vector<detail::LoadedAction>& actions,
+                                       std::size_t first, std::size_t end, std::vector<Step>& steps);
   void record_in_transaction(Store& store, const LoadedMigration& migration, Direction direction,
                              std::int64_t execution_ms) const;
   void report_step(ProgressEvent::Kind kind, const Step& step) const;

@@ -32,8 +32,7 @@ constexpr std::chrono::seconds k_longest_shared_transaction{1};
 // "the migrations before it in that transaction (3, from 00002_b.sql)":
 // the first `count` of `ran`, which shared a transaction with the next one.
 std::string earlier_ones(const std::vector<Step>& ran, std::size_t count) {
-  return "the migrations before it in that transaction (" + std::to_string(count) + ", from " + ran.front().name +
-         ")";
+  return "the migrations before it in that transaction (" + std::to_string(count) + ", from " + ran.front().name + ")";
 }
 
 // `error` with `note` appended to its message.

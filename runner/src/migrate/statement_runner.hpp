@@ -25,9 +25,8 @@ class StatementRunner {
   // through as it is. Throws the store's Error{sql, lock or connection} with
   // the statement's context (its statement_index is n, its remedy `remedy`),
   // and `consequence` appended; Error{sql} "interrupted" when cancelled.
-  void run(const std::vector<parser::Statement>& statements, const std::string& consequence,
-           const Remedy& remedy = {}, std::size_t first = 0,
-           const std::function<void(std::size_t)>& on_start = {}) const;
+  void run(const std::vector<parser::Statement>& statements, const std::string& consequence, const Remedy& remedy = {},
+           std::size_t first = 0, const std::function<void(std::size_t)>& on_start = {}) const;
 
  private:
   Store& m_store;

@@ -38,8 +38,7 @@ bool is_go_migration_name(std::string_view name) {
   const std::string_view number = name.substr(0, separator);
   std::int64_t version = 0;
   // The whole part before '_' must be the number, as goose's strconv.ParseInt requires.
-  return parse_version(number, version) == nullptr &&
-         number.find_first_not_of("0123456789") == std::string_view::npos;
+  return parse_version(number, version) == nullptr && number.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
 bool is_migration_file_name(std::string_view name) { return is_sql_file_name(name) || is_go_migration_name(name); }

@@ -75,15 +75,17 @@ void compare(const MigrationFile& file, const AppliedRow& row, const PlanOptions
   planned.state = MigrationState::modified;
   if (row.checksum == checksum::sha256_hex(file.bytes)) {
     planned.note = Note::untrimmed_checksum;
-    planned.note_text = "the stored value is the SHA-256 of the untrimmed file (gander hashes the file with leading "
-                   "and trailing whitespace removed); the file itself is unchanged";
+    planned.note_text =
+        "the stored value is the SHA-256 of the untrimmed file (gander hashes the file with leading "
+        "and trailing whitespace removed); the file itself is unchanged";
   } else if (file.is_go) {
     planned.note = Note::go_file_changed;
     planned.note_text = "the Go migration's file has changed since it was recorded";
   } else if (row.up_checksum && *row.up_checksum == file.up_checksum) {
     planned.note = Note::same_sql;
-    planned.note_text = "only comments, whitespace or the Down section changed (or the stored checksum was edited); the "
-                   "SQL that ran is the same";
+    planned.note_text =
+        "only comments, whitespace or the Down section changed (or the stored checksum was edited); the "
+        "SQL that ran is the same";
   } else if (row.up_checksum) {
     planned.note = Note::sql_changed;
     planned.note_text = "the SQL that ran has changed";
@@ -158,16 +160,34 @@ Plan make_plan(const std::vector<MigrationFile>& files, std::vector<AppliedRow> 
     const auto found = row_index_by_name.find(file.name);
     if (found == row_index_by_name.end()) {
       if (file.is_empty) continue;  // skipped: never applied, never recorded
-      plan.migrations.push_back({std::string(file.name), file.version, MigrationState::pending,
-                                 std::string(file.checksum), std::nullopt, std::nullopt, Note::none, {}, std::nullopt,
-                                 file.is_go, false, std::nullopt});
+      plan.migrations.push_back({std::string(file.name),
+                                 file.version,
+                                 MigrationState::pending,
+                                 std::string(file.checksum),
+                                 std::nullopt,
+                                 std::nullopt,
+                                 Note::none,
+                                 {},
+                                 std::nullopt,
+                                 file.is_go,
+                                 false,
+                                 std::nullopt});
       continue;
     }
     AppliedRow& row = rows[found->second];
     is_row_matched[found->second] = true;
-    PlannedMigration planned{std::string(file.name), file.version, MigrationState::applied,
-                             std::string(file.checksum), std::nullopt, std::nullopt, Note::none, {}, std::nullopt, file.is_go,
-                             false, std::nullopt};
+    PlannedMigration planned{std::string(file.name),
+                             file.version,
+                             MigrationState::applied,
+                             std::string(file.checksum),
+                             std::nullopt,
+                             std::nullopt,
+                             Note::none,
+                             {},
+                             std::nullopt,
+                             file.is_go,
+                             false,
+                             std::nullopt};
     compare(file, row, options, planned);
     planned.db_checksum = std::move(row.checksum);
     planned.applied_at = std::move(row.applied_at);
@@ -178,9 +198,18 @@ Plan make_plan(const std::vector<MigrationFile>& files, std::vector<AppliedRow> 
     AppliedRow& row = rows[index];
     const std::optional<std::int64_t> version = migration_version_if_valid(row.filename);
     const bool is_go = is_go_migration_name(row.filename);
-    PlannedMigration planned{std::move(row.filename), version, MigrationState::missing, std::nullopt,
-                             std::move(row.checksum), std::move(row.applied_at), Note::none, {}, std::nullopt, is_go,
-                             false, std::nullopt};
+    PlannedMigration planned{std::move(row.filename),
+                             version,
+                             MigrationState::missing,
+                             std::nullopt,
+                             std::move(row.checksum),
+                             std::move(row.applied_at),
+                             Note::none,
+                             {},
+                             std::nullopt,
+                             is_go,
+                             false,
+                             std::nullopt};
     if (row.is_partial) take_partial(nullptr, row, planned);
     plan.migrations.push_back(std::move(planned));
   }
@@ -216,20 +245,22 @@ void check_plan(const Plan& plan, const PlanOptions& options) {
     has_missing |= planned.state == MigrationState::missing;
   }
   if (count > 0) {
-    const ErrorKind kind =
-        has_modified ? ErrorKind::checksum_mismatch : has_missing ? ErrorKind::missing_file : ErrorKind::partial;
-    throw Error(kind, "refusing to migrate: " + std::to_string(count) +
-                          (count == 1 ? " applied migration does" : " applied migrations do") +
-                          " not match the migration files; nothing was applied\n" + offenders +
-                          "Restore a modified or deleted file from version control and put the change in a new "
-                          "migration instead, or, when the change is reviewed and already live everywhere, record "
-                          "it as an amendment. A PARTIAL migration needs a person to look at the database first, "
-                          "then resolve it as applied or rolled back (undo what its completed statements did "
-                          "first), or, when the failure was transient and the file is unchanged, resume it to run "
-                          "the statements that did not complete; when statement N may or may not have completed, "
-                          "say which: resuming from N runs it again, from N+1 counts it as done. A PARTIAL "
-                          "migration that was rolling back is not resumed: finish its rollback by hand and resolve "
-                          "it as rolled back, or restore what it undid and resolve it as applied.",
+    const ErrorKind kind = has_modified  ? ErrorKind::checksum_mismatch
+                           : has_missing ? ErrorKind::missing_file
+                                         : ErrorKind::partial;
+    throw Error(kind,
+                "refusing to migrate: " + std::to_string(count) +
+                    (count == 1 ? " applied migration does" : " applied migrations do") +
+                    " not match the migration files; nothing was applied\n" + offenders +
+                    "Restore a modified or deleted file from version control and put the change in a new "
+                    "migration instead, or, when the change is reviewed and already live everywhere, record "
+                    "it as an amendment. A PARTIAL migration needs a person to look at the database first, "
+                    "then resolve it as applied or rolled back (undo what its completed statements did "
+                    "first), or, when the failure was transient and the file is unchanged, resume it to run "
+                    "the statements that did not complete; when statement N may or may not have completed, "
+                    "say which: resuming from N runs it again, from N+1 counts it as done. A PARTIAL "
+                    "migration that was rolling back is not resumed: finish its rollback by hand and resolve "
+                    "it as rolled back, or restore what it undid and resolve it as applied.",
                 ErrorContext{{}, {}, {}, {}, Remedy{RemedyKind::repair_applied}});
   }
   if (options.allow_out_of_order) return;
@@ -240,7 +271,8 @@ void check_plan(const Plan& plan, const PlanOptions& options) {
   if (!out_of_order.empty()) {
     throw Error(ErrorKind::out_of_order,
                 "refusing to migrate: these pending migrations sort before the newest applied one; nothing was "
-                "applied\n" + out_of_order + "Rename them to sort after it, or allow applying them out of order.",
+                "applied\n" +
+                    out_of_order + "Rename them to sort after it, or allow applying them out of order.",
                 ErrorContext{{}, {}, {}, {}, Remedy{RemedyKind::allow_out_of_order}});
   }
 }

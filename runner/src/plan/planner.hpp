@@ -54,8 +54,8 @@ struct AppliedRow {
 };
 
 struct PlanOptions {
-  bool allow_out_of_order = false;  // apply pending files that sort before the newest applied one
-  bool strict_checksums = false;    // a line-ending or BOM difference is a mismatch too
+  bool allow_out_of_order = false;    // apply pending files that sort before the newest applied one
+  bool strict_checksums = false;      // a line-ending or BOM difference is a mismatch too
   std::vector<Amendment> amendments;  // reviewed changes that count as applied
 };
 

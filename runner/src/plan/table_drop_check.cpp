@@ -21,8 +21,8 @@ bool concerns_table(const std::vector<std::string>& words, const std::string& ta
   if (words.size() > name + 1 && words[name] == "IF" && words[name + 1] == "EXISTS") name += 2;
   if (words.size() > name && words[name] == "ONLY") ++name;
   // "schema.table": the table is the word after the schema.
-  const bool is_named = (words.size() > name && words[name] == table) ||
-                        (words.size() > name + 1 && words[name + 1] == table);
+  const bool is_named =
+      (words.size() > name && words[name] == table) || (words.size() > name + 1 && words[name + 1] == table);
   if (!is_named) return false;
   const auto rename = std::find(words.begin() + static_cast<std::ptrdiff_t>(name), words.end(), "RENAME");
   return rename != words.end() && rename + 1 != words.end() && *(rename + 1) == "TO";

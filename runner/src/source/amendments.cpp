@@ -53,8 +53,9 @@ std::vector<Amendment> parse_amendments(std::string_view bytes, const std::strin
 
     const auto malformed = [&](const std::string& what) {
       return Error(ErrorKind::parse,
-                   what + "; a line is '<filename> <stored checksum> <new checksum> <reason>', as "
-                          "append_amendment writes it",
+                   what +
+                       "; a line is '<filename> <stored checksum> <new checksum> <reason>', as "
+                       "append_amendment writes it",
                    ErrorContext{display_path, line_number, {}, {}, Remedy{RemedyKind::write_amendment}});
     };
     Amendment amendment;
@@ -82,9 +83,8 @@ const Amendment* find_amendment(const std::vector<Amendment>& amendments, std::s
 }
 
 std::string amendment_line(const Amendment& amendment) {
-  if (amendment.filename.empty() ||
-      std::any_of(amendment.filename.begin(), amendment.filename.end(),
-                  [](char c) { return is_space(c) || c == '\n'; })) {
+  if (amendment.filename.empty() || std::any_of(amendment.filename.begin(), amendment.filename.end(),
+                                                [](char c) { return is_space(c) || c == '\n'; })) {
     throw Error(ErrorKind::config, "cannot amend '" + amendment.filename +
                                        "': gander.amend cannot hold a file name with whitespace; rename the file "
                                        "with a new migration instead");

@@ -202,8 +202,8 @@ class DirectorySource final : public MigrationSource, public BatchReadableSource
     // copying a growing vector; the room not used is never touched.
     struct stat status {};
     if (::fstat(::dirfd(directory.get()), &status) == 0 && status.st_size > 0) {
-      names.reserve(std::min(static_cast<std::size_t>(status.st_size) / k_min_directory_bytes_per_entry,
-                             k_max_reserved_entries));
+      names.reserve(
+          std::min(static_cast<std::size_t>(status.st_size) / k_min_directory_bytes_per_entry, k_max_reserved_entries));
     }
     for (;;) {
       errno = 0;
@@ -237,9 +237,7 @@ class DirectorySource final : public MigrationSource, public BatchReadableSource
     return read_file(path);
   }
 
-  std::unique_ptr<BatchReader> open_batch_reader() const override {
-    return std::make_unique<DirectoryReader>(*this);
-  }
+  std::unique_ptr<BatchReader> open_batch_reader() const override { return std::make_unique<DirectoryReader>(*this); }
 
  private:
   class DirectoryReader final : public BatchReader {
@@ -291,8 +289,8 @@ class DirectorySource final : public MigrationSource, public BatchReadableSource
     std::error_code error;
     const fs::path target = fs::canonical(link, error);
     if (error) {
-      throw path_error(link.string(), "is a symbolic link to " + fs::read_symlink(link, error).string() +
-                                          ", which cannot be opened");
+      throw path_error(link.string(),
+                       "is a symbolic link to " + fs::read_symlink(link, error).string() + ", which cannot be opened");
     }
     if (m_outside_symlinks == OutsideSymlinks::follow) return;
     const fs::path dir = fs::canonical(m_dir, error);

@@ -262,13 +262,10 @@ std::string scrub_secrets(std::string text, const std::vector<DsnOption>& option
 
 std::string redact_dsn(const std::string& dsn) {
   switch (detail::dsn_shape(dsn)) {
-    case detail::DsnShape::sqlite:
-      return dsn;
+    case detail::DsnShape::sqlite: return dsn;
     case detail::DsnShape::postgres_url:
-    case detail::DsnShape::foreign_url:
-      return redacted_url(dsn);
-    case detail::DsnShape::postgres_keywords:
-      break;
+    case detail::DsnShape::foreign_url: return redacted_url(dsn);
+    case detail::DsnShape::postgres_keywords: break;
   }
   std::string error;
   const Conninfo parsed = parse_with_libpq(dsn, error);

@@ -28,7 +28,8 @@ void RowStates::throw_if_unknown() const {
               std::to_string(m_unknown_count) + (m_unknown_count == 1 ? " row" : " rows") + " of " + m_table +
                   " hold a state gander never writes (it writes state 'applied' or 'partial', and direction NULL, "
                   "'up' or 'down'): the table was changed by "
-                  "hand or by another tool. Check the database, then set each to what is true:" + m_unknown);
+                  "hand or by another tool. Check the database, then set each to what is true:" +
+                  m_unknown);
 }
 
 }  // namespace gander::detail

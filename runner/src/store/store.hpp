@@ -37,7 +37,6 @@ struct TableName {
 // when it is schema-qualified and `allows_schema` is false.
 TableName parse_table_name(const std::string& text, bool allows_schema);
 
-
 struct LockOptions {
   std::chrono::milliseconds timeout = std::chrono::minutes(5);
   LockMethod method = LockMethod::advisory;
@@ -249,6 +248,5 @@ std::unique_ptr<Store> open_store(const StoreOptions& options);
 // `table` has been validated by parse_table_name().
 std::unique_ptr<Store> open_postgres_store(const StoreOptions& options, const TableName& table);
 std::unique_ptr<Store> open_sqlite_store(const StoreOptions& options, const TableName& table);
-
 
 }  // namespace gander

@@ -20,9 +20,7 @@ bool is_identifier(const std::string& part) {
 
 }  // namespace
 
-std::string TableName::quoted() const {
-  return schema ? "\"" + *schema + "\".\"" + name + "\"" : "\"" + name + "\"";
-}
+std::string TableName::quoted() const { return schema ? "\"" + *schema + "\".\"" + name + "\"" : "\"" + name + "\""; }
 
 std::string TableName::display() const { return schema ? *schema + "." + name : name; }
 

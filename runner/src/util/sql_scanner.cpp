@@ -62,8 +62,7 @@ bool SqlScanner::scan_line(std::string_view line, std::size_t number) {
 std::optional<OpenConstruct> SqlScanner::open_construct() const {
   switch (m_lexical) {
     case Lexical::code:
-    case Lexical::line_comment:
-      break;
+    case Lexical::line_comment: break;
     case Lexical::block_comment:
       return OpenConstruct{OpenKind::block_comment, m_lexical_line, m_delimiter, m_lexical_statement};
     case Lexical::string:
@@ -88,10 +87,8 @@ std::vector<ScannedStatement> SqlScanner::finish() {
 // returns where it stopped.
 std::size_t SqlScanner::scan_segment(std::string_view line, std::size_t pos) {
   switch (m_lexical) {
-    case Lexical::code:
-      return scan_code(line, pos);
-    case Lexical::line_comment:
-      return line.size();
+    case Lexical::code: return scan_code(line, pos);
+    case Lexical::line_comment: return line.size();
     case Lexical::block_comment:
     case Lexical::dollar_quote: {
       const std::string_view closing = m_lexical == Lexical::block_comment ? "*/" : std::string_view(m_delimiter);
@@ -100,14 +97,10 @@ std::size_t SqlScanner::scan_segment(std::string_view line, std::size_t pos) {
       m_lexical = Lexical::code;
       return found + closing.size();
     }
-    case Lexical::string:
-      return scan_quoted(line, pos, '\'', false);
-    case Lexical::escape_string:
-      return scan_quoted(line, pos, '\'', true);
-    case Lexical::quoted_identifier:
-      return scan_quoted(line, pos, '"', false);
-    case Lexical::backquoted_identifier:
-      return scan_quoted(line, pos, '`', false);
+    case Lexical::string: return scan_quoted(line, pos, '\'', false);
+    case Lexical::escape_string: return scan_quoted(line, pos, '\'', true);
+    case Lexical::quoted_identifier: return scan_quoted(line, pos, '"', false);
+    case Lexical::backquoted_identifier: return scan_quoted(line, pos, '`', false);
   }
   return line.size();
 }
@@ -125,7 +118,9 @@ std::size_t SqlScanner::scan_code(std::string_view line, std::size_t pos) {
       return pos + 2;
     }
     if (c == '\'' || c == '"' || c == '`') {
-      open_lexical(c == '\'' ? Lexical::string : c == '"' ? Lexical::quoted_identifier : Lexical::backquoted_identifier,
+      open_lexical(c == '\''  ? Lexical::string
+                   : c == '"' ? Lexical::quoted_identifier
+                              : Lexical::backquoted_identifier,
                    line.substr(pos, 1));
       return pos + 1;
     }

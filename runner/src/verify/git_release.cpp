@@ -37,8 +37,8 @@ void locate(const std::string& dir, ReleasedTree& tree) {
   if (first_end == std::string::npos) throw Error(ErrorKind::io, "unexpected output from git rev-parse");
   tree.toplevel = result.out.substr(0, first_end);
   const std::size_t second_end = result.out.find('\n', first_end + 1);
-  tree.prefix = result.out.substr(first_end + 1, second_end == std::string::npos ? std::string::npos
-                                                                                   : second_end - first_end - 1);
+  tree.prefix = result.out.substr(first_end + 1,
+                                  second_end == std::string::npos ? std::string::npos : second_end - first_end - 1);
 }
 
 // A hint for a REF that is missing: CI checkouts are often shallow or hold

@@ -15,11 +15,11 @@ struct ReleasedFileBytes {
 };
 
 struct ReleasedTree {
-  std::string commit;    // REF resolved to a full commit id
-  std::string toplevel;  // the work tree's top directory
-  std::string prefix;    // the migrations directory relative to it: "" or "db/migrations/"
-  std::vector<ReleasedFileBytes> sql_files;   // every *.sql file directly in the directory, sorted by name
-  std::optional<std::string> amendments;      // the bytes of gander.amend at the commit; none when absent
+  std::string commit;                        // REF resolved to a full commit id
+  std::string toplevel;                      // the work tree's top directory
+  std::string prefix;                        // the migrations directory relative to it: "" or "db/migrations/"
+  std::vector<ReleasedFileBytes> sql_files;  // every *.sql file directly in the directory, sorted by name
+  std::optional<std::string> amendments;     // the bytes of gander.amend at the commit; none when absent
 };
 
 // Reads the *.sql files (regular files; symbolic links are not migrations

@@ -53,8 +53,7 @@ void compare_file(const ReleasedEntry& released, const CurrentFile& current, con
   if (std::find(variants.begin(), variants.end(), released.checksum) != variants.end()) {
     if (rules.strict_checksums) {
       report.violations.push_back({ViolationKind::modified, released.name, released.checksum, current.checksum,
-                                   std::nullopt,
-                                   "only line endings or a byte-order mark differ (--strict-checksums)"});
+                                   std::nullopt, "only line endings or a byte-order mark differ (--strict-checksums)"});
     } else {
       report.accepted.push_back(
           {released.name, Note::line_endings_differ, "line endings differ", released.checksum, current.checksum});
@@ -63,7 +62,8 @@ void compare_file(const ReleasedEntry& released, const CurrentFile& current, con
   }
   std::string missing_lines;
   if (const Amendment* amendment = accepting_amendment(rules, released, current, missing_lines)) {
-    report.accepted.push_back({released.name, Note::amended, "amended: " + amendment->reason, released.checksum, current.checksum});
+    report.accepted.push_back(
+        {released.name, Note::amended, "amended: " + amendment->reason, released.checksum, current.checksum});
     return;
   }
   report.violations.push_back(
@@ -98,9 +98,8 @@ void compare_with_release(const std::vector<ReleasedEntry>& released, const std:
     if (released_names.count(file.name) == 0) unreleased.push_back(&file);
   }
   for (const ReleasedEntry* entry : gone) {
-    const auto renamed = std::find_if(unreleased.begin(), unreleased.end(), [entry](const CurrentFile* file) {
-      return file->checksum == entry->checksum;
-    });
+    const auto renamed = std::find_if(unreleased.begin(), unreleased.end(),
+                                      [entry](const CurrentFile* file) { return file->checksum == entry->checksum; });
     if (renamed == unreleased.end()) {
       report.violations.push_back(
           {ViolationKind::deleted, entry->name, entry->checksum, std::nullopt, std::nullopt, ""});
@@ -112,8 +111,8 @@ void compare_with_release(const std::vector<ReleasedEntry>& released, const std:
   }
   for (const CurrentFile* file : unreleased) {
     if (rules.requires_listing) {
-      report.violations.push_back({ViolationKind::unlisted, file->name, std::nullopt, file->checksum, std::nullopt,
-                                   "not in the sum file yet"});
+      report.violations.push_back(
+          {ViolationKind::unlisted, file->name, std::nullopt, file->checksum, std::nullopt, "not in the sum file yet"});
     } else {
       report.new_files.push_back(file->name);
     }
@@ -128,10 +127,9 @@ void sort_report(VerifyReport& report) {
                      if (left_first != right_first) return left_first;
                      return name_order_less(left.file, right.file);
                    });
-  std::stable_sort(report.accepted.begin(), report.accepted.end(),
-                   [](const AcceptedChange& left, const AcceptedChange& right) {
-                     return name_order_less(left.file, right.file);
-                   });
+  std::stable_sort(
+      report.accepted.begin(), report.accepted.end(),
+      [](const AcceptedChange& left, const AcceptedChange& right) { return name_order_less(left.file, right.file); });
   std::stable_sort(report.new_files.begin(), report.new_files.end(), name_order_less);
 }
 

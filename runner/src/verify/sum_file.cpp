@@ -74,8 +74,8 @@ SumFile parse_sum_file(std::string_view bytes, const std::string& display_path) 
                    line_number};
     const auto [previous, is_new] = line_by_name.emplace(entry.filename, line_number);
     if (!is_new) {
-      throw malformed(line_number, entry.filename + " is listed twice (also on line " +
-                                       std::to_string(previous->second) + ")");
+      throw malformed(line_number,
+                      entry.filename + " is listed twice (also on line " + std::to_string(previous->second) + ")");
     }
     sum.entries.push_back(std::move(entry));
   }

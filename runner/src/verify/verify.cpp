@@ -147,20 +147,18 @@ VerifyReport verify_report_from_plan(const Plan& plan, const std::string& base, 
         report.accepted.push_back({planned.name, planned.note, planned.note_text, db_checksum, file_checksum});
         break;
       case MigrationState::pending:
-      case MigrationState::out_of_order:
-        report.new_files.push_back(planned.name);
-        break;
+      case MigrationState::out_of_order: report.new_files.push_back(planned.name); break;
       case MigrationState::modified:
-        report.violations.push_back({ViolationKind::modified, planned.name, planned.db_checksum,
-                                     planned.file_checksum, std::nullopt, planned.note_text});
+        report.violations.push_back({ViolationKind::modified, planned.name, planned.db_checksum, planned.file_checksum,
+                                     std::nullopt, planned.note_text});
         break;
       case MigrationState::missing:
         report.violations.push_back({ViolationKind::missing, planned.name, planned.db_checksum, std::nullopt,
                                      std::nullopt, "applied, and the file is gone"});
         break;
       case MigrationState::partial:
-        report.violations.push_back({ViolationKind::partial, planned.name, planned.db_checksum,
-                                     planned.file_checksum, std::nullopt, planned.note_text});
+        report.violations.push_back({ViolationKind::partial, planned.name, planned.db_checksum, planned.file_checksum,
+                                     std::nullopt, planned.note_text});
         break;
       case MigrationState::running:  // another run is applying it now: nothing was changed
         break;

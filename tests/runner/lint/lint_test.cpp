@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <iterator>
 #include <set>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -228,10 +228,11 @@ TEST_CASE("lint: CONCURRENTLY in a file that runs in a transaction is an error i
   CHECK(lines_and_rules(findings) ==
         Lines{"2 concurrently-in-transaction", "5 concurrently-in-transaction", "7 concurrently-in-transaction"});
   CHECK(findings[0].severity == LintSeverity::error);
-  CHECK_THAT(findings[0].message, Catch::StartsWith("CREATE UNIQUE INDEX CONCURRENTLY cannot run inside a transaction") &&
-                                      Catch::EndsWith("add '-- +goose NO TRANSACTION' to the file"));
-  CHECK(lint("-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY a ON t (a);\n-- +goose Down\n")
-            .empty());
+  CHECK_THAT(findings[0].message,
+             Catch::StartsWith("CREATE UNIQUE INDEX CONCURRENTLY cannot run inside a transaction") &&
+                 Catch::EndsWith("add '-- +goose NO TRANSACTION' to the file"));
+  CHECK(
+      lint("-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY a ON t (a);\n-- +goose Down\n").empty());
   const std::string plain = "CREATE INDEX CONCURRENTLY a ON t (a);\n";
   CHECK(lines_and_rules(lint(plain, "00001_x_notx.sql")) == Lines{"1 plain-file"});
   const auto batch = lint(plain, "00001_x.sql");
@@ -368,7 +369,8 @@ TEST_CASE("lint: a file that does not parse is one parse-error at the parser's l
 }
 
 TEST_CASE("lint: the line numbers count a byte-order mark and CRLF line ends as the parser does") {
-  const auto findings = lint("\xEF\xBB\xBF-- +goose Up\r\nDO $$ BEGIN\r\n  PERFORM 1;\r\nEND $$;\r\n-- +goose Down\r\n");
+  const auto findings =
+      lint("\xEF\xBB\xBF-- +goose Up\r\nDO $$ BEGIN\r\n  PERFORM 1;\r\nEND $$;\r\n-- +goose Down\r\n");
   CHECK(lines_and_rules(findings) == Lines{"3 statement-split-inside-dollar-quote"});
 }
 
@@ -399,10 +401,10 @@ TEST_CASE("lint_source: sequential and timestamp versions mixed warn once at the
   CHECK(finding.line == 1);
   CHECK(finding.rule == "mixed-version-styles");
   CHECK(finding.severity == LintSeverity::warning);
-  CHECK_THAT(finding.message, Catch::StartsWith(
-                                      "the directory mixes sequential versions (2 files) and timestamp versions (2 "
-                                      "files, this one first): run 'gander fix' to renumber the timestamp files "
-                                      "sequentially"));
+  CHECK_THAT(finding.message,
+             Catch::StartsWith("the directory mixes sequential versions (2 files) and timestamp versions (2 "
+                               "files, this one first): run 'gander fix' to renumber the timestamp files "
+                               "sequentially"));
 }
 
 TEST_CASE("lint_source: a 14-digit version that is no real time is a warning that names the part that is wrong") {
@@ -476,7 +478,8 @@ TEST_CASE("lint_source: mixed versions that gander fix would reorder say so and 
        "20230230120000_c.sql"},
       // A sequential version of more than 14 digits is higher than every timestamp.
       {{"00001_a.sql", "20240101000000_b.sql", "20240102000000_c.sql", "100000000000000_d.sql"},
-       "(2 files) and timestamp versions (2 files, this one first)", "100000000000000_d.sql"},
+       "(2 files) and timestamp versions (2 files, this one first)",
+       "100000000000000_d.sql"},
   };
   for (const Case& c : cases) {
     INFO(c.highest);
@@ -538,9 +541,8 @@ TEST_CASE("lint_source: gander fix is suggested exactly when it keeps the order 
                                        [&](const gander::Renamed& renamed) { return renamed.from == name; });
       after.emplace_back(rename == renames.end() ? name : rename->to, name);
     }
-    std::sort(after.begin(), after.end(), [](const auto& left, const auto& right) {
-      return migration_order(left.first, right.first);
-    });
+    std::sort(after.begin(), after.end(),
+              [](const auto& left, const auto& right) { return migration_order(left.first, right.first); });
     std::vector<std::string> order_after;
     for (const auto& renamed : after) order_after.push_back(renamed.second);
     const bool keeps_order = order_after == before;
@@ -628,8 +630,7 @@ TEST_CASE("lint_source: the fixture directory yields each rule at its line") {
 TEST_CASE("lint_source: the repository's sample migrations have no finding") {
   for (const char* dir : {GANDER_SAMPLE_MIGRATIONS, GANDER_SAMPLE_MIGRATIONS "/postgres"}) {
     INFO(dir);
-    const gander::LintReport report =
-        gander::lint_source(*gander::open_directory_source(dir), gander::LintOptions{});
+    const gander::LintReport report = gander::lint_source(*gander::open_directory_source(dir), gander::LintOptions{});
     CHECK(report.file_count == 5);
     CHECK(lines_and_rules(report.findings).empty());
   }

@@ -15,8 +15,8 @@
 #include <catch2/catch.hpp>
 
 #include "error_of.hpp"
-#include "temp_dir.hpp"
 #include "store/store.hpp"
+#include "temp_dir.hpp"
 #include "test_database.hpp"
 
 namespace {
@@ -147,8 +147,9 @@ TEST_CASE("verify reads without a lock and throws what up would refuse") {
   // A fresh database: all pending, which is not an integrity problem, and
   // verify creates no tracking table.
   CHECK(gander::Migrator(options).verify().migrations.at(0).state == gander::MigrationState::pending);
-  CHECK(database->query(driver == "postgres" ? "SELECT 1 FROM pg_tables WHERE tablename = 'schema_migrations'"
-                                             : "SELECT 1 FROM sqlite_master WHERE name = 'schema_migrations'")
+  CHECK(database
+            ->query(driver == "postgres" ? "SELECT 1 FROM pg_tables WHERE tablename = 'schema_migrations'"
+                                         : "SELECT 1 FROM sqlite_master WHERE name = 'schema_migrations'")
             .empty());
 
   gander::Migrator(options).up();
@@ -284,8 +285,8 @@ TEST_CASE("a Migrator given only a PostgreSQL DSN connects to PostgreSQL, never 
   dir.write("migrations/00001_a.sql", create_table_migration("a"));
   const WorkingDirectory in_dir(dir.path());
   // Port 1 on loopback refuses at once: no server is needed.
-  for (const std::string dsn : {"host=127.0.0.1 port=1 dbname=app user=app password=zq7pw",
-                                "postgres://app:zq7pw@127.0.0.1:1/app"}) {
+  for (const std::string dsn :
+       {"host=127.0.0.1 port=1 dbname=app user=app password=zq7pw", "postgres://app:zq7pw@127.0.0.1:1/app"}) {
     INFO(dsn);
     gander::Options options;
     options.dsn = dsn;
@@ -305,9 +306,9 @@ TEST_CASE("a Migrator refuses a URL whose scheme gander does not serve, and a Po
     const char* driver;
     const char* dsn;
   };
-  for (const Case& c : {Case{"", "mysql://app:zq7pw@127.0.0.1:1/app"}, Case{"", "postgress://app:zq7pw@127.0.0.1:1/app"},
-                        Case{"", "PostgreSQL://app:zq7pw@127.0.0.1:1/app"},
-                        Case{"sqlite3", "host=127.0.0.1 port=1 password=zq7pw"}}) {
+  for (const Case& c :
+       {Case{"", "mysql://app:zq7pw@127.0.0.1:1/app"}, Case{"", "postgress://app:zq7pw@127.0.0.1:1/app"},
+        Case{"", "PostgreSQL://app:zq7pw@127.0.0.1:1/app"}, Case{"sqlite3", "host=127.0.0.1 port=1 password=zq7pw"}}) {
     INFO(c.driver << " " << c.dsn);
     gander::Options options;
     options.driver = c.driver;

@@ -42,8 +42,14 @@ struct Fixture {
 };
 
 AppliedRow row_for(const MigrationFile& file) {
-  return AppliedRow{std::string(file.name), std::string(file.checksum), false, "2026-11-21T09:30:00Z",
-                    std::string(file.up_checksum), std::nullopt, false, std::nullopt};
+  return AppliedRow{std::string(file.name),
+                    std::string(file.checksum),
+                    false,
+                    "2026-11-21T09:30:00Z",
+                    std::string(file.up_checksum),
+                    std::nullopt,
+                    false,
+                    std::nullopt};
 }
 
 std::vector<MigrationState> states(const gander::Plan& plan) {
@@ -103,8 +109,8 @@ TEST_CASE("a plan is up to date only when every migration is applied") {
   AppliedRow modified = second;
   modified.checksum = gander::checksum::file_checksum("SELECT 0;");
   CHECK_FALSE(gander::make_plan(fixture.files, {first, modified}, {}).is_up_to_date());
-  const AppliedRow gone{"4_gone.sql", first.checksum, false, std::nullopt, std::nullopt, std::nullopt, false,
-                        std::nullopt};
+  const AppliedRow gone{"4_gone.sql", first.checksum, false, std::nullopt,
+                        std::nullopt, std::nullopt,   false, std::nullopt};
   CHECK_FALSE(gander::make_plan(fixture.files, {first, second, gone}, {}).is_up_to_date());
 }
 
@@ -182,7 +188,8 @@ TEST_CASE("a change recorded in gander.amend is amended: applied with the reason
   AppliedRow row = row_for(fixture.files[0]);
   row.checksum = gander::checksum::file_checksum("-- +goose Up\nSELECT 1; -- fixd comment");
   PlanOptions options;
-  options.amendments.push_back({"1_a.sql", row.checksum, std::string(fixture.files[0].checksum), "typo in a comment", 3});
+  options.amendments.push_back(
+      {"1_a.sql", row.checksum, std::string(fixture.files[0].checksum), "typo in a comment", 3});
   const gander::Plan plan = gander::make_plan(fixture.files, {row}, options);
   CHECK(plan.migrations[0].state == MigrationState::amended);
   CHECK(plan.migrations[0].note_text == "amended: typo in a comment");
@@ -203,8 +210,9 @@ TEST_CASE("a row without a file is missing, and a partial row is partial") {
   fixture.add("3_c_notx.sql", 3, "CREATE INDEX CONCURRENTLY i ON t (a);");
   AppliedRow partial = row_for(fixture.files[1]);
   partial.is_partial = true;
-  const AppliedRow gone{"2_gone.sql", gander::checksum::sha256_hex("x"), false, "2026-11-20T17:02:11Z",
-                        std::nullopt, std::nullopt, false, std::nullopt};
+  const AppliedRow gone{
+      "2_gone.sql", gander::checksum::sha256_hex("x"), false, "2026-11-20T17:02:11Z", std::nullopt, std::nullopt, false,
+      std::nullopt};
   const gander::Plan plan = gander::make_plan(fixture.files, {row_for(fixture.files[0]), gone, partial}, {});
   CHECK(names(plan) == std::vector<std::string>{"1_a.sql", "2_gone.sql", "3_c_notx.sql"});
   CHECK(states(plan) ==
@@ -227,8 +235,9 @@ TEST_CASE("a row without a file is missing, and a partial row is partial") {
 TEST_CASE("a row for a file that is now empty is a mismatch, not a skip") {
   Fixture fixture;
   fixture.add("1_a.sql", 1, "\n");
-  const AppliedRow row{"1_a.sql", gander::checksum::file_checksum("SELECT 1;"), false, std::nullopt, std::nullopt,
-                       std::nullopt, false, std::nullopt};
+  const AppliedRow row{
+      "1_a.sql",   gander::checksum::file_checksum("SELECT 1;"), false, std::nullopt, std::nullopt, std::nullopt, false,
+      std::nullopt};
   const gander::Plan plan = gander::make_plan(fixture.files, {row}, {});
   REQUIRE(plan.migrations.size() == 1);
   CHECK(plan.migrations[0].state == MigrationState::modified);
@@ -243,7 +252,7 @@ TEST_CASE("pending files before the newest applied one are out of order") {
   const std::vector<AppliedRow> rows{row_for(fixture.files[0]), row_for(fixture.files[2])};
   const gander::Plan plan = gander::make_plan(fixture.files, rows, {});
   CHECK(states(plan) == std::vector<MigrationState>{MigrationState::applied, MigrationState::out_of_order,
-                                                     MigrationState::applied, MigrationState::pending});
+                                                    MigrationState::applied, MigrationState::pending});
   CHECK_FALSE(plan.has_integrity_problems());
   try {
     gander::check_plan(plan, {});
@@ -266,15 +275,16 @@ TEST_CASE("files sharing a version order by name, and a missing newest row still
   fixture.add("006_b.sql", 6, "SELECT 'b';");
   fixture.add("006_a.sql", 6, "SELECT 'a';");
   fixture.add("006b_c.sql", 6, "SELECT 'c';");
-  const AppliedRow newest_gone{"007_gone.sql", gander::checksum::sha256_hex("g"), false, std::nullopt, std::nullopt,
-                               std::nullopt, false, std::nullopt};
+  const AppliedRow newest_gone{
+      "007_gone.sql", gander::checksum::sha256_hex("g"), false, std::nullopt, std::nullopt, std::nullopt, false,
+      std::nullopt};
   const gander::Plan plan = gander::make_plan(fixture.files, {newest_gone}, {});
   CHECK(names(plan) == std::vector<std::string>{"006_a.sql", "006_b.sql", "006b_c.sql", "007_gone.sql"});
   CHECK(plan.migrations[0].state == MigrationState::out_of_order);
   CHECK(plan.migrations[3].state == MigrationState::missing);
 }
 
-TEST_CASE("state names are docs/commands.md, "`status` output"'s JSON names") {
+TEST_CASE("state names are docs/commands.md, "`status` output "'s JSON names") {
   CHECK(std::string(gander::to_string(MigrationState::applied)) == "applied");
   CHECK(std::string(gander::to_string(MigrationState::pending)) == "pending");
   CHECK(std::string(gander::to_string(MigrationState::out_of_order)) == "out-of-order");
@@ -299,7 +309,7 @@ TEST_CASE("a partial row's note says when it was rolling back and which statemen
   CHECK(planned.is_rolling_back);
   CHECK(planned.statement_in_doubt == 3);
   CHECK_THAT(planned.note_text, Catch::Contains("rolling back: 2 of 5 Down statements done") &&
-                               Catch::Contains("statement 3 may or may not have completed"));
+                                    Catch::Contains("statement 3 may or may not have completed"));
   CHECK(plan.has_integrity_problems());
   try {
     gander::check_plan(plan, {});

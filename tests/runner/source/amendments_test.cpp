@@ -6,8 +6,8 @@
 #include <gander/migration_source.hpp>
 
 #include "error_of.hpp"
-#include "temp_dir.hpp"
 #include "source/file_reading.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 
@@ -35,8 +35,8 @@ TEST_CASE("gander.amend lines are parsed with their line numbers and comments ar
 }
 
 TEST_CASE("a malformed gander.amend line is a parse error naming the file and line") {
-  for (const std::string& line : {"00002_users.sql " + k_old + " " + k_new,                   // no reason
-                                  "00002_users.sql " + k_old + " nothex reason",               // bad checksum
+  for (const std::string& line : {"00002_users.sql " + k_old + " " + k_new,                        // no reason
+                                  "00002_users.sql " + k_old + " nothex reason",                   // bad checksum
                                   "00002_users.sql " + std::string(64, 'A') + " " + k_new + " r",  // upper case
                                   std::string("00002_users.sql")}) {
     INFO(line);
@@ -54,8 +54,7 @@ TEST_CASE("append_amendment creates gander.amend with a header and appends parse
   const std::string path = gander::append_amendment(dir.path().string(), first);
   gander::Amendment second{"00003_x.sql", k_new, k_old, "reverted", 0};
   gander::append_amendment(dir.path().string(), second);
-  const std::vector<gander::Amendment> read =
-      gander::parse_amendments(gander::read_file(path), path);
+  const std::vector<gander::Amendment> read = gander::parse_amendments(gander::read_file(path), path);
   REQUIRE(read.size() == 2);
   CHECK(read[0].filename == "00002_users.sql");
   CHECK(read[1].reason == "reverted");

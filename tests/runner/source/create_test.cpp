@@ -13,8 +13,8 @@
 #include <gander/migration_name.hpp>
 #include <gander/migration_source.hpp>
 
-#include "temp_dir.hpp"
 #include "source/file_reading.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 
@@ -108,7 +108,9 @@ TEST_CASE("goose's timestamp rule: 14 digits of a valid UTC time after 1970") {
     CHECK(gander::is_timestamp_version(version));
   }
   const std::int64_t others[] = {
-      1, 0, -20240101120000,
+      1,
+      0,
+      -20240101120000,
       19700101000000,   // the epoch itself is not after the epoch
       19691231235959,   // before 1970
       20230229000000,   // no 29 February in 2023
@@ -145,15 +147,9 @@ TEST_CASE("migration names are lowercased and their separators become one unders
 
 TEST_CASE("a name that is empty or holds other characters is refused and nothing is written") {
   const std::pair<std::string, const char*> cases[] = {
-      {"", "is empty"},
-      {"   ", "is empty"},
-      {"-_-", "is empty"},
-      {"a/b", "(found '/')"},
-      {"../x", "(found '.')"},
-      {"a\\b", "(found '\\')"},
-      {"it's", "(found ''')"},
-      {"a\tb", "(found byte 0x09)"},
-      {"caf\xC3\xA9", "(found byte 0xC3)"},
+      {"", "is empty"},        {"   ", "is empty"},           {"-_-", "is empty"},
+      {"a/b", "(found '/')"},  {"../x", "(found '.')"},       {"a\\b", "(found '\\')"},
+      {"it's", "(found ''')"}, {"a\tb", "(found byte 0x09)"}, {"caf\xC3\xA9", "(found byte 0xC3)"},
   };
   const gander::test::TempDir dir;
   for (const auto& [name, message_part] : cases) {
@@ -203,8 +199,8 @@ TEST_CASE("fix renames timestamp files in migration order after the highest sequ
   CHECK(renames[1].to == "00004_d.sql");
   CHECK(renames[2].from == "20240301000000_c.sql");
   CHECK(renames[2].to == "00005_c.sql");
-  CHECK(listing(dir.path()) == std::vector<std::string>{"00001_a.sql", "00002_b.sql", "00003_a_twin.sql",
-                                                        "00004_d.sql", "00005_c.sql", "notes.txt"});
+  CHECK(listing(dir.path()) == std::vector<std::string>{"00001_a.sql", "00002_b.sql", "00003_a_twin.sql", "00004_d.sql",
+                                                        "00005_c.sql", "notes.txt"});
   CHECK(gander::read_file((dir.path() / "00004_d.sql").string()) == "SELECT 'd';\n");
 
   // A second run has nothing left to do.
@@ -243,8 +239,7 @@ TEST_CASE("fix renames nothing when any new name is taken") {
       expect_config_error([&] { gander::fix_migrations(dir.path().string()); }, "nothing was renamed");
   CHECK(error.context().file == target);
   CHECK_THAT(error.message(), Catch::Contains("20240102000000_c.sql"));
-  CHECK(listing(dir.path()) ==
-        std::vector<std::string>{"00001_a.sql", "20240101000000_b.sql", "20240102000000_c.sql"});
+  CHECK(listing(dir.path()) == std::vector<std::string>{"00001_a.sql", "20240101000000_b.sql", "20240102000000_c.sql"});
 }
 
 TEST_CASE("fix on a missing directory is a config error that names it") {

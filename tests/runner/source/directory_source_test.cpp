@@ -11,8 +11,8 @@
 
 #include <gander/error.hpp>
 
-#include "temp_dir.hpp"
 #include "source/file_reading.hpp"
+#include "temp_dir.hpp"
 
 TEST_CASE("a directory source lists only the migration files directly inside it, sorted") {
   const gander::test::TempDir dir;

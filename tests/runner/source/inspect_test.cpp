@@ -11,8 +11,8 @@
 #include <gander/checksum/checksum.hpp>
 #include <gander/parser/line_rules.hpp>
 
-#include "source/migration_set.hpp"
 #include "error_of.hpp"
+#include "source/migration_set.hpp"
 #include "temp_dir.hpp"
 
 namespace {
@@ -23,7 +23,8 @@ gander::InspectOptions no_env() { return gander::InspectOptions{{}, false}; }
 
 TEST_CASE("inspect_file parses, checksums the stored bytes and reads the version from the name") {
   const gander::test::TempDir dir;
-  const std::string bytes = "\xEF\xBB\xBF-- +goose Up\r\nCREATE TABLE a (id int);\r\n-- +goose Down\r\nDROP TABLE a;\r\n";
+  const std::string bytes =
+      "\xEF\xBB\xBF-- +goose Up\r\nCREATE TABLE a (id int);\r\n-- +goose Down\r\nDROP TABLE a;\r\n";
   const auto path = dir.write("006b_create_a.sql", bytes);
   const gander::InspectedMigration inspected = gander::inspect_file(path.string(), no_env());
   CHECK(inspected.name == "006b_create_a.sql");
@@ -180,7 +181,8 @@ TEST_CASE("a migration set over many files names every bad file in order however
   }
   std::filesystem::remove(dir.path() / names[137]);
   std::filesystem::remove(dir.path() / names[300]);
-  const gander::Error version_error = gander::test::error_of([&] { const gander::MigrationSet set(*source, no_env()); });
+  const gander::Error version_error =
+      gander::test::error_of([&] { const gander::MigrationSet set(*source, no_env()); });
   CHECK(version_error.context().file == source->display_path("0_zero.sql"));
 }
 
@@ -223,7 +225,7 @@ TEST_CASE("a migration set is recorded exactly only by one unchanged whole row p
   CHECK(set.newest_version() == 3);
 
   CHECK(set.is_recorded_exactly({a, c}));
-  CHECK(set.is_recorded_exactly({c, a}));  // rows in another order
+  CHECK(set.is_recorded_exactly({c, a}));     // rows in another order
   CHECK_FALSE(set.is_recorded_exactly({a}));  // 00003 pending
   CHECK_FALSE(set.is_recorded_exactly({}));
   CHECK_FALSE(set.is_recorded_exactly({a, c, row_of("00002_empty.sql")}));  // a row for the empty file
@@ -249,12 +251,14 @@ TEST_CASE("a large file is checksummed while parsed with the results and errors 
 
   std::string with_nul = large;
   with_nul[body.size() + 3] = '\0';
-  const gander::Error nul = gander::test::error_of([&] { gander::inspect_bytes("1_l.sql", "m/1_l.sql", with_nul, no_env()); });
+  const gander::Error nul =
+      gander::test::error_of([&] { gander::inspect_bytes("1_l.sql", "m/1_l.sql", with_nul, no_env()); });
   CHECK(nul.context().line == gander::parser::migration_lines(body).size() + 1);
   CHECK(nul.message() == "a NUL byte: this is not a text file");
 
   const std::string malformed = body + "-- +goose StatementEnd\n";
-  const gander::Error parse = gander::test::error_of([&] { gander::inspect_bytes("1_l.sql", "m/1_l.sql", malformed, no_env()); });
+  const gander::Error parse =
+      gander::test::error_of([&] { gander::inspect_bytes("1_l.sql", "m/1_l.sql", malformed, no_env()); });
   CHECK(parse.message() == "StatementEnd without StatementBegin");
   CHECK(parse.context().line == gander::parser::migration_lines(body).size() + 1);
 }

@@ -103,10 +103,11 @@ struct StoreFixture {
 
   // The type of a column as the database reports it.
   std::optional<std::string> column_type(const std::string& column) const {
-    return db->scalar(is_postgres() ? "SELECT data_type FROM information_schema.columns WHERE table_name = "
-                                      "'schema_migrations' AND column_name = '" + column + "'"
-                                    : "SELECT type FROM pragma_table_info('schema_migrations') WHERE name = '" +
-                                          column + "'");
+    return db->scalar(is_postgres()
+                          ? "SELECT data_type FROM information_schema.columns WHERE table_name = "
+                            "'schema_migrations' AND column_name = '" +
+                                column + "'"
+                          : "SELECT type FROM pragma_table_info('schema_migrations') WHERE name = '" + column + "'");
   }
 
   // What a refusal or a read must leave alone, as text. SQLite: the whole
@@ -116,8 +117,11 @@ struct StoreFixture {
     if (!is_postgres()) return {{dump_sqlite()}};
     std::vector<Row> snapshot = db->query(
         "SELECT string_agg(attname || ':' || format_type(atttypid, atttypmod), ',' ORDER BY attnum) "
-        "FROM pg_attribute WHERE attrelid = '" + table + "'::regclass AND attnum > 0 AND NOT attisdropped "
-        "UNION ALL SELECT count(*)::text FROM " + table);
+        "FROM pg_attribute WHERE attrelid = '" +
+        table +
+        "'::regclass AND attnum > 0 AND NOT attisdropped "
+        "UNION ALL SELECT count(*)::text FROM " +
+        table);
     for (Row& row : db->query("SELECT t::text FROM " + table + " t ORDER BY 1")) snapshot.push_back(std::move(row));
     return snapshot;
   }
@@ -274,8 +278,8 @@ TEST_CASE("store contract: a legacy three-column table is read as is and upgrade
     store->prepare_table();
     CHECK(store->table_shape() == TableShape::current);
     CHECK(fixture.column_names() == std::vector<std::string>{"filename", "checksum", "applied_at", "version",
-                                                             "execution_ms", "state", "up_checksum",
-                                                             "statements_done", "direction", "statement_started"});
+                                                             "execution_ms", "state", "up_checksum", "statements_done",
+                                                             "direction", "statement_started"});
     CHECK(fixture.db->query(stored_sql) == stored_before);
     CHECK(fixture.db->query("SELECT DISTINCT state, version, execution_ms, up_checksum FROM schema_migrations") ==
           std::vector<Row>{{"applied", std::nullopt, std::nullopt, std::nullopt}});
@@ -448,8 +452,8 @@ TEST_CASE("store contract: foreign tracking tables are refused with their column
       for (const auto& action : actions) {
         const gander::Error error = gander::test::error_of(action);
         CHECK(error.kind() == ErrorKind::config);
-        const std::string refusal = "table " + c.table + " has columns " + c.columns +
-                                    ", which is not a gander tracking table";
+        const std::string refusal =
+            "table " + c.table + " has columns " + c.columns + ", which is not a gander tracking table";
         CHECK_THAT(error.message(), Catch::Contains(refusal));
         CHECK_THAT(error.what(), Catch::Contains(refusal));
         CHECK_THAT(error.message(), Catch::Contains("gander needs (filename, checksum, applied_at[, version"));
@@ -479,8 +483,9 @@ TEST_CASE("store contract: execute runs every statement of a chunk") {
   const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
   const StoreFixture fixture(driver);
   const auto store = fixture.open();
-  store->execute("CREATE TABLE a (id INTEGER); CREATE TABLE b (id INTEGER);\nINSERT INTO a VALUES (1), (2); "
-                 "INSERT INTO b SELECT id * 10 FROM a;");
+  store->execute(
+      "CREATE TABLE a (id INTEGER); CREATE TABLE b (id INTEGER);\nINSERT INTO a VALUES (1), (2); "
+      "INSERT INTO b SELECT id * 10 FROM a;");
   CHECK(fixture.db->scalar("SELECT sum(id) FROM b") == "30");
   // Rows are skipped; the statements after a SELECT still run.
   store->execute("SELECT 1 UNION ALL SELECT 2;\nINSERT INTO a VALUES (3);\n-- trailing comment");
@@ -658,7 +663,8 @@ TEST_CASE("store contract: an empty or comment-only statement succeeds and does 
   const StoreFixture fixture(driver);
   const auto store = fixture.open();
   const auto run_each = [&] {
-    for (const char* sql : {"", "   \n", "-- only a comment", "/* block */", "/* block */\n-- line\n", ";", " ; ;\n-- x\n"}) {
+    for (const char* sql :
+         {"", "   \n", "-- only a comment", "/* block */", "/* block */\n-- line\n", ";", " ; ;\n-- x\n"}) {
       INFO(sql);
       CHECK_NOTHROW(store->execute(sql));
     }

@@ -26,8 +26,8 @@ TEST_CASE("table names that could inject SQL or are not identifiers are refused"
     }
     return std::optional<gander::ErrorKind>();
   };
-  for (const std::string& text : std::vector<std::string>{"", "1table", "a b", "t\"; DROP TABLE x; --", "a.b.c", ".t", "t.", "tä",
-                                 std::string(64, 'a')}) {
+  for (const std::string& text : std::vector<std::string>{"", "1table", "a b", "t\"; DROP TABLE x; --", "a.b.c", ".t",
+                                                          "t.", "tä", std::string(64, 'a')}) {
     INFO(text);
     CHECK(kind_of(text, true) == gander::ErrorKind::config);
   }

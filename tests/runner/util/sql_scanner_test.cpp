@@ -41,8 +41,11 @@ TEST_CASE("lint scanner: each construct is open until its closing delimiter") {
       {{"/* one", "two; */ SELECT 1; /* three;"}, OpenKind::block_comment, 2, "/*", ""},
       {{"DO $$", "BEGIN"}, OpenKind::dollar_quote, 1, "$$", "DO"},
       {{"CREATE OR REPLACE FUNCTION f() AS $body$ SELECT $$;"}, OpenKind::dollar_quote, 1, "$body$", "CREATE FUNCTION"},
-      {{"CREATE TEMP TRIGGER t AFTER INSERT ON x", "BEGIN", "SELECT CASE WHEN 1 THEN 2 END;"}, OpenKind::begin_block,
-       2, "BEGIN", "CREATE TRIGGER"},
+      {{"CREATE TEMP TRIGGER t AFTER INSERT ON x", "BEGIN", "SELECT CASE WHEN 1 THEN 2 END;"},
+       OpenKind::begin_block,
+       2,
+       "BEGIN",
+       "CREATE TRIGGER"},
       {{"CREATE PROCEDURE p() BEGIN", "ATOMIC SELECT 1;"}, OpenKind::begin_block, 1, "BEGIN", "CREATE PROCEDURE"},
   };
   for (const Row& row : rows) {

@@ -9,8 +9,8 @@ gander::PlannedMigration planned(const std::string& name, gander::MigrationState
   gander::PlannedMigration migration;
   migration.name = name;
   migration.state = state;
-  migration.file_checksum = state == gander::MigrationState::missing ? std::nullopt
-                                                                     : std::optional<std::string>("file-" + name);
+  migration.file_checksum =
+      state == gander::MigrationState::missing ? std::nullopt : std::optional<std::string>("file-" + name);
   if (state != gander::MigrationState::pending && state != gander::MigrationState::out_of_order) {
     migration.db_checksum = "db-" + name;
   }
@@ -24,17 +24,15 @@ gander::PlannedMigration planned(const std::string& name, gander::MigrationState
 TEST_CASE("verify report from a database plan: problems are violations and tolerated changes are accepted") {
   using gander::MigrationState;
   gander::Plan plan;
-  plan.migrations = {planned("1_ok.sql", MigrationState::applied),
-                     planned("2_crlf.sql", MigrationState::applied, gander::Note::line_endings_differ,
-                             "line endings differ"),
-                     planned("3_amended.sql", MigrationState::amended, gander::Note::amended, "amended: typo"),
-                     planned("4_edited.sql", MigrationState::modified, gander::Note::sql_changed,
-                             "the SQL that ran has changed"),
-                     planned("5_gone.sql", MigrationState::missing),
-                     planned("6_half.sql", MigrationState::partial, gander::Note::stopped_applying,
-                             "did not finish"),
-                     planned("7_early.sql", MigrationState::out_of_order),
-                     planned("8_next.sql", MigrationState::pending)};
+  plan.migrations = {
+      planned("1_ok.sql", MigrationState::applied),
+      planned("2_crlf.sql", MigrationState::applied, gander::Note::line_endings_differ, "line endings differ"),
+      planned("3_amended.sql", MigrationState::amended, gander::Note::amended, "amended: typo"),
+      planned("4_edited.sql", MigrationState::modified, gander::Note::sql_changed, "the SQL that ran has changed"),
+      planned("5_gone.sql", MigrationState::missing),
+      planned("6_half.sql", MigrationState::partial, gander::Note::stopped_applying, "did not finish"),
+      planned("7_early.sql", MigrationState::out_of_order),
+      planned("8_next.sql", MigrationState::pending)};
   const gander::VerifyReport report = gander::verify_report_from_plan(plan, "dbname=app password=***", "db");
 
   CHECK(report.mode == gander::VerifyMode::database);

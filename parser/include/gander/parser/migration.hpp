@@ -35,11 +35,11 @@ struct Statement {
 struct Migration {
   std::vector<Statement> up;
   std::vector<Statement> down;
-  bool use_tx = true;      // false with `-- +goose NO TRANSACTION` or a plain *_notx.sql file
-  bool is_plain = false;   // no `-- +goose` annotation at all
-  bool is_empty = false;   // nothing but whitespace (and a BOM): skipped, never recorded
-  bool has_down = false;   // a `-- +goose Down` section exists (it may hold no statement)
-  bool has_bom = false;    // the file starts with a UTF-8 byte-order mark
+  bool use_tx = true;     // false with `-- +goose NO TRANSACTION` or a plain *_notx.sql file
+  bool is_plain = false;  // no `-- +goose` annotation at all
+  bool is_empty = false;  // nothing but whitespace (and a BOM): skipped, never recorded
+  bool has_down = false;  // a `-- +goose Down` section exists (it may hold no statement)
+  bool has_bom = false;   // the file starts with a UTF-8 byte-order mark
 };
 
 struct ParseOptions {

@@ -53,9 +53,7 @@ void BlockerWatch::watch() {
   while (!m_is_stopping) {
     m_changed.wait(lock, [this] { return m_is_stopping || m_is_statement_running; });
     const std::uint64_t statement = m_statement_number;
-    const auto is_over = [&] {
-      return m_is_stopping || !m_is_statement_running || m_statement_number != statement;
-    };
+    const auto is_over = [&] { return m_is_stopping || !m_is_statement_running || m_statement_number != statement; };
     // Most statements end before anyone needs to know who blocks them.
     if (m_changed.wait_for(lock, m_first_look, is_over)) continue;
     do {

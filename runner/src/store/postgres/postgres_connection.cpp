@@ -320,10 +320,9 @@ void PostgresConnection::cancel() noexcept {
   // Armed before the request goes out: a server that cannot even take the
   // request must not keep the statement waiting either.
   try {
-    m_watchdog->add_lasting_deadline(
-        SocketWatchdog::Clock::now() + k_cancel_grace,
-        "PostgreSQL did not answer within " + std::to_string(k_cancel_grace.count()) +
-            "s of the cancel request, so gander closed the connection");
+    m_watchdog->add_lasting_deadline(SocketWatchdog::Clock::now() + k_cancel_grace,
+                                     "PostgreSQL did not answer within " + std::to_string(k_cancel_grace.count()) +
+                                         "s of the cancel request, so gander closed the connection");
   } catch (...) {
     // No thread to watch with: the cancel request alone has to do.
   }

@@ -80,8 +80,8 @@ void wait_for_lock(PostgresConnection& connection, const LockOptions& options, c
     if (error.kind() == ErrorKind::lock) throw;
     // A cancel request that stopped a try, or a server that did not answer one.
     if (is_cancelled()) {
-      throw Error(ErrorKind::lock, "interrupted while waiting for the migration lock" + held_by() + ": " +
-                                       error.message());
+      throw Error(ErrorKind::lock,
+                  "interrupted while waiting for the migration lock" + held_by() + ": " + error.message());
     }
     if (!connection.is_abandoned()) throw;
     throw Error(ErrorKind::lock, "timed out after " + duration_text(options.timeout) +
@@ -97,8 +97,8 @@ void wait_for_lock(PostgresConnection& connection, const LockOptions& options, c
   } catch (const Error&) {
     // Keep the first description: the timeout is the error to report.
   }
-  throw Error(ErrorKind::lock, "timed out after " + duration_text(options.timeout) +
-                                   " waiting for the migration lock" + held_by() + " (" + what + ")" + remedy);
+  throw Error(ErrorKind::lock, "timed out after " + duration_text(options.timeout) + " waiting for the migration lock" +
+                                   held_by() + " (" + what + ")" + remedy);
 }
 
 // A lock that, once taken, is released by its destructor.
@@ -238,16 +238,19 @@ class AdvisoryAttempt {
     std::string stranded = "; the lock stays on server pid " + std::to_string(m_session_pid) +
                            " until that session ends (pg_terminate_backend)";
     for (int attempt = 0; attempt < k_stranded_release_attempts; ++attempt) {
-      const pqxx::row row = m_connection.exec_params(
-          "SELECT CASE WHEN pg_catalog.pg_backend_pid() = $2 THEN pg_catalog.pg_advisory_unlock($1) END", m_key,
-          m_session_pid).at(0);
+      const pqxx::row row =
+          m_connection
+              .exec_params(
+                  "SELECT CASE WHEN pg_catalog.pg_backend_pid() = $2 THEN pg_catalog.pg_advisory_unlock($1) END", m_key,
+                  m_session_pid)
+              .at(0);
       if (!row[0].is_null()) {
         stranded.clear();
         break;
       }
     }
-    const Error error = transaction_pooling_error("server pid " + std::to_string(m_session_pid) + ", then " +
-                                                  std::to_string(now_on));
+    const Error error =
+        transaction_pooling_error("server pid " + std::to_string(m_session_pid) + ", then " + std::to_string(now_on));
     throw Error(error.kind(), error.message() + stranded);
   }
 
@@ -259,9 +262,10 @@ class AdvisoryAttempt {
   pqxx::row try_on_session() {
     try {
       return m_connection
-          .exec_params("SELECT CASE WHEN pg_catalog.pg_backend_pid() = $2 THEN pg_try_advisory_lock($1) END, "
-                       "pg_catalog.pg_backend_pid()",
-                       m_key, m_session_pid)
+          .exec_params(
+              "SELECT CASE WHEN pg_catalog.pg_backend_pid() = $2 THEN pg_try_advisory_lock($1) END, "
+              "pg_catalog.pg_backend_pid()",
+              m_key, m_session_pid)
           .at(0);
     } catch (const Error& error) {
       if (error.context().sqlstate != std::optional<std::string>("42883")) throw;
@@ -280,17 +284,16 @@ class AdvisoryAttempt {
 std::unique_ptr<StoreLock> take_advisory_lock(const std::shared_ptr<PostgresConnection>& connection,
                                               const TableName& table, const LockOptions& options) {
   const std::int64_t key = advisory_lock_key(table);
-  auto lock = std::make_unique<PostgresLock>(connection, [key](PostgresConnection& session) {
-    session.exec_params("SELECT pg_advisory_unlock($1)", key);
-  });
+  auto lock = std::make_unique<PostgresLock>(
+      connection, [key](PostgresConnection& session) { session.exec_params("SELECT pg_advisory_unlock($1)", key); });
   AdvisoryAttempt attempt(*connection, key);
   LockProbe probe;
   probe.try_once = [&] { return attempt.try_once(); };
   probe.describe_holder = [&] {
     return find_advisory_holder(*connection, key).value_or("a session that has just released it");
   };
-  wait_for_lock(*connection, options, probe,
-                "advisory lock " + std::to_string(key) + " for table " + table.display(), "");
+  wait_for_lock(*connection, options, probe, "advisory lock " + std::to_string(key) + " for table " + table.display(),
+                "");
   attempt.confirm_held();
   lock->mark_held();
   return lock;
@@ -341,7 +344,8 @@ void create_lock_table(PostgresConnection& connection, const TableName& lock_tab
 // gander), or a session whose start this role may not see.
 std::optional<std::string> remove_stale_row(PostgresConnection& connection, const std::string& quoted) {
   const pqxx::result removed = connection.exec(
-      "DELETE FROM " + quoted + " AS l WHERE l.id = 1 AND l.server_pid IS NOT NULL AND NOT EXISTS ("
+      "DELETE FROM " + quoted +
+      " AS l WHERE l.id = 1 AND l.server_pid IS NOT NULL AND NOT EXISTS ("
       "SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.pid = l.server_pid AND (a.backend_start IS NULL OR "
       "l.server_started IS NULL OR a.backend_start = l.server_started)) RETURNING l.holder");
   if (removed.empty()) return std::nullopt;
@@ -379,12 +383,13 @@ std::unique_ptr<StoreLock> take_table_lock(const std::shared_ptr<PostgresConnect
   // while this run goes on, so its end would hand a live run's lock to a
   // waiter.
   const auto try_insert = [&] {
-    return connection->exec_params("INSERT INTO " + quoted +
-                                       " (id, holder, server_pid, server_started) SELECT 1, $1, "
-                                       "CASE WHEN pid = $2 THEN pid END, CASE WHEN pid = $2 THEN backend_start END "
-                                       "FROM pg_catalog.pg_stat_activity WHERE pid = pg_catalog.pg_backend_pid() "
-                                       "ON CONFLICT (id) DO NOTHING",
-                                   holder, connection->backend_pid())
+    return connection
+               ->exec_params("INSERT INTO " + quoted +
+                                 " (id, holder, server_pid, server_started) SELECT 1, $1, "
+                                 "CASE WHEN pid = $2 THEN pid END, CASE WHEN pid = $2 THEN backend_start END "
+                                 "FROM pg_catalog.pg_stat_activity WHERE pid = pg_catalog.pg_backend_pid() "
+                                 "ON CONFLICT (id) DO NOTHING",
+                             holder, connection->backend_pid())
                .affected_rows() == 1;
   };
   probe.try_once = [&] {
@@ -395,15 +400,16 @@ std::unique_ptr<StoreLock> take_table_lock(const std::shared_ptr<PostgresConnect
     return try_insert();
   };
   probe.describe_holder = [&] {
-    const pqxx::result rows = connection->exec(
-        "SELECT holder, to_char(acquired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM " + quoted +
-        " WHERE id = 1");
+    const pqxx::result rows =
+        connection->exec("SELECT holder, to_char(acquired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM " +
+                         quoted + " WHERE id = 1");
     if (rows.empty()) return std::string("a run that has just released it");
     return std::string(rows[0][0].c_str()) + ", holding it since " + rows[0][1].c_str() + " UTC";
   };
   wait_for_lock(*connection, options, probe, "the row in " + quoted,
                 "; its server session is still there, or was not recorded (a run through a pooler): if no gander "
-                "is running, remove the row with DELETE FROM " + quoted);
+                "is running, remove the row with DELETE FROM " +
+                    quoted);
   lock->mark_held();
   return lock;
 }
@@ -427,9 +433,8 @@ TableName resolve_table(PostgresConnection& connection, const TableName& table) 
 std::int64_t advisory_lock_key(const TableName& resolved) {
   // "public" is left out so that the key of the usual table is the one
   // gander took before it resolved names, and older runs still contend.
-  const std::string name = resolved.schema && *resolved.schema != "public"
-                               ? *resolved.schema + "." + resolved.name
-                               : resolved.name;
+  const std::string name =
+      resolved.schema && *resolved.schema != "public" ? *resolved.schema + "." + resolved.name : resolved.name;
   const std::string hex = checksum::sha256_hex("gander:" + name);
   const std::uint64_t bits = std::stoull(hex.substr(0, 16), nullptr, 16);
   return static_cast<std::int64_t>(bits);

@@ -8,13 +8,13 @@
 
 #include <gander/error.hpp>
 
-#include "util/broken_invariant.hpp"
-#include "util/duration_text.hpp"
 #include "postgres_blocker_watch.hpp"
 #include "postgres_connection.hpp"
 #include "postgres_lock.hpp"
 #include "store/row_state.hpp"
 #include "store/tracking_columns.hpp"
+#include "util/broken_invariant.hpp"
+#include "util/duration_text.hpp"
 
 namespace gander {
 
@@ -119,10 +119,10 @@ class PostgresStore final : public Store {
       return columns.empty() || contains(columns, name) ? sql : std::string("NULL");
     };
     const pqxx::result result = m_connection->exec(
-        "SELECT filename, checksum, " + std::string(k_applied_at_sql) + ", " +
-        column_or_null("state", "state") + ", " + column_or_null("NULLIF(up_checksum, '')", "up_checksum") + ", " +
-        column_or_null("statements_done", "statements_done") + ", " + column_or_null("direction", "direction") +
-        ", " + column_or_null("statement_started", "statement_started") + " FROM " + m_quoted);
+        "SELECT filename, checksum, " + std::string(k_applied_at_sql) + ", " + column_or_null("state", "state") + ", " +
+        column_or_null("NULLIF(up_checksum, '')", "up_checksum") + ", " +
+        column_or_null("statements_done", "statements_done") + ", " + column_or_null("direction", "direction") + ", " +
+        column_or_null("statement_started", "statement_started") + " FROM " + m_quoted);
     std::vector<AppliedRow> rows;
     rows.reserve(result.size());
     // A legacy table has no state column: every row in it is applied.
@@ -133,9 +133,10 @@ class PostgresStore final : public Store {
       row.filename = source[0].c_str();
       row.checksum = source[1].c_str();
       if (!source[2].is_null()) row.applied_at = source[2].c_str();
-      row.is_partial = has_state && states.is_partial(row.filename, source[3].is_null()
-                                                                       ? std::nullopt
-                                                                       : std::optional<std::string_view>(source[3].c_str()));
+      row.is_partial =
+          has_state &&
+          states.is_partial(row.filename,
+                            source[3].is_null() ? std::nullopt : std::optional<std::string_view>(source[3].c_str()));
       if (!source[4].is_null()) row.up_checksum = source[4].c_str();
       if (!source[5].is_null()) row.statements_done = source[5].as<std::int64_t>();
       if (row.is_partial) {
@@ -170,7 +171,8 @@ class PostgresStore final : public Store {
   void begin() override {
     m_connection->begin();
     std::string settings;
-    for (const auto& [name, value] : statement_limits()) settings += std::string("SET LOCAL ") + name + " = " + value + ";";
+    for (const auto& [name, value] : statement_limits())
+      settings += std::string("SET LOCAL ") + name + " = " + value + ";";
     if (!m_commit_waits_for_disk) settings += "SET LOCAL synchronous_commit TO off;";
     if (!settings.empty()) m_connection->exec(settings);
   }
@@ -196,11 +198,10 @@ class PostgresStore final : public Store {
     // FOR KEY SHARE is the weakest lock, and SKIP LOCKED takes another row
     // rather than wait for a session that holds one FOR UPDATE. One round trip.
     try {
-      m_connection->exec("BEGIN; SELECT 1 FROM " + m_quoted +
-                         " LIMIT 1 FOR KEY SHARE SKIP LOCKED; COMMIT");
+      m_connection->exec("BEGIN; SELECT 1 FROM " + m_quoted + " LIMIT 1 FOR KEY SHARE SKIP LOCKED; COMMIT");
     } catch (const Error& error) {
-      throw Error(error.kind(),
-                  "cannot confirm that the migrations of this run are on disk: " + error.message(), error.context());
+      throw Error(error.kind(), "cannot confirm that the migrations of this run are on disk: " + error.message(),
+                  error.context());
     }
   }
 
@@ -226,9 +227,10 @@ class PostgresStore final : public Store {
                            sqlstate == std::optional<std::string>("57014") &&
                            std::chrono::steady_clock::now() - start >= m_statement_timeout;
       if (!is_ours) throw;
-      throw Error(ErrorKind::sql, "exceeded --statement-timeout " + detail::duration_text(m_statement_timeout) +
-                                      " (" + error.message() + ")",
-                  error.context());
+      throw Error(
+          ErrorKind::sql,
+          "exceeded --statement-timeout " + detail::duration_text(m_statement_timeout) + " (" + error.message() + ")",
+          error.context());
     }
   }
 
@@ -238,8 +240,8 @@ class PostgresStore final : public Store {
     m_connection->exec_params("INSERT INTO " + m_quoted +
                                   " (filename, checksum, version, execution_ms, state, up_checksum, statements_done, "
                                   "direction, applied_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())",
-                              row.filename, row.checksum, row.version ? version.c_str() : nullptr,
-                              row.execution_ms, row.is_partial ? "partial" : "applied",
+                              row.filename, row.checksum, row.version ? version.c_str() : nullptr, row.execution_ms,
+                              row.is_partial ? "partial" : "applied",
                               row.up_checksum.empty() ? nullptr : row.up_checksum.c_str(),
                               row.is_partial ? "0" : nullptr, row.is_partial ? "up" : nullptr);
   }
@@ -287,8 +289,8 @@ class PostgresStore final : public Store {
   }
 
   bool is_invalid_index(const std::string& name) override {
-    const pqxx::result result = m_connection->exec_params(
-        "SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass($1)", name);
+    const pqxx::result result =
+        m_connection->exec_params("SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass($1)", name);
     return !result.empty() && result[0][0].as<bool>();
   }
 
@@ -322,13 +324,13 @@ class PostgresStore final : public Store {
     }
     std::string setters;
     for (const auto& [name, value] : limits) {
-      setters += std::string(setters.empty() ? "" : ", ") + "pg_catalog.set_config('" + name + "', '" + value +
-                 "', false)";
+      setters +=
+          std::string(setters.empty() ? "" : ", ") + "pg_catalog.set_config('" + name + "', '" + value + "', false)";
     }
-    const bool is_set = !m_connection
-                             ->exec_params("SELECT " + setters + " WHERE pg_catalog.pg_backend_pid() = $1",
-                                           m_connection->backend_pid())
-                             .empty();
+    const bool is_set =
+        !m_connection
+             ->exec_params("SELECT " + setters + " WHERE pg_catalog.pg_backend_pid() = $1", m_connection->backend_pid())
+             .empty();
     if (!is_set) {
       m_connection->exec(sql);
       return;
@@ -356,8 +358,7 @@ class PostgresStore final : public Store {
       // Half the timeout in, a statement that still waits is worth a look;
       // a look costs the server little, but not nothing.
       m_blocker_watch = std::make_unique<detail::BlockerWatch>(
-          m_connection,
-          std::min<std::chrono::milliseconds>(m_ddl_lock_timeout / 2, std::chrono::seconds(1)),
+          m_connection, std::min<std::chrono::milliseconds>(m_ddl_lock_timeout / 2, std::chrono::seconds(1)),
           std::chrono::milliseconds(500));
     }
     return *m_blocker_watch;

@@ -4,9 +4,9 @@
 // exclusive flock() on a descriptor of the database file itself, so every
 // process that opens that file, under any path, meets the same lock.
 
-#include "store/store.hpp"
 #include <memory>
 #include <string>
+#include "store/store.hpp"
 
 #include "util/file_descriptor.hpp"
 

@@ -7,8 +7,8 @@
 
 #include <gander/error.hpp>
 
-#include "util/duration_text.hpp"
 #include "sqlite_dsn.hpp"
+#include "util/duration_text.hpp"
 
 namespace gander::detail {
 
@@ -174,8 +174,9 @@ void SqliteConnection::check(int code) const {
   // The primary code is the low byte of an extended one.
   const int primary = code & 0xff;
   if (primary == SQLITE_INTERRUPT) {
-    throw Error(ErrorKind::sql, m_is_past_deadline ? "exceeded --statement-timeout " + duration_text(m_statement_timeout)
-                                                   : std::string("interrupted"));
+    throw Error(ErrorKind::sql, m_is_past_deadline
+                                    ? "exceeded --statement-timeout " + duration_text(m_statement_timeout)
+                                    : std::string("interrupted"));
   }
   if (primary == SQLITE_BUSY) {
     throw Error(ErrorKind::lock, "the database is locked by another writer: its transaction did not end within " +

@@ -1,15 +1,15 @@
 #include <cstdint>
 #include <gander/error.hpp>
-#include "store/store.hpp"
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
+#include "store/store.hpp"
 
 #include "file_lock.hpp"
+#include "sqlite_connection.hpp"
 #include "store/row_state.hpp"
 #include "store/tracking_columns.hpp"
-#include "sqlite_connection.hpp"
 #include "store/transaction_ended.hpp"
 
 namespace gander {
@@ -120,16 +120,15 @@ class SqliteStore final : public Store {
     // Tables adopted from other runners may hold applied_at in another
     // format ("2024-03-01 10:00:00", Go's time.Time text); strftime() reads
     // most of them, and what it cannot read is shown as stored.
-    const Statement statement =
-        m_connection.prepare(std::string("SELECT filename, checksum, ") +
-                             "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', applied_at), applied_at), " +
-                             (columns.contains("state") ? "state" : "'applied'") + ", " +
-                             // Rows written before gander stored NULL hold ''.
-                             (columns.contains("up_checksum") ? "NULLIF(up_checksum, '')" : "NULL") + ", " +
-                             (columns.contains("statements_done") ? "statements_done" : "NULL") + ", " +
-                             (columns.contains("direction") ? "direction" : "NULL") + ", " +
-                             (columns.contains("statement_started") ? "statement_started" : "NULL") + " FROM " +
-                             m_table.quoted());
+    const Statement statement = m_connection.prepare(
+        std::string("SELECT filename, checksum, ") +
+        "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', applied_at), applied_at), " +
+        (columns.contains("state") ? "state" : "'applied'") + ", " +
+        // Rows written before gander stored NULL hold ''.
+        (columns.contains("up_checksum") ? "NULLIF(up_checksum, '')" : "NULL") + ", " +
+        (columns.contains("statements_done") ? "statements_done" : "NULL") + ", " +
+        (columns.contains("direction") ? "direction" : "NULL") + ", " +
+        (columns.contains("statement_started") ? "statement_started" : "NULL") + " FROM " + m_table.quoted());
     std::vector<AppliedRow> rows;
     detail::RowStates states(m_table.display());
     while (m_connection.step(statement.get())) {
@@ -235,7 +234,8 @@ class SqliteStore final : public Store {
     const Statement statement = m_connection.prepare(
         "INSERT INTO " + m_table.quoted() +
         " (filename, checksum, version, execution_ms, state, up_checksum, statements_done, direction, applied_at)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, NULLIF(?6, ''), ?7, CASE ?5 WHEN 'partial' THEN 'up' END, " + k_now + ")");
+        " VALUES (?1, ?2, ?3, ?4, ?5, NULLIF(?6, ''), ?7, CASE ?5 WHEN 'partial' THEN 'up' END, " +
+        k_now + ")");
     m_connection.bind(statement.get(), 1, row.filename);
     m_connection.bind(statement.get(), 2, row.checksum);
     m_connection.bind(statement.get(), 3, row.version);
@@ -267,10 +267,10 @@ class SqliteStore final : public Store {
   }
 
   void mark_rolling_back(const std::string& filename) override {
-    const Statement statement = m_connection.prepare(
-        "UPDATE " + m_table.quoted() +
-        " SET state = 'partial', direction = 'down', statements_done = 0, statement_started = NULL"
-        " WHERE filename = ?1 AND state = 'applied'");
+    const Statement statement =
+        m_connection.prepare("UPDATE " + m_table.quoted() +
+                             " SET state = 'partial', direction = 'down', statements_done = 0, statement_started = NULL"
+                             " WHERE filename = ?1 AND state = 'applied'");
     m_connection.bind(statement.get(), 1, filename);
     run(statement);
     if (sqlite3_changes(sqlite3_db_handle(statement.get())) != 1) {

@@ -221,7 +221,8 @@ TEST_CASE("postgres: commits stop waiting for the disk until asked to, and make_
   store->rollback();
 }
 
-TEST_CASE("postgres: statement_timeout and lock_timeout last for gander's transaction or statement, never the session") {
+TEST_CASE(
+    "postgres: statement_timeout and lock_timeout last for gander's transaction or statement, never the session") {
   const Fixture fixture;
   gander::StoreOptions options;
   options.dsn = fixture.db->dsn();
@@ -258,9 +259,11 @@ TEST_CASE("postgres: the advisory lock makes a second store wait and names the h
   const auto first = fixture.open();
   std::unique_ptr<gander::StoreLock> held = first->lock({});
   // Only the first store's session is connected yet; fallback_application_name names it.
-  const std::string holder_pid = fixture.db->scalar(
-      "SELECT pid::text FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'gander'")
-                                     .value();
+  const std::string holder_pid =
+      fixture.db
+          ->scalar(
+              "SELECT pid::text FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'gander'")
+          .value();
   // The key is the first 8 bytes of SHA-256("gander:schema_migrations").
   const std::string hex = gander::checksum::sha256_hex("gander:schema_migrations");
   CHECK(fixture.advisory_locks() ==
@@ -284,8 +287,9 @@ TEST_CASE("postgres: the advisory lock makes a second store wait and names the h
   CHECK_THAT(described, Catch::StartsWith("server pid " + holder_pid + " (gander) from 127.0.0.1:"));
   CHECK_THAT(described, Catch::Contains(", connected since "));
   CHECK_THAT(described, Catch::EndsWith(" UTC"));
-  CHECK_THAT(timeout.message(), Catch::StartsWith("timed out after 0.3s waiting for the migration lock held by server pid " +
-                                                  holder_pid + " (gander)"));
+  CHECK_THAT(timeout.message(),
+             Catch::StartsWith("timed out after 0.3s waiting for the migration lock held by server pid " + holder_pid +
+                               " (gander)"));
 
   held.reset();
   CHECK(fixture.advisory_locks().empty());
@@ -460,7 +464,8 @@ TEST_CASE("postgres: a connection error names the DSN without its password") {
     std::string shown;
   };
   const Case cases[] = {
-      {"host=127.0.0.1 port=1 password=hunter2 connect_timeout=5", "password=*** connect_timeout=5 host=127.0.0.1 port=1"},
+      {"host=127.0.0.1 port=1 password=hunter2 connect_timeout=5",
+       "password=*** connect_timeout=5 host=127.0.0.1 port=1"},
       {"postgres://gander:hunter2@127.0.0.1:1/db?connect_timeout=5", "postgres://gander:***@127.0.0.1:1/db"},
   };
   for (const Case& c : cases) {
@@ -468,8 +473,8 @@ TEST_CASE("postgres: a connection error names the DSN without its password") {
       gander::StoreOptions options;
       options.driver = "postgres";
       options.dsn = c.dsn;
-      const gander::Error error =
-          gander::test::error_of([&] { gander::open_postgres_store(options, gander::parse_table_name("schema_migrations", true)); });
+      const gander::Error error = gander::test::error_of(
+          [&] { gander::open_postgres_store(options, gander::parse_table_name("schema_migrations", true)); });
       CHECK(error.kind() == ErrorKind::connection);
       const std::string what = error.what();
       CHECK_THAT(what, Catch::StartsWith("cannot connect to PostgreSQL ("));
@@ -487,8 +492,8 @@ TEST_CASE("postgres: a DSN libpq cannot parse is a config error without its pass
       gander::StoreOptions options;
       options.driver = "postgres";
       options.dsn = dsn;
-      const gander::Error error =
-          gander::test::error_of([&] { gander::open_postgres_store(options, gander::parse_table_name("schema_migrations", true)); });
+      const gander::Error error = gander::test::error_of(
+          [&] { gander::open_postgres_store(options, gander::parse_table_name("schema_migrations", true)); });
       CHECK(error.kind() == ErrorKind::config);
       const std::string what = error.what();
       CHECK_THAT(what, Catch::StartsWith("invalid PostgreSQL "));

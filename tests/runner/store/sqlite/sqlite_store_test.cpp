@@ -307,7 +307,8 @@ TEST_CASE("sqlite: DSN options as goose's Go drivers take them") {
   SECTION("a plain path loses its query and the options apply") {
     const auto store = open_store(path + "?_fk=1&_journal_mode=WAL");
     store->execute(schema);
-    CHECK(gander::test::error_of([&] { store->execute("INSERT INTO c VALUES (1)"); }).message() == "FOREIGN KEY constraint failed");
+    CHECK(gander::test::error_of([&] { store->execute("INSERT INTO c VALUES (1)"); }).message() ==
+          "FOREIGN KEY constraint failed");
     CHECK(std::filesystem::exists(path));
     CHECK(std::filesystem::exists(path + "-wal"));
     CHECK(std::distance(std::filesystem::directory_iterator(dir.path()), {}) == 3);  // .db, -wal, -shm
