@@ -7,7 +7,7 @@
 
 using gander::test::run_gander;
 
-TEST_CASE("show --json prints docs/operations.md's shape with each statement and its line") {
+TEST_CASE("show --json prints the documented shape with each statement and its line") {
   const gander::test::TempDir dir;
   const std::string bytes =
       "-- +goose Up\nCREATE TABLE a (id int);\n\n-- +goose StatementBegin\nCREATE FUNCTION f() RETURNS int AS $$\n"

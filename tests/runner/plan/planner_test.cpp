@@ -284,7 +284,7 @@ TEST_CASE("files sharing a version order by name, and a missing newest row still
   CHECK(plan.migrations[3].state == MigrationState::missing);
 }
 
-TEST_CASE("state names are docs/commands.md, "`status` output "'s JSON names") {
+TEST_CASE("state names are the JSON names that docs/commands.md documents") {
   CHECK(std::string(gander::to_string(MigrationState::applied)) == "applied");
   CHECK(std::string(gander::to_string(MigrationState::pending)) == "pending");
   CHECK(std::string(gander::to_string(MigrationState::out_of_order)) == "out-of-order");
