@@ -42,6 +42,7 @@ void log_progress(const gander::ProgressEvent& event) {
       log("migration " + event.name + " applied in " + std::to_string(event.elapsed_ms) + " ms");
       break;
     case Kind::warning: log("warning: " + event.detail); break;
+    case Kind::baselined: log(event.detail); break;
   }
 }
 

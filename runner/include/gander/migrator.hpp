@@ -49,12 +49,27 @@ struct ProgressEvent {
     // a migration whose Down section is malformed while going up (`name`;
     // `detail` is "file:line: what"). Sent once per migration and operation.
     warning,
+    // The tracking table had no row and Options::baseline recorded the
+    // migrations up to its version as applied without running them
+    // (`detail` says how many). Sent once, before anything runs.
+    baselined,
   };
   Kind kind = Kind::started;
   std::string name;
   Direction direction = Direction::up;
   std::int64_t elapsed_ms = 0;
   std::string detail;
+};
+
+// A database whose schema predates its migrations: its tables were made by
+// hand or by an older program, and the migrations up to `version` describe
+// what is already there (docs/commands.md, "Baselines").
+struct Baseline {
+  std::int64_t version = 0;
+  // When not empty, only a database in which this table (or view) exists is
+  // such a legacy one; a database without it is new, and every migration
+  // runs on it as usual.
+  std::string when_table_exists;
 };
 
 struct Options {
@@ -118,6 +133,13 @@ struct Options {
   // migration that stopped while being rolled back is never resumed:
   // Error{partial} with RemedyKind::resolve_rollback (see resolve()).
   std::optional<std::int64_t> resume_from;
+  // up(), up_by_one() and up_to() first record this baseline, under the
+  // lock, when the tracking table has no row yet (and, with
+  // when_table_exists, that table exists): every migration up to its version
+  // is recorded as applied without running, a `baselined` event says so, and
+  // the run goes on from there. Once the table has a row it does nothing,
+  // so a service can set it on every start.
+  std::optional<Baseline> baseline;
   // ENVSUB values; when empty, this process's environment.
   parser::EnvLookup env;
   std::function<void(const ProgressEvent&)> on_progress;
@@ -203,6 +225,14 @@ class Migrator {
   Plan verify();
   // The newest applied version; none when nothing is applied. Read-only.
   std::optional<std::int64_t> version();
+
+  // Records every migration with a version at most `version` as applied
+  // without running it, in one transaction under the lock, for a database
+  // whose schema predates its migrations; returns their names in order (in
+  // a dry run, the names it would record, changing nothing). Empty files are
+  // never recorded. Throws Error{config} when the tracking table already has
+  // a row or no migration has such a version.
+  std::vector<std::string> baseline(std::int64_t version);
 
   // Clears the `partial` row of `filename` after a person has checked the
   // database: `applied` records it as applied, `rolled_back` deletes the

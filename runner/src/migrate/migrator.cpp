@@ -127,6 +127,38 @@ void recording_in_table(const InspectedMigration& migration, const std::string& 
   }
 }
 
+// The rows of a baseline at `version`: every migration up to it whose file
+// is not empty, in order. Throws Error{config} when there is none.
+std::vector<RowRecord> baseline_records(const MigrationSet& migrations, std::int64_t version) {
+  std::vector<RowRecord> records;
+  for (const LoadedMigration& migration : migrations.migrations()) {
+    if (migration.version > version || migration.inspected.migration.is_empty) continue;
+    // A Go migration's SQL is not gander's to hash, as when `resolve` records it.
+    records.push_back(RowRecord{migration.inspected.name, migration.inspected.checksum, migration.version,
+                                migration.inspected.is_go ? std::string() : migration.up_checksum, 0, false});
+  }
+  if (records.empty()) {
+    throw Error(ErrorKind::config,
+                "cannot baseline at version " + std::to_string(version) + ": no migration has a version at most " +
+                    std::to_string(version));
+  }
+  return records;
+}
+
+// The rows a plan reads once `records` are written.
+std::vector<AppliedRow> as_applied_rows(const std::vector<RowRecord>& records) {
+  std::vector<AppliedRow> rows;
+  rows.reserve(records.size());
+  for (const RowRecord& record : records) {
+    AppliedRow row;
+    row.filename = record.filename;
+    row.checksum = record.checksum;
+    row.up_checksum = record.up_checksum;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 // A migration to run, by its position in the plan.
 struct Action {
   std::size_t position;
@@ -475,7 +507,9 @@ RunResult Migrator::Impl::run(Choose choose, RunKind kind) {
   PlanOptions options = plan_options();
   // The one plan of this run: decided under the lock, then kept up to date
   // with what runs instead of being read again.
-  Plan plan = make_plan(files, store.read_rows(), options);
+  std::vector<AppliedRow> rows = store.read_rows();
+  if (is_up && rows.empty()) rows = baseline_on_start(store, migrations);
+  Plan plan = make_plan(files, std::move(rows), options);
   const std::vector<const LoadedMigration*> by_position = migrations_by_position(plan, migrations);
   // Rolling back does not care about pending files that sort early.
   options.allow_out_of_order = options.allow_out_of_order || !is_up;
@@ -830,6 +864,56 @@ std::optional<std::int64_t> Migrator::Impl::applied_version() {
   return newest->first;
 }
 
+std::vector<AppliedRow> Migrator::Impl::baseline_on_start(Store& store, const MigrationSet& migrations) {
+  if (!m_options.baseline) return {};
+  const Baseline& baseline = *m_options.baseline;
+  if (!baseline.when_table_exists.empty() && !store.has_table(baseline.when_table_exists)) return {};
+  const std::vector<RowRecord> records = baseline_records(migrations, baseline.version);
+  write_baseline(store, records);
+  ProgressEvent event;
+  event.kind = ProgressEvent::Kind::baselined;
+  event.detail = std::string(m_options.dry_run ? "would record " : "recorded ") + std::to_string(records.size()) +
+                 (records.size() == 1 ? " migration" : " migrations") + " up to version " +
+                 std::to_string(baseline.version) + " as applied without running " +
+                 (records.size() == 1 ? "it" : "them") +
+                 (baseline.when_table_exists.empty() ? "" : " (table " + baseline.when_table_exists + " exists)");
+  report(event);
+  return as_applied_rows(records);
+}
+
+void Migrator::Impl::write_baseline(Store& store, const std::vector<RowRecord>& records) const {
+  if (m_options.dry_run) return;
+  Transaction transaction(store);
+  for (const RowRecord& record : records) store.insert_row(record);
+  transaction.commit();
+}
+
+std::vector<std::string> Migrator::Impl::baseline(std::int64_t version) {
+  m_creates_database = !m_options.dry_run;
+  const Loaded loaded = load_while_connecting(EarlyRead::nothing);
+  Store& store = connect();
+  std::unique_ptr<StoreLock> lock;
+  if (m_options.dry_run) {
+    store.table_shape();  // refuses a foreign table; creates nothing
+  } else {
+    lock = take_lock(store);
+    store.prepare_table();
+  }
+  const std::vector<AppliedRow> rows = store.read_rows();
+  if (!rows.empty()) {
+    throw Error(ErrorKind::config, "cannot baseline at version " + std::to_string(version) + ": " + m_options.table +
+                                       " already records " + std::to_string(rows.size()) +
+                                       (rows.size() == 1 ? " migration" : " migrations") +
+                                       "; a baseline is for a database in which no migration is recorded yet");
+  }
+  const std::vector<RowRecord> records = baseline_records(loaded.migrations, version);
+  write_baseline(store, records);
+  std::vector<std::string> names;
+  names.reserve(records.size());
+  for (const RowRecord& record : records) names.push_back(record.filename);
+  return names;
+}
+
 void Migrator::Impl::resolve(const std::string& filename, Resolution resolution) {
   m_creates_database = !m_options.dry_run;
   if (is_go_migration_name(filename)) return resolve_go_migration(filename, resolution);
@@ -991,6 +1075,8 @@ Plan Migrator::status() { return m_impl->read_only_plan(); }
 Plan Migrator::verify() { return m_impl->verified_plan(); }
 
 std::optional<std::int64_t> Migrator::version() { return m_impl->applied_version(); }
+
+std::vector<std::string> Migrator::baseline(std::int64_t version) { return m_impl->baseline(version); }
 
 void Migrator::resolve(const std::string& filename, Resolution resolution) { m_impl->resolve(filename, resolution); }
 

@@ -61,6 +61,7 @@ class Migrator::Impl {
   Plan verified_plan();
   Amendment amendment_for(const std::string& filename, const std::string& reason);
   std::optional<std::int64_t> applied_version();
+  std::vector<std::string> baseline(std::int64_t version);
   void resolve(const std::string& filename, Resolution resolution);
   void resolve_go_migration(const std::string& filename, Resolution resolution);
   void cancel() noexcept;
@@ -85,6 +86,11 @@ class Migrator::Impl {
   InspectOptions inspect_options() const;
   PlanOptions plan_options();
   std::unique_ptr<StoreLock> take_lock(Store& store);
+  // Options::baseline on an empty tracking table: the rows it recorded (in a
+  // dry run, would record); none when it does not apply.
+  std::vector<AppliedRow> baseline_on_start(Store& store, const MigrationSet& migrations);
+  // Writes `records` in one transaction, unless this is a dry run.
+  void write_baseline(Store& store, const std::vector<RowRecord>& records) const;
   // Runs one migration. A transactional one that cannot get its locks
   // within --ddl-lock-timeout is rolled back whole and run again, with
   // backoff, until --lock-timeout has passed since its first failure

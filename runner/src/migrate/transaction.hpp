@@ -16,7 +16,7 @@ class Transaction {
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
 
-  // Throws what Store::commit() throws; committing twice throws Error{config}.
+  // Throws what Store::commit() throws; committing twice is a bug (std::logic_error).
   void commit();
 
  private:

@@ -204,6 +204,11 @@ class Store {
   // INDEX CONCURRENTLY leaves it. False otherwise, and always on SQLite.
   virtual bool is_invalid_index(const std::string& name) = 0;
 
+  // Whether a table or view named `name` exists (PostgreSQL: as to_regclass
+  // reads it, possibly schema-qualified; SQLite: compared without regard to
+  // case, as SQLite compares names). Read-only.
+  virtual bool has_table(const std::string& name) = 0;
+
   // Asks a statement that is running in execute() on another thread to stop;
   // it then fails with Error{sql}. Safe to call at any time from any thread.
   // PostgreSQL: a server that has not answered 5 s later is given up on, and

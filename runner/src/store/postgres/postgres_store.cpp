@@ -294,6 +294,10 @@ class PostgresStore final : public Store {
     return !result.empty() && result[0][0].as<bool>();
   }
 
+  bool has_table(const std::string& name) override {
+    return m_connection->exec_params("SELECT to_regclass($1) IS NOT NULL", name)[0][0].as<bool>();
+  }
+
   void cancel() noexcept override { m_connection->cancel(); }
 
  private:

@@ -298,6 +298,13 @@ class SqliteStore final : public Store {
   // SQLite has no concurrent index builds, so no index is ever left invalid.
   bool is_invalid_index(const std::string&) override { return false; }
 
+  bool has_table(const std::string& name) override {
+    const Statement statement = m_connection.prepare(
+        "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?1 COLLATE NOCASE");
+    m_connection.bind(statement.get(), 1, name);
+    return m_connection.step(statement.get());
+  }
+
   void cancel() noexcept override { m_connection.interrupt(); }
 
  private:

@@ -1,0 +1,41 @@
+// gander baseline VERSION: record the migrations up to VERSION as applied
+// without running them, for a database whose schema predates its migrations.
+
+#include <gander/migrator.hpp>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "migrator_options.hpp"
+
+namespace gander::cli {
+
+namespace {
+
+int run_baseline(const CliOptions& options, std::ostream& out, std::ostream& err) {
+  const std::string text = options.args.size() == 1 ? options.args.front() : std::string();
+  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
+    throw Error(ErrorKind::config, "usage: gander baseline VERSION, a number (run 'gander baseline --help')");
+  }
+  const std::int64_t version = std::stoll(text);
+  Migrator migrator(migrator_options(options, err));
+  const std::vector<std::string> names = migrator.baseline(version);
+  out << "gander: " << (options.dry_run ? "dry run: would record " : "recorded ") << names.size()
+      << (names.size() == 1 ? " migration" : " migrations") << " up to version " << version
+      << " as applied without running " << (names.size() == 1 ? "it" : "them") << ":\n";
+  for (const std::string& name : names) out << "  " << name << "\n";
+  if (options.dry_run) out << "gander: dry run: nothing was changed\n";
+  return k_exit_ok;
+}
+
+}  // namespace
+
+const Command k_baseline_command{
+    "baseline", "baseline VERSION", "record the migrations up to VERSION as applied without running them",
+    "For a database whose schema predates its migrations (its tables were made by hand or by an older\n"
+    "program): every migration with a version at most VERSION is recorded as applied with its file's\n"
+    "checksum, without running, in one transaction under the migration lock. 'gander up' then runs the\n"
+    "rest. Refused when the tracking table already records a migration, or when no migration has such a\n"
+    "version. --dry-run lists what would be recorded.\n",
+    run_baseline};
+
+}  // namespace gander::cli
