@@ -45,8 +45,8 @@ struct Fixture {
   }
 
   ProcessResult gander(std::vector<std::string> command) const {
-    std::vector<std::string> args = {"--driver", database->driver(), "--db", database->dsn(), "--dir",
-                                     (dir.path() / "migrations").string()};
+    std::vector<std::string> args = {
+        "--driver", database->driver(), "--db", database->dsn(), "--dir", (dir.path() / "migrations").string()};
     args.insert(args.end(), command.begin(), command.end());
     return gander::test::run_gander(args);
   }
@@ -115,9 +115,8 @@ TEST_CASE("baseline refuses a database that records a migration, a version below
   CHECK(below.exit_code == 2);
   CHECK_THAT(below.err, Catch::Contains("cannot baseline at version 0: no migration has a version at most 0"));
 
-  for (const std::vector<std::string>& usage : {std::vector<std::string>{"baseline"},
-                                                {"baseline", "two"},
-                                                {"baseline", "1", "2"}}) {
+  for (const std::vector<std::string>& usage :
+       {std::vector<std::string>{"baseline"}, {"baseline", "two"}, {"baseline", "1", "2"}}) {
     const ProcessResult result = fixture.gander(usage);
     INFO(describe(result));
     CHECK(result.exit_code == 2);

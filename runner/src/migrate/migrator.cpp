@@ -138,9 +138,8 @@ std::vector<RowRecord> baseline_records(const MigrationSet& migrations, std::int
                                 migration.inspected.is_go ? std::string() : migration.up_checksum, 0, false});
   }
   if (records.empty()) {
-    throw Error(ErrorKind::config,
-                "cannot baseline at version " + std::to_string(version) + ": no migration has a version at most " +
-                    std::to_string(version));
+    throw Error(ErrorKind::config, "cannot baseline at version " + std::to_string(version) +
+                                       ": no migration has a version at most " + std::to_string(version));
   }
   return records;
 }
