@@ -59,19 +59,18 @@ void for_each_index(std::size_t count, const Work& work) {
 LoadedFile load_file(const BatchReader& reader, const ListedFile& listed, const InspectOptions& options,
                      bool with_up_checksum) {
   LoadedFile file;
-  file.display_path = listed.display_path;
   file.version = listed.version;
   if (!file.version) {
     try {
       migration_version(listed.name);
     } catch (const Error& error) {
-      file.error = error.with_file(file.display_path);
+      file.error = error.with_file(listed.display_path);
     }
     return file;
   }
   try {
     file.bytes = reader.read(listed.name);
-    file.inspected = inspect_bytes(listed.name, file.display_path, file.bytes.view(), options);
+    file.inspected = inspect_bytes(listed.name, listed.display_path, file.bytes.view(), options);
     if (with_up_checksum) file.up_checksum = checksum::up_checksum(file.inspected->migration);
   } catch (const Error& error) {
     file.inspected.reset();

@@ -16,7 +16,7 @@ std::vector<ValidationEntry> validate_source(const MigrationSource& source, cons
     if (file.failure) return first_failure.offer(listing_index, file.failure);
     ValidationEntry& entry = entries[listing_index];
     entry.name = listing[listing_index].name;
-    entry.display_path = std::move(file.display_path);
+    entry.display_path = listing[listing_index].display_path;
     entry.version = file.version;
     if (file.inspected && file.inspected->down_error) {
       file.error = std::move(file.inspected->down_error);
