@@ -447,6 +447,16 @@ PlanOptions Migrator::Impl::plan_options() {
   return options;
 }
 
+std::unique_ptr<StoreLock> Migrator::Impl::lock_for_writing(Store& store) {
+  if (m_options.dry_run) {
+    store.table_shape();  // refuses a foreign table; creates nothing
+    return nullptr;
+  }
+  std::unique_ptr<StoreLock> lock = take_lock(store);
+  store.prepare_table();
+  return lock;
+}
+
 std::unique_ptr<StoreLock> Migrator::Impl::take_lock(Store& store) {
   LockOptions lock_options;
   lock_options.timeout = m_options.lock_timeout;
@@ -496,13 +506,7 @@ RunResult Migrator::Impl::run(Choose choose, RunKind kind) {
     if (plan.is_up_to_date()) return nothing_to_do(newest_applied_version(plan));
   }
   const std::vector<MigrationFile> files = migrations.files();
-  std::unique_ptr<StoreLock> lock;
-  if (m_options.dry_run) {
-    store.table_shape();  // refuses a foreign table; creates nothing
-  } else {
-    lock = take_lock(store);
-    store.prepare_table();
-  }
+  const std::unique_ptr<StoreLock> lock = lock_for_writing(store);
   PlanOptions options = plan_options();
   // The one plan of this run: decided under the lock, then kept up to date
   // with what runs instead of being read again.
@@ -891,13 +895,7 @@ std::vector<std::string> Migrator::Impl::baseline(std::int64_t version) {
   m_creates_database = !m_options.dry_run;
   const Loaded loaded = load_while_connecting(EarlyRead::nothing);
   Store& store = connect();
-  std::unique_ptr<StoreLock> lock;
-  if (m_options.dry_run) {
-    store.table_shape();  // refuses a foreign table; creates nothing
-  } else {
-    lock = take_lock(store);
-    store.prepare_table();
-  }
+  const std::unique_ptr<StoreLock> lock = lock_for_writing(store);
   const std::vector<AppliedRow> rows = store.read_rows();
   if (!rows.empty()) {
     throw Error(ErrorKind::config, "cannot baseline at version " + std::to_string(version) + ": " + m_options.table +
@@ -918,11 +916,7 @@ void Migrator::Impl::resolve(const std::string& filename, Resolution resolution)
   if (is_go_migration_name(filename)) return resolve_go_migration(filename, resolution);
   Store& store = connect();
   // A dry run only checks that there is something to resolve: no lock, no table change.
-  std::unique_ptr<StoreLock> lock;
-  if (!m_options.dry_run) {
-    lock = take_lock(store);
-    store.prepare_table();
-  }
+  const std::unique_ptr<StoreLock> lock = lock_for_writing(store);
   const std::vector<AppliedRow> rows = store.read_rows();
   const auto row = std::find_if(rows.begin(), rows.end(),
                                 [&](const AppliedRow& candidate) { return candidate.filename == filename; });
@@ -946,11 +940,7 @@ void Migrator::Impl::resolve(const std::string& filename, Resolution resolution)
 void Migrator::Impl::resolve_go_migration(const std::string& filename, Resolution resolution) {
   const Loaded loaded = load_while_connecting(EarlyRead::nothing);
   Store& store = connect();
-  std::unique_ptr<StoreLock> lock;
-  if (!m_options.dry_run) {
-    lock = take_lock(store);
-    store.prepare_table();
-  }
+  const std::unique_ptr<StoreLock> lock = lock_for_writing(store);
   const Plan plan = make_plan(loaded.migrations.files(), store.read_rows(), plan_options());
   const auto planned = std::find_if(plan.migrations.begin(), plan.migrations.end(),
                                     [&](const PlannedMigration& candidate) { return candidate.name == filename; });

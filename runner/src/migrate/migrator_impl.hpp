@@ -86,6 +86,10 @@ class Migrator::Impl {
   InspectOptions inspect_options() const;
   PlanOptions plan_options();
   std::unique_ptr<StoreLock> take_lock(Store& store);
+  // A writing command's start: the lock taken and the tracking table created
+  // or upgraded; in a dry run, no lock (null) and only the table's shape
+  // checked, so that nothing changes.
+  std::unique_ptr<StoreLock> lock_for_writing(Store& store);
   // Options::baseline on an empty tracking table: the rows it recorded (in a
   // dry run, would record); none when it does not apply.
   std::vector<AppliedRow> baseline_on_start(Store& store, const MigrationSet& migrations);

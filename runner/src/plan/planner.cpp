@@ -92,6 +92,17 @@ void compare(const MigrationFile& file, const AppliedRow& row, const PlanOptions
   }
 }
 
+// A migration with its file, before its row (if any) is compared.
+PlannedMigration planned_file(const MigrationFile& file, MigrationState state) {
+  PlannedMigration planned;
+  planned.name = std::string(file.name);
+  planned.version = file.version;
+  planned.state = state;
+  planned.file_checksum = std::string(file.checksum);
+  planned.is_go = file.is_go;
+  return planned;
+}
+
 std::string describe(const PlannedMigration& planned) {
   std::string line = "  " + planned.name + ": " +
                      (planned.state == MigrationState::modified  ? "MODIFIED"
@@ -160,34 +171,12 @@ Plan make_plan(const std::vector<MigrationFile>& files, std::vector<AppliedRow> 
     const auto found = row_index_by_name.find(file.name);
     if (found == row_index_by_name.end()) {
       if (file.is_empty) continue;  // skipped: never applied, never recorded
-      plan.migrations.push_back({std::string(file.name),
-                                 file.version,
-                                 MigrationState::pending,
-                                 std::string(file.checksum),
-                                 std::nullopt,
-                                 std::nullopt,
-                                 Note::none,
-                                 {},
-                                 std::nullopt,
-                                 file.is_go,
-                                 false,
-                                 std::nullopt});
+      plan.migrations.push_back(planned_file(file, MigrationState::pending));
       continue;
     }
     AppliedRow& row = rows[found->second];
     is_row_matched[found->second] = true;
-    PlannedMigration planned{std::string(file.name),
-                             file.version,
-                             MigrationState::applied,
-                             std::string(file.checksum),
-                             std::nullopt,
-                             std::nullopt,
-                             Note::none,
-                             {},
-                             std::nullopt,
-                             file.is_go,
-                             false,
-                             std::nullopt};
+    PlannedMigration planned = planned_file(file, MigrationState::applied);
     compare(file, row, options, planned);
     planned.db_checksum = std::move(row.checksum);
     planned.applied_at = std::move(row.applied_at);
@@ -198,18 +187,13 @@ Plan make_plan(const std::vector<MigrationFile>& files, std::vector<AppliedRow> 
     AppliedRow& row = rows[index];
     const std::optional<std::int64_t> version = migration_version_if_valid(row.filename);
     const bool is_go = is_go_migration_name(row.filename);
-    PlannedMigration planned{std::move(row.filename),
-                             version,
-                             MigrationState::missing,
-                             std::nullopt,
-                             std::move(row.checksum),
-                             std::move(row.applied_at),
-                             Note::none,
-                             {},
-                             std::nullopt,
-                             is_go,
-                             false,
-                             std::nullopt};
+    PlannedMigration planned;
+    planned.name = std::move(row.filename);
+    planned.version = version;
+    planned.state = MigrationState::missing;
+    planned.db_checksum = std::move(row.checksum);
+    planned.applied_at = std::move(row.applied_at);
+    planned.is_go = is_go;
     if (row.is_partial) take_partial(nullptr, row, planned);
     plan.migrations.push_back(std::move(planned));
   }
