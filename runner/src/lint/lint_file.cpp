@@ -8,6 +8,7 @@
 
 #include "lint_checks.hpp"
 #include "lint_rules.hpp"
+#include "source/foreign_format.hpp"
 
 namespace gander {
 
@@ -44,6 +45,12 @@ std::vector<LintFinding> lint_file(const std::string& name, const std::string& d
     return {make_finding(LintRuleId::parse_error, display_path, parsed.error->line, parsed.error->message)};
   }
   const parser::Migration& migration = parsed.migration;
+  if (migration.is_plain) {
+    if (const std::optional<Error> foreign = foreign_format_error(name, display_path, bytes)) {
+      return {
+          make_finding(LintRuleId::parse_error, display_path, foreign->context().line.value_or(1), foreign->message())};
+    }
+  }
   std::vector<LintFinding> findings;
   if (parsed.down_error) {
     // gander still applies the file (docs/file-format.md); the rest of it is linted as it runs.

@@ -11,6 +11,7 @@
 #include <gander/migration_name.hpp>
 
 #include "file_reading.hpp"
+#include "foreign_format.hpp"
 
 namespace gander {
 
@@ -108,6 +109,9 @@ InspectedMigration inspect_bytes(const std::string& name, const std::string& dis
     throw Error(ErrorKind::parse, parsed.error->message, ErrorContext{display_path, parsed.error->line});
   }
   if (scanned.failure) std::rethrow_exception(scanned.failure);
+  if (parsed.migration.is_plain) {
+    if (std::optional<Error> foreign = foreign_format_error(name, display_path, bytes)) throw std::move(*foreign);
+  }
   if (scanned.checksum.empty()) scanned.checksum = checksum::file_checksum(bytes);
   InspectedMigration inspected;
   inspected.name = name;
