@@ -129,7 +129,7 @@ TEST_CASE("baseline refuses a database that records a migration, a version below
   INFO(describe(twice));
   CHECK(twice.exit_code == 2);
   CHECK_THAT(twice.err, Catch::Contains("cannot baseline at version 3: schema_migrations already records 1 "
-                                        "migration; a baseline is for a database in which no migration is "
+                                        "migration; that is only for a database in which no migration is "
                                         "recorded yet"));
   CHECK(fixture.recorded() == before);
 }

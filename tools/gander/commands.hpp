@@ -27,6 +27,7 @@ extern const Command k_status_command;
 extern const Command k_version_command;
 extern const Command k_resolve_command;
 extern const Command k_baseline_command;
+extern const Command k_adopt_command;
 extern const Command k_amend_command;
 extern const Command k_create_command;
 extern const Command k_fix_command;

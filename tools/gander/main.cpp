@@ -19,11 +19,11 @@ using gander::cli::Command;
 namespace cli = gander::cli;
 
 const Command* const k_commands[] = {
-    &cli::k_up_command,       &cli::k_up_by_one_command, &cli::k_up_to_command,    &cli::k_down_command,
-    &cli::k_down_to_command,  &cli::k_redo_command,      &cli::k_reset_command,    &cli::k_status_command,
-    &cli::k_version_command,  &cli::k_create_command,    &cli::k_fix_command,      &cli::k_resolve_command,
-    &cli::k_baseline_command, &cli::k_show_command,      &cli::k_validate_command, &cli::k_amend_command,
-    &cli::k_verify_command,   &cli::k_sum_command,       &cli::k_lint_command,
+    &cli::k_up_command,       &cli::k_up_by_one_command, &cli::k_up_to_command, &cli::k_down_command,
+    &cli::k_down_to_command,  &cli::k_redo_command,      &cli::k_reset_command, &cli::k_status_command,
+    &cli::k_version_command,  &cli::k_create_command,    &cli::k_fix_command,   &cli::k_resolve_command,
+    &cli::k_baseline_command, &cli::k_adopt_command,     &cli::k_show_command,  &cli::k_validate_command,
+    &cli::k_amend_command,    &cli::k_verify_command,    &cli::k_sum_command,   &cli::k_lint_command,
 };
 
 const Command* find_command(const std::string& name) {

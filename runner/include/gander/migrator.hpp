@@ -169,6 +169,9 @@ using UpResult = RunResult;
 
 enum class Resolution { applied, rolled_back };
 
+// Another migration tool whose database gander can take over (adopt).
+enum class OtherTool { goose };
+
 class Migrator {
  public:
   // Throws nothing; options are checked when an operation runs.
@@ -233,6 +236,17 @@ class Migrator {
   // never recorded. Throws Error{config} when the tracking table already has
   // a row or no migration has such a version.
   std::vector<std::string> baseline(std::int64_t version);
+
+  // Takes over a database that `tool` has migrated (docs/moving-from-goose.md):
+  // every migration the tool applied is recorded with its file's current
+  // checksum (trust on first use) and the tool's applied time, without
+  // running, in one transaction under the lock; returns their names in
+  // order (in a dry run, changing nothing). goose: goose_db_version is read,
+  // the newest row of a version deciding, and left as it is. Throws
+  // Error{config} when gander's table already has a row or the tool's table
+  // does not exist, Error{missing_file} naming every applied version that
+  // has no file, and Error{config} for a version two files share.
+  std::vector<std::string> adopt(OtherTool tool);
 
   // Clears the `partial` row of `filename` after a person has checked the
   // database: `applied` records it as applied, `rolled_back` deletes the

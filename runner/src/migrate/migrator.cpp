@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cassert>
 #include <future>
+#include <map>
 
 #include <gander/migration_name.hpp>
 
@@ -127,19 +128,76 @@ void recording_in_table(const InspectedMigration& migration, const std::string& 
   }
 }
 
+std::vector<std::string> names_of(const std::vector<RowRecord>& records) {
+  std::vector<std::string> names;
+  names.reserve(records.size());
+  for (const RowRecord& record : records) names.push_back(record.filename);
+  return names;
+}
+
+// A row for `migration` as another tool or a baseline left it applied. A Go
+// migration's SQL is not gander's to hash, as when `resolve` records it.
+RowRecord recorded_without_running(const LoadedMigration& migration, std::string applied_at = {}) {
+  return RowRecord{migration.inspected.name,
+                   migration.inspected.checksum,
+                   migration.version,
+                   migration.inspected.is_go ? std::string() : migration.up_checksum,
+                   0,
+                   false,
+                   std::move(applied_at)};
+}
+
 // The rows of a baseline at `version`: every migration up to it whose file
 // is not empty, in order. Throws Error{config} when there is none.
 std::vector<RowRecord> baseline_records(const MigrationSet& migrations, std::int64_t version) {
   std::vector<RowRecord> records;
   for (const LoadedMigration& migration : migrations.migrations()) {
     if (migration.version > version || migration.inspected.migration.is_empty) continue;
-    // A Go migration's SQL is not gander's to hash, as when `resolve` records it.
-    records.push_back(RowRecord{migration.inspected.name, migration.inspected.checksum, migration.version,
-                                migration.inspected.is_go ? std::string() : migration.up_checksum, 0, false});
+    records.push_back(recorded_without_running(migration));
   }
   if (records.empty()) {
     throw Error(ErrorKind::config, "cannot baseline at version " + std::to_string(version) +
                                        ": no migration has a version at most " + std::to_string(version));
+  }
+  return records;
+}
+
+// The rows that record what goose applied: per version, goose's newest row
+// decides (a migration applied, rolled back and applied again is applied).
+// Version 0 is goose's own first row. Throws Error{missing_file} naming
+// every applied version without a file, Error{config} for a version that
+// two files share.
+std::vector<RowRecord> goose_records(const MigrationSet& migrations, const std::vector<GooseVersionRow>& history) {
+  std::map<std::int64_t, const GooseVersionRow*> newest;
+  for (const GooseVersionRow& row : history) {
+    if (row.version != 0) newest[row.version] = &row;
+  }
+  std::map<std::int64_t, std::vector<const LoadedMigration*>> by_version;
+  for (const LoadedMigration& migration : migrations.migrations()) by_version[migration.version].push_back(&migration);
+  std::vector<RowRecord> records;
+  std::string missing;
+  for (const auto& [version, row] : newest) {
+    if (!row->is_applied) continue;
+    const auto found = by_version.find(version);
+    if (found == by_version.end()) {
+      missing += "\n  version " + std::to_string(version);
+      continue;
+    }
+    if (found->second.size() > 1) {
+      throw Error(ErrorKind::config, "cannot adopt goose's database: version " + std::to_string(version) +
+                                         " is applied and two files have it (" + found->second[0]->inspected.name +
+                                         ", " + found->second[1]->inspected.name + ")");
+    }
+    const LoadedMigration& migration = *found->second.front();
+    // gander never records an empty file; goose records its version.
+    if (migration.inspected.migration.is_empty) continue;
+    records.push_back(recorded_without_running(migration, row->applied_at.value_or("")));
+  }
+  if (!missing.empty()) {
+    throw Error(ErrorKind::missing_file,
+                "cannot adopt goose's database: goose applied these versions and no migration file has them; "
+                "nothing was recorded:" +
+                    missing);
   }
   return records;
 }
@@ -872,7 +930,7 @@ std::vector<AppliedRow> Migrator::Impl::baseline_on_start(Store& store, const Mi
   const Baseline& baseline = *m_options.baseline;
   if (!baseline.when_table_exists.empty() && !store.has_table(baseline.when_table_exists)) return {};
   const std::vector<RowRecord> records = baseline_records(migrations, baseline.version);
-  write_baseline(store, records);
+  write_rows(store, records);
   ProgressEvent event;
   event.kind = ProgressEvent::Kind::baselined;
   event.detail = std::string(m_options.dry_run ? "would record " : "recorded ") + std::to_string(records.size()) +
@@ -884,31 +942,47 @@ std::vector<AppliedRow> Migrator::Impl::baseline_on_start(Store& store, const Mi
   return as_applied_rows(records);
 }
 
-void Migrator::Impl::write_baseline(Store& store, const std::vector<RowRecord>& records) const {
+void Migrator::Impl::write_rows(Store& store, const std::vector<RowRecord>& records) const {
   if (m_options.dry_run) return;
   Transaction transaction(store);
   for (const RowRecord& record : records) store.insert_row(record);
   transaction.commit();
 }
 
-std::vector<std::string> Migrator::Impl::baseline(std::int64_t version) {
+Migrator::Impl::EmptyTable Migrator::Impl::load_into_empty_table(const std::string& what) {
   m_creates_database = !m_options.dry_run;
-  const Loaded loaded = load_while_connecting(EarlyRead::nothing);
+  Loaded loaded = load_while_connecting(EarlyRead::nothing);
   Store& store = connect();
-  const std::unique_ptr<StoreLock> lock = lock_for_writing(store);
+  std::unique_ptr<StoreLock> lock = lock_for_writing(store);
   const std::vector<AppliedRow> rows = store.read_rows();
   if (!rows.empty()) {
-    throw Error(ErrorKind::config, "cannot baseline at version " + std::to_string(version) + ": " + m_options.table +
-                                       " already records " + std::to_string(rows.size()) +
-                                       (rows.size() == 1 ? " migration" : " migrations") +
-                                       "; a baseline is for a database in which no migration is recorded yet");
+    throw Error(ErrorKind::config, "cannot " + what + ": " + m_options.table + " already records " +
+                                       std::to_string(rows.size()) + (rows.size() == 1 ? " migration" : " migrations") +
+                                       "; that is only for a database in which no migration is recorded yet");
   }
-  const std::vector<RowRecord> records = baseline_records(loaded.migrations, version);
-  write_baseline(store, records);
-  std::vector<std::string> names;
-  names.reserve(records.size());
-  for (const RowRecord& record : records) names.push_back(record.filename);
-  return names;
+  return {std::move(loaded), std::move(lock)};
+}
+
+std::vector<std::string> Migrator::Impl::baseline(std::int64_t version) {
+  const EmptyTable empty = load_into_empty_table("baseline at version " + std::to_string(version));
+  const std::vector<RowRecord> records = baseline_records(empty.loaded.migrations, version);
+  write_rows(*m_store, records);
+  return names_of(records);
+}
+
+std::vector<std::string> Migrator::Impl::adopt(OtherTool tool) {
+  switch (tool) {
+    case OtherTool::goose: break;
+  }
+  const EmptyTable empty = load_into_empty_table("adopt goose's database");
+  const std::optional<std::vector<GooseVersionRow>> history = m_store->read_goose_versions();
+  if (!history) {
+    throw Error(ErrorKind::config,
+                "cannot adopt goose's database: it has no goose_db_version table, so goose has not migrated it");
+  }
+  const std::vector<RowRecord> records = goose_records(empty.loaded.migrations, *history);
+  write_rows(*m_store, records);
+  return names_of(records);
 }
 
 void Migrator::Impl::resolve(const std::string& filename, Resolution resolution) {
@@ -1066,6 +1140,8 @@ Plan Migrator::verify() { return m_impl->verified_plan(); }
 std::optional<std::int64_t> Migrator::version() { return m_impl->applied_version(); }
 
 std::vector<std::string> Migrator::baseline(std::int64_t version) { return m_impl->baseline(version); }
+
+std::vector<std::string> Migrator::adopt(OtherTool tool) { return m_impl->adopt(tool); }
 
 void Migrator::resolve(const std::string& filename, Resolution resolution) { m_impl->resolve(filename, resolution); }
 

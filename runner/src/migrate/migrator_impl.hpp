@@ -62,6 +62,7 @@ class Migrator::Impl {
   Amendment amendment_for(const std::string& filename, const std::string& reason);
   std::optional<std::int64_t> applied_version();
   std::vector<std::string> baseline(std::int64_t version);
+  std::vector<std::string> adopt(OtherTool tool);
   void resolve(const std::string& filename, Resolution resolution);
   void resolve_go_migration(const std::string& filename, Resolution resolution);
   void cancel() noexcept;
@@ -94,7 +95,15 @@ class Migrator::Impl {
   // dry run, would record); none when it does not apply.
   std::vector<AppliedRow> baseline_on_start(Store& store, const MigrationSet& migrations);
   // Writes `records` in one transaction, unless this is a dry run.
-  void write_baseline(Store& store, const std::vector<RowRecord>& records) const;
+  void write_rows(Store& store, const std::vector<RowRecord>& records) const;
+  // The start of baseline() and adopt(): the files, the lock (none in a dry
+  // run), and a tracking table with no row (Error{config} naming `what`
+  // otherwise).
+  struct EmptyTable {
+    Loaded loaded;
+    std::unique_ptr<StoreLock> lock;
+  };
+  EmptyTable load_into_empty_table(const std::string& what);
   // Runs one migration. A transactional one that cannot get its locks
   // within --ddl-lock-timeout is rolled back whole and run again, with
   // backoff, until --lock-timeout has passed since its first failure

@@ -82,6 +82,16 @@ struct RowRecord {
   // State 'partial' (applying, docs/commands.md) instead of 'applied'; its
   // statements_done starts at 0 and no statement is in doubt.
   bool is_partial = false;
+  // When it was applied, ISO-8601 UTC, when another tool recorded that
+  // (adopt); empty: now.
+  std::string applied_at{};
+};
+
+// One row of goose's goose_db_version, in the order goose wrote them.
+struct GooseVersionRow {
+  std::int64_t version = 0;
+  bool is_applied = false;
+  std::optional<std::string> applied_at;  // ISO-8601 UTC
 };
 
 class Store {
@@ -203,6 +213,10 @@ class Store {
   // possibly schema-qualified) exists and is INVALID, as a failed CREATE
   // INDEX CONCURRENTLY leaves it. False otherwise, and always on SQLite.
   virtual bool is_invalid_index(const std::string& name) = 0;
+
+  // goose's table goose_db_version, ordered as goose wrote it; none when
+  // the table does not exist. Read-only.
+  virtual std::optional<std::vector<GooseVersionRow>> read_goose_versions() = 0;
 
   // Whether a table or view named `name` exists (PostgreSQL: as to_regclass
   // reads it, possibly schema-qualified; SQLite: compared without regard to

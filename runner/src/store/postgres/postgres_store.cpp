@@ -239,11 +239,13 @@ class PostgresStore final : public Store {
     const std::string version = row.version ? std::to_string(*row.version) : "";
     m_connection->exec_params("INSERT INTO " + m_quoted +
                                   " (filename, checksum, version, execution_ms, state, up_checksum, statements_done, "
-                                  "direction, applied_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())",
+                                  "direction, applied_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+                                  "COALESCE($9::timestamptz, now()))",
                               row.filename, row.checksum, row.version ? version.c_str() : nullptr, row.execution_ms,
                               row.is_partial ? "partial" : "applied",
                               row.up_checksum.empty() ? nullptr : row.up_checksum.c_str(),
-                              row.is_partial ? "0" : nullptr, row.is_partial ? "up" : nullptr);
+                              row.is_partial ? "0" : nullptr, row.is_partial ? "up" : nullptr,
+                              row.applied_at.empty() ? nullptr : row.applied_at.c_str());
   }
 
   void mark_applied(const std::string& filename, std::int64_t execution_ms) override {
@@ -292,6 +294,25 @@ class PostgresStore final : public Store {
     const pqxx::result result =
         m_connection->exec_params("SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass($1)", name);
     return !result.empty() && result[0][0].as<bool>();
+  }
+
+  std::optional<std::vector<GooseVersionRow>> read_goose_versions() override {
+    if (!has_table("goose_db_version")) return std::nullopt;
+    // goose's tstamp is a timestamp without time zone, written by now() in
+    // the session's time zone.
+    const pqxx::result result = m_connection->exec(
+        "SELECT version_id, is_applied, to_char(tstamp::timestamptz AT TIME ZONE 'UTC', "
+        "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM goose_db_version ORDER BY id");
+    std::vector<GooseVersionRow> rows;
+    rows.reserve(result.size());
+    for (const pqxx::row& source : result) {
+      GooseVersionRow row;
+      row.version = source[0].as<std::int64_t>();
+      row.is_applied = source[1].as<bool>();
+      if (!source[2].is_null()) row.applied_at = source[2].c_str();
+      rows.push_back(std::move(row));
+    }
+    return rows;
   }
 
   bool has_table(const std::string& name) override {

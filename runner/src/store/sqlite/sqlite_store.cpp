@@ -234,8 +234,9 @@ class SqliteStore final : public Store {
     const Statement statement = m_connection.prepare(
         "INSERT INTO " + m_table.quoted() +
         " (filename, checksum, version, execution_ms, state, up_checksum, statements_done, direction, applied_at)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, NULLIF(?6, ''), ?7, CASE ?5 WHEN 'partial' THEN 'up' END, " +
-        k_now + ")");
+        " VALUES (?1, ?2, ?3, ?4, ?5, NULLIF(?6, ''), ?7, CASE ?5 WHEN 'partial' THEN 'up' END, "
+        "coalesce(NULLIF(?8, ''), " +
+        k_now + "))");
     m_connection.bind(statement.get(), 1, row.filename);
     m_connection.bind(statement.get(), 2, row.checksum);
     m_connection.bind(statement.get(), 3, row.version);
@@ -243,6 +244,7 @@ class SqliteStore final : public Store {
     m_connection.bind(statement.get(), 5, std::string(row.is_partial ? "partial" : "applied"));
     m_connection.bind(statement.get(), 6, row.up_checksum);
     m_connection.bind(statement.get(), 7, row.is_partial ? std::optional<std::int64_t>(0) : std::nullopt);
+    m_connection.bind(statement.get(), 8, row.applied_at);
     run(statement);
   }
 
@@ -297,6 +299,22 @@ class SqliteStore final : public Store {
 
   // SQLite has no concurrent index builds, so no index is ever left invalid.
   bool is_invalid_index(const std::string&) override { return false; }
+
+  std::optional<std::vector<GooseVersionRow>> read_goose_versions() override {
+    if (!has_table("goose_db_version")) return std::nullopt;
+    // goose's SQLite dialect stores tstamp as datetime('now'), UTC.
+    const Statement statement = m_connection.prepare(
+        "SELECT version_id, is_applied, strftime('%Y-%m-%dT%H:%M:%SZ', tstamp) FROM goose_db_version ORDER BY id");
+    std::vector<GooseVersionRow> rows;
+    while (m_connection.step(statement.get())) {
+      GooseVersionRow row;
+      row.version = sqlite3_column_int64(statement.get(), 0);
+      row.is_applied = sqlite3_column_int64(statement.get(), 1) != 0;
+      row.applied_at = detail::column_text(statement.get(), 2);
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
 
   bool has_table(const std::string& name) override {
     const Statement statement = m_connection.prepare(
