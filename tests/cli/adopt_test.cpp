@@ -8,10 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "existing_database.hpp"
 #include "migration_fixture.hpp"
-#include "run_process.hpp"
-#include "temp_dir.hpp"
-#include "test_database.hpp"
 
 using gander::test::describe;
 using gander::test::ProcessResult;
@@ -30,43 +28,22 @@ std::string goose_table_sql(const std::string& driver) {
                "INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, 1)";
 }
 
-struct Fixture {
-  gander::test::TempDir dir;
-  std::unique_ptr<gander::test::TestDatabase> database;
+struct Fixture : gander::test::ExistingDatabase {
   std::string yes;
   std::string no;
 
   explicit Fixture(const std::string& driver)
-      : database(gander::test::make_test_database(driver, dir.path())),
-        yes(driver == "postgres" ? "true" : "1"),
-        no(driver == "postgres" ? "false" : "0") {
-    dir.write("migrations/00001_users.sql",
-              "-- +goose Up\nCREATE TABLE users (id INTEGER PRIMARY KEY);\nINSERT INTO users VALUES (1);\n"
-              "-- +goose Down\nDROP TABLE users;\n");
-    dir.write("migrations/00002_orders.sql",
-              "-- +goose Up\nCREATE TABLE orders (id INTEGER PRIMARY KEY);\n-- +goose Down\nDROP TABLE orders;\n");
-    dir.write("migrations/00003_items.sql",
-              "-- +goose Up\nCREATE TABLE items (id INTEGER PRIMARY KEY);\n-- +goose Down\nDROP TABLE items;\n");
-  }
+      : ExistingDatabase(driver), yes(driver == "postgres" ? "true" : "1"), no(driver == "postgres" ? "false" : "0") {}
 
   // What goose leaves after `up` to 2, `down`, `up` again: 1 and 2 applied.
   void migrate_with_goose() const {
     database->exec(goose_table_sql(database->driver()));
-    database->exec("CREATE TABLE users (id INTEGER PRIMARY KEY)");
-    database->exec("INSERT INTO users VALUES (1)");
-    database->exec("CREATE TABLE orders (id INTEGER PRIMARY KEY)");
+    make_existing_schema();
     database->exec("INSERT INTO goose_db_version (version_id, is_applied, tstamp) VALUES (1, " + yes +
                    ", '2024-03-15 12:00:00')");
     for (const std::string& applied : {yes, no, yes}) {
       database->exec("INSERT INTO goose_db_version (version_id, is_applied) VALUES (2, " + applied + ")");
     }
-  }
-
-  ProcessResult gander(std::vector<std::string> command) const {
-    std::vector<std::string> args = {
-        "--driver", database->driver(), "--db", database->dsn(), "--dir", (dir.path() / "migrations").string()};
-    args.insert(args.end(), command.begin(), command.end());
-    return gander::test::run_gander(args);
   }
 
   std::size_t recorded() const { return database->query("SELECT filename FROM schema_migrations").size(); }

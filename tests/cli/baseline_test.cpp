@@ -12,10 +12,8 @@
 
 #include <gander/migrator.hpp>
 
+#include "existing_database.hpp"
 #include "migration_fixture.hpp"
-#include "run_process.hpp"
-#include "temp_dir.hpp"
-#include "test_database.hpp"
 
 using gander::test::describe;
 using gander::test::ProcessResult;
@@ -24,32 +22,8 @@ using gander::test::Row;
 namespace {
 
 // Three migrations; the legacy database already has what the first two make.
-struct Fixture {
-  gander::test::TempDir dir;
-  std::unique_ptr<gander::test::TestDatabase> database;
-
-  explicit Fixture(const std::string& driver) : database(gander::test::make_test_database(driver, dir.path())) {
-    dir.write("migrations/00001_users.sql",
-              "-- +goose Up\nCREATE TABLE users (id INTEGER PRIMARY KEY);\nINSERT INTO users VALUES (1);\n"
-              "-- +goose Down\nDROP TABLE users;\n");
-    dir.write("migrations/00002_orders.sql",
-              "-- +goose Up\nCREATE TABLE orders (id INTEGER PRIMARY KEY);\n-- +goose Down\nDROP TABLE orders;\n");
-    dir.write("migrations/00003_items.sql",
-              "-- +goose Up\nCREATE TABLE items (id INTEGER PRIMARY KEY);\n-- +goose Down\nDROP TABLE items;\n");
-  }
-
-  void make_legacy() const {
-    database->exec("CREATE TABLE users (id INTEGER PRIMARY KEY)");
-    database->exec("INSERT INTO users VALUES (1)");
-    database->exec("CREATE TABLE orders (id INTEGER PRIMARY KEY)");
-  }
-
-  ProcessResult gander(std::vector<std::string> command) const {
-    std::vector<std::string> args = {
-        "--driver", database->driver(), "--db", database->dsn(), "--dir", (dir.path() / "migrations").string()};
-    args.insert(args.end(), command.begin(), command.end());
-    return gander::test::run_gander(args);
-  }
+struct Fixture : gander::test::ExistingDatabase {
+  using ExistingDatabase::ExistingDatabase;
 
   std::vector<Row> recorded() const {
     return database->query("SELECT filename, state, checksum IS NOT NULL FROM schema_migrations ORDER BY filename");
@@ -59,7 +33,7 @@ struct Fixture {
     gander::Options options;
     options.driver = database->driver();
     options.dsn = database->dsn();
-    options.dir = (dir.path() / "migrations").string();
+    options.dir = migrations();
     return options;
   }
 };
@@ -71,7 +45,7 @@ std::string true_text(const std::string& driver) { return driver == "postgres" ?
 TEST_CASE("baseline records the migrations up to VERSION without running them, and up runs the rest") {
   const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
   const Fixture fixture(driver);
-  fixture.make_legacy();
+  fixture.make_existing_schema();
 
   const ProcessResult dry = fixture.gander({"baseline", "2", "--dry-run"});
   INFO(describe(dry));
@@ -137,7 +111,7 @@ TEST_CASE("baseline refuses a database that records a migration, a version below
 TEST_CASE("Options::baseline with a marker table baselines a legacy database once and leaves a new one alone") {
   const std::string driver = GENERATE(as<std::string>{}, "sqlite3", "postgres");
   const Fixture legacy(driver);
-  legacy.make_legacy();
+  legacy.make_existing_schema();
   gander::Options options = legacy.options();
   options.baseline = gander::Baseline{2, "users"};
   std::vector<std::string> events;

@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "migrator_options.hpp"
+#include "recorded_output.hpp"
 
 namespace gander::cli {
 
@@ -19,12 +20,7 @@ int run_adopt(const CliOptions& options, std::ostream& out, std::ostream& err) {
   }
   Migrator migrator(migrator_options(options, err));
   const std::vector<std::string> names = migrator.adopt(OtherTool::goose);
-  out << "gander: " << (options.dry_run ? "dry run: would record " : "recorded ") << names.size()
-      << (names.size() == 1 ? " migration" : " migrations")
-      << " that goose applied, with their files' checksums, without running " << (names.size() == 1 ? "it" : "them")
-      << (names.empty() ? "" : ":") << "\n";
-  for (const std::string& name : names) out << "  " << name << "\n";
-  if (options.dry_run) out << "gander: dry run: nothing was changed\n";
+  print_recorded_without_running(out, names, "that goose applied, with their files' checksums,", options.dry_run);
   return k_exit_ok;
 }
 

@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "migrator_options.hpp"
+#include "recorded_output.hpp"
 
 namespace gander::cli {
 
@@ -19,11 +20,8 @@ int run_baseline(const CliOptions& options, std::ostream& out, std::ostream& err
   const std::int64_t version = std::stoll(text);
   Migrator migrator(migrator_options(options, err));
   const std::vector<std::string> names = migrator.baseline(version);
-  out << "gander: " << (options.dry_run ? "dry run: would record " : "recorded ") << names.size()
-      << (names.size() == 1 ? " migration" : " migrations") << " up to version " << version
-      << " as applied without running " << (names.size() == 1 ? "it" : "them") << ":\n";
-  for (const std::string& name : names) out << "  " << name << "\n";
-  if (options.dry_run) out << "gander: dry run: nothing was changed\n";
+  print_recorded_without_running(out, names, "up to version " + std::to_string(version) + " as applied",
+                                 options.dry_run);
   return k_exit_ok;
 }
 
