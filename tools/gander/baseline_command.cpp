@@ -13,11 +13,12 @@ namespace gander::cli {
 namespace {
 
 int run_baseline(const CliOptions& options, std::ostream& out, std::ostream& err) {
-  const std::string text = options.args.size() == 1 ? options.args.front() : std::string();
-  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
+  const std::optional<std::int64_t> parsed =
+      options.args.size() == 1 ? version_number(options.args.front()) : std::nullopt;
+  if (!parsed) {
     throw Error(ErrorKind::config, "usage: gander baseline VERSION, a number (run 'gander baseline --help')");
   }
-  const std::int64_t version = std::stoll(text);
+  const std::int64_t version = *parsed;
   Migrator migrator(migrator_options(options, err));
   const std::vector<std::string> names = migrator.baseline(version);
   print_recorded_without_running(out, names, "up to version " + std::to_string(version) + " as applied",

@@ -202,4 +202,11 @@ std::string options_help() {
   return out.str();
 }
 
+std::optional<std::int64_t> version_number(const std::string& text) {
+  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::stoll(text);
+}
+
 }  // namespace gander::cli

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,5 +54,9 @@ CliOptions parse_cli(int argc, const char* const argv[]);
 // The options section of --help, generated from the same description the
 // parser uses, so the listed flags and environment variables cannot drift.
 std::string options_help();
+
+// A VERSION argument (up-to, down-to, baseline): decimal digits that fit a
+// version; none for anything else.
+std::optional<std::int64_t> version_number(const std::string& text);
 
 }  // namespace gander::cli

@@ -22,10 +22,10 @@ std::int64_t version_argument(const CliOptions& options) {
     return Error(ErrorKind::config,
                  options.command + " takes one VERSION, a number (run 'gander " + options.command + " --help')");
   };
-  if (options.args.size() != 1) throw usage();
-  const std::string& text = options.args.front();
-  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) throw usage();
-  return std::stoll(text);
+  const std::optional<std::int64_t> version =
+      options.args.size() == 1 ? version_number(options.args.front()) : std::nullopt;
+  if (!version) throw usage();
+  return *version;
 }
 
 void require_no_arguments(const CliOptions& options) {

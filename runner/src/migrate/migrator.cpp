@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cassert>
 #include <future>
 #include <map>
 
@@ -16,6 +15,7 @@
 #include "statement_runner.hpp"
 #include "transaction.hpp"
 #include "util/backoff.hpp"
+#include "util/broken_invariant.hpp"
 #include "util/sql_scanner.hpp"
 
 namespace gander {
@@ -37,17 +37,9 @@ using detail::RunKind;
 
 namespace {
 
-// The newest applied migration's version, in migration order.
-std::optional<std::int64_t> newest_applied_version(const Plan& plan) {
-  for (auto it = plan.migrations.rbegin(); it != plan.migrations.rend(); ++it) {
-    if (it->db_checksum && it->version) return it->version;
-  }
-  return std::nullopt;
-}
-
 // The newest applied version once `ran` has run on the database that `plan`
-// describes (verified: every row has its file, none is partial).
-std::optional<std::int64_t> version_after(const Plan& plan, const std::vector<LoadedAction>& ran) {
+// describes; with nothing run, the version the plan starts from.
+std::optional<std::int64_t> version_after(const Plan& plan, const std::vector<LoadedAction>& ran = {}) {
   std::vector<bool> is_applied(plan.migrations.size());
   for (std::size_t position = 0; position < plan.migrations.size(); ++position) {
     is_applied[position] = plan.migrations[position].db_checksum.has_value();
@@ -78,7 +70,7 @@ std::vector<const LoadedMigration*> migrations_by_position(const Plan& plan, con
     const PlannedMigration& planned = plan.migrations[position];
     if (!planned.file_checksum) continue;
     while (next < loaded.size() && loaded[next].inspected.name != planned.name) ++next;
-    assert(next < loaded.size() && "the plan holds a file the set does not");
+    if (next == loaded.size()) detail::broken_invariant("the plan holds " + planned.name + ", which was not loaded");
     by_position[position] = &loaded[next++];
   }
   return by_position;
@@ -561,7 +553,7 @@ RunResult Migrator::Impl::run(Choose choose, RunKind kind) {
     };
     if (migrations.is_recorded_exactly(*loaded.rows)) return nothing_to_do(migrations.newest_version());
     const Plan plan = make_plan(migrations.files(), *loaded.rows, plan_options());
-    if (plan.is_up_to_date()) return nothing_to_do(newest_applied_version(plan));
+    if (plan.is_up_to_date()) return nothing_to_do(version_after(plan));
   }
   const std::vector<MigrationFile> files = migrations.files();
   const std::unique_ptr<StoreLock> lock = lock_for_writing(store);
@@ -598,7 +590,7 @@ RunResult Migrator::Impl::run(Choose choose, RunKind kind) {
     apply(store, actions, result.steps);
   }
   // A dry run reports the version it started from.
-  result.version = m_options.dry_run ? newest_applied_version(plan) : version_after(plan, actions);
+  result.version = m_options.dry_run ? version_after(plan) : version_after(plan, actions);
   if (go_migration) throw go_migration_error(*go_migration, actions.size(), m_options.dry_run);
   result.elapsed_ms = milliseconds_since(start);
   return result;
@@ -740,16 +732,16 @@ void Migrator::Impl::apply_outside_transaction(Store& store, const LoadedMigrati
 // `plan`, changing nothing.
 std::optional<Step> Migrator::Impl::resume_partial(Store& store, const std::vector<const LoadedMigration*>& by_position,
                                                    Plan& plan) {
-  std::vector<PlannedMigration*> partials;
-  for (PlannedMigration& planned : plan.migrations) {
-    if (planned.state == MigrationState::partial) partials.push_back(&planned);
+  std::vector<std::size_t> partials;
+  for (std::size_t position = 0; position < plan.migrations.size(); ++position) {
+    if (plan.migrations[position].state == MigrationState::partial) partials.push_back(position);
   }
   if (partials.empty()) {
     if (!m_options.resume_from) return std::nullopt;
     throw Error(ErrorKind::config, "cannot resume from statement " + std::to_string(*m_options.resume_from) +
                                        ": no migration is partial; nothing was run");
   }
-  const std::string only_partial = partials.size() == 1 ? partials.front()->name : std::string();
+  const std::string only_partial = partials.size() == 1 ? plan.migrations[partials.front()].name : std::string();
   const auto refuse = [&only_partial](const std::string& why) {
     throw Error(ErrorKind::partial,
                 "cannot resume: " + why +
@@ -758,7 +750,7 @@ std::optional<Step> Migrator::Impl::resume_partial(Store& store, const std::vect
                 ErrorContext{{}, {}, {}, {}, Remedy{RemedyKind::resolve_partial, only_partial}});
   };
   if (partials.size() > 1) refuse(std::to_string(partials.size()) + " migrations are partial");
-  PlannedMigration& planned = *partials.front();
+  PlannedMigration& planned = plan.migrations[partials.front()];
   if (!planned.file_checksum) refuse(planned.name + " is partial and its file is missing");
   if (*planned.file_checksum != *planned.db_checksum) {
     refuse(planned.name + " changed since it started (db=" + *planned.db_checksum + " file=" + *planned.file_checksum +
@@ -772,7 +764,7 @@ std::optional<Step> Migrator::Impl::resume_partial(Store& store, const std::vect
                     "applied",
                 ErrorContext{{}, {}, {}, {}, Remedy{RemedyKind::resolve_rollback, planned.name}});
   }
-  const LoadedMigration& migration = *by_position[static_cast<std::size_t>(&planned - plan.migrations.data())];
+  const LoadedMigration& migration = *by_position[partials.front()];
   const std::vector<parser::Statement>& statements = migration.inspected.migration.up;
   if (!planned.statements_done) {
     refuse(planned.name + " does not record how many of its statements completed");

@@ -59,8 +59,7 @@ void for_each_index(std::size_t count, const Work& work) {
 LoadedFile load_file(const BatchReader& reader, const ListedFile& listed, const InspectOptions& options,
                      bool with_up_checksum) {
   LoadedFile file;
-  file.version = listed.version;
-  if (!file.version) {
+  if (!listed.version) {
     try {
       migration_version(listed.name);
     } catch (const Error& error) {
@@ -138,7 +137,7 @@ MigrationSet::MigrationSet(const MigrationSource& source, const InspectOptions& 
       errors[listing_index] = std::move(file.error);
       return;
     }
-    m_migrations[listing_index] = {std::move(file.bytes), std::move(*file.inspected), *file.version,
+    m_migrations[listing_index] = {std::move(file.bytes), std::move(*file.inspected), *listing[listing_index].version,
                                    std::move(file.up_checksum)};
   });
   first_failure.rethrow_if_any();

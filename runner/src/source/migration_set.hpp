@@ -56,7 +56,6 @@ class MigrationSet {
 // One *.sql file of a listing: read, parsed and checksummed, or what stopped
 // that. Exactly one of `inspected`, `error` and `failure` is set.
 struct LoadedFile {
-  std::optional<std::int64_t> version;  // none when the name carries no valid version
   FileBytes bytes;
   std::optional<InspectedMigration> inspected;
   std::string up_checksum;     // set only when asked for

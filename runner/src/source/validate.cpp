@@ -17,7 +17,7 @@ std::vector<ValidationEntry> validate_source(const MigrationSource& source, cons
     ValidationEntry& entry = entries[listing_index];
     entry.name = listing[listing_index].name;
     entry.display_path = listing[listing_index].display_path;
-    entry.version = file.version;
+    entry.version = listing[listing_index].version;
     if (file.inspected && file.inspected->down_error) {
       file.error = std::move(file.inspected->down_error);
       file.inspected.reset();
